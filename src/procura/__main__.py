@@ -1,0 +1,3 @@
+from procura.cli import app
+
+app()

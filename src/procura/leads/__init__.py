@@ -1,0 +1,1 @@
+"""Leads: the store of supervision leads, their fingerprints and export."""

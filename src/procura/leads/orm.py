@@ -1,0 +1,83 @@
+"""ORM tables of the lead store.
+
+A lead is identified by its fingerprint (model id + anchor), so a re-run never
+duplicates it. Model runs only ever write evidence, score and explanation (as a
+new revision); the workflow alone changes ``status``.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Date, DateTime, Float, ForeignKey, Integer, String, Text, func
+from sqlalchemy.orm import Mapped, mapped_column
+
+from procura.db import Base
+
+
+class ModelRun(Base):
+    """One execution of one model version over the warehouse."""
+
+    __tablename__ = "model_runs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    model_id: Mapped[str] = mapped_column(String(80), index=True)
+    model_version: Mapped[str] = mapped_column(String(20))
+    shadow: Mapped[bool] = mapped_column(default=False)
+    engine: Mapped[str] = mapped_column(String(20))
+    as_of: Mapped[date] = mapped_column(Date)
+    params: Mapped[dict[str, Any]] = mapped_column(JSON)
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    leads_found: Mapped[int] = mapped_column(Integer, default=0)
+    leads_new: Mapped[int] = mapped_column(Integer, default=0)
+    leads_updated: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Lead(Base):
+    """A supervision lead, with every field of the export format."""
+
+    __tablename__ = "leads"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    fingerprint: Mapped[str] = mapped_column(String(64), unique=True)
+    model_id: Mapped[str] = mapped_column(String(80), index=True)
+    model_version: Mapped[str] = mapped_column(String(20))
+    params: Mapped[dict[str, Any]] = mapped_column(JSON)
+    anchor: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    evidence: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    subject: Mapped[dict[str, Any]] = mapped_column(JSON)
+    subject_entity_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    target: Mapped[str] = mapped_column(Text)
+    region_code: Mapped[str] = mapped_column(String(6), index=True)
+    office: Mapped[str] = mapped_column(String(32), index=True)
+    prong: Mapped[str] = mapped_column(String(20), index=True)
+    measure: Mapped[str] = mapped_column(String(40))
+    score: Mapped[float] = mapped_column(Float)
+    explanation_zh: Mapped[str] = mapped_column(Text)
+    explanation_en: Mapped[str] = mapped_column(Text)
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    status: Mapped[str] = mapped_column(String(24), default="new", index=True)
+    first_run_id: Mapped[int | None] = mapped_column(ForeignKey("model_runs.id"))
+    last_run_id: Mapped[int | None] = mapped_column(ForeignKey("model_runs.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
+    )
+
+
+class LeadRevision(Base):
+    """What a run found for a lead when it differed from before (append-only)."""
+
+    __tablename__ = "lead_revisions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    lead_id: Mapped[str] = mapped_column(ForeignKey("leads.id"), index=True)
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("model_runs.id"))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    change: Mapped[str] = mapped_column(String(20))  # created | evidence_changed
+    evidence: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    params: Mapped[dict[str, Any]] = mapped_column(JSON)
+    score: Mapped[float] = mapped_column(Float)
+    explanation_zh: Mapped[str] = mapped_column(Text)
