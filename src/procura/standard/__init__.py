@@ -1,0 +1,1 @@
+"""The data standard: tables declared in YAML, value types and their normalizers."""
