@@ -29,6 +29,13 @@ class Settings(BaseSettings):
     session_absolute_hours: int = 12
     lockout_failures: int = 5
     lockout_minutes: int = 15
+    # Entity resolution (procura link): probabilities are Splink match probabilities.
+    link_match_threshold: float = 0.95
+    link_review_low: float = 0.5
+    link_review_high: float = 0.99
+    link_u_max_pairs: float = 2e6
+    link_em_max_pairs: float = 5e5
+    link_seed: int = 42
 
     @cached_property
     def warehouse_path(self) -> Path:
