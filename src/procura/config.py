@@ -29,6 +29,19 @@ class Settings(BaseSettings):
     session_absolute_hours: int = 12
     lockout_failures: int = 5
     lockout_minutes: int = 15
+    # Workflow: response deadline per measure kind ("2M" = two calendar months, "7D" = days);
+    # a kind missing here sets no deadline. Overridable per workspace.
+    measure_deadlines: dict[str, str] = Field(
+        default_factory=lambda: {
+            "procuratorial_suggestion": "2M",
+            "case_filing_notice": "7D",
+            "corrective_opinion": "15D",
+            "pre_litigation_notice": "2M",
+            "admin_penalty_opinion": "2M",
+        }
+    )
+    # Workflow: migrate the operational database automatically when opened.
+    auto_migrate: bool = True
     # Entity resolution (procura link): probabilities are Splink match probabilities.
     link_match_threshold: float = 0.95
     link_review_low: float = 0.5
