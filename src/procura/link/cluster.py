@@ -1,0 +1,89 @@
+"""Clusters from links, under the constraints a prosecutor expects.
+
+Plain connected components let one weak chain merge two people who hold
+different identity numbers. Here links are applied strongest first and a link
+is refused when it would put two different valid identifiers (or two mentions
+a reviewer judged *different*) into one entity. Reviewer *same* judgements are
+applied before everything else and always hold.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Clustering:
+    """Union-find over nodes with identifier and cannot-link constraints."""
+
+    identifiers: Sequence[str | None]
+    parent: list[int] = field(init=False)
+    ident: list[str | None] = field(init=False)
+    forbid: dict[int, set[int]] = field(init=False, default_factory=dict)
+    # The strongest accepted link touching each node: (probability, rule).
+    best: dict[int, tuple[float, str]] = field(init=False, default_factory=dict)
+    refused: int = field(init=False, default=0)
+
+    def __post_init__(self) -> None:
+        self.parent = list(range(len(self.identifiers)))
+        self.ident = list(self.identifiers)
+
+    def find(self, node: int) -> int:
+        root = node
+        while self.parent[root] != root:
+            root = self.parent[root]
+        while self.parent[node] != root:  # path compression
+            self.parent[node], node = root, self.parent[node]
+        return root
+
+    def _forbidden(self, ra: int, rb: int) -> bool:
+        return any(self.find(x) == rb for x in self.forbid.get(ra, ())) or any(
+            self.find(x) == ra for x in self.forbid.get(rb, ())
+        )
+
+    def _join(self, ra: int, rb: int) -> None:
+        if ra > rb:
+            ra, rb = rb, ra
+        self.parent[rb] = ra
+        if self.ident[ra] is None:
+            self.ident[ra] = self.ident[rb]
+        if rb in self.forbid:
+            self.forbid.setdefault(ra, set()).update(self.forbid.pop(rb))
+
+    def _note(self, a: int, b: int, probability: float, rule: str) -> None:
+        for node in (a, b):
+            if node not in self.best or self.best[node][0] < probability:
+                self.best[node] = (probability, rule)
+
+    def cannot_link(self, pairs: Iterable[tuple[int, int]]) -> None:
+        """Forbid these node pairs from ever sharing a cluster (unless forced)."""
+        for a, b in pairs:
+            self.forbid.setdefault(a, set()).add(b)
+            self.forbid.setdefault(b, set()).add(a)
+
+    def force(self, pairs: Iterable[tuple[int, int]], rule: str = "judgement") -> None:
+        """Join these node pairs regardless of constraints (reviewer decisions)."""
+        for a, b in pairs:
+            self._note(a, b, 1.0, rule)
+            ra, rb = self.find(a), self.find(b)
+            if ra != rb:
+                self._join(ra, rb)
+
+    def link(self, edges: Iterable[tuple[int, int, float]], rule: str) -> None:
+        """Apply scored links, strongest first, refusing those that break a constraint."""
+        for a, b, probability in sorted(edges, key=lambda e: -e[2]):
+            ra, rb = self.find(a), self.find(b)
+            if ra == rb:
+                self._note(a, b, probability, rule)
+                continue
+            ia, ib = self.ident[ra], self.ident[rb]
+            if (ia is not None and ib is not None and ia != ib) or self._forbidden(ra, rb):
+                self.refused += 1
+                continue
+            self._join(ra, rb)
+            self._note(a, b, probability, rule)
+
+    def roots(self) -> list[int]:
+        """The cluster (smallest member node) of every node."""
+        return [self.find(n) for n in range(len(self.parent))]

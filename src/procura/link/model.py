@@ -1,0 +1,168 @@
+"""The probabilistic stage: a Splink model over person profiles.
+
+The model compares name (characters and pinyin, so homophone typos agree),
+birth date, sex, phone, identity number (broken numbers still carry
+evidence), address and region. It is trained without labels (u by random
+sampling, m by expectation maximisation), saved as Splink JSON in the
+workspace's link folder and re-used until retrained.
+
+Splink runs in its own in-memory DuckDB: the profiles are copied in as Arrow
+and the scored pairs copied back, so Splink's scratch tables never reach the
+warehouse file.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+MODEL_FILE = "person_model.json"
+PROFILE_COLUMNS = (
+    "unique_id", "name", "name_py", "surname", "id_no", "has_id",
+    "birth_date", "sex", "phone", "address", "region",
+)
+# Two profiles that both carry a valid identity number are already decided by
+# stage one (same number: linked; different numbers: different people).
+_NOT_BOTH_IDENTIFIED = "NOT (l.has_id AND r.has_id)"
+BLOCKING_RULES = (
+    "l.name_py = r.name_py AND l.birth_date = r.birth_date",
+    "l.surname = r.surname AND l.birth_date = r.birth_date",
+    "l.phone = r.phone",
+    "l.name_py = r.name_py AND l.region = r.region",
+    "l.id_no = r.id_no",
+    "l.name_py = r.name_py AND substr(l.id_no, 1, 6) = substr(r.id_no, 1, 6)",
+    "l.name = r.name AND l.address = r.address",
+)
+EM_BLOCKING_RULES = ("l.name_py = r.name_py", "l.birth_date = r.birth_date AND l.surname = r.surname")
+PRIOR_RULES = ("l.id_no = r.id_no", "l.name = r.name AND l.birth_date = r.birth_date AND l.phone = r.phone")
+
+
+def _level(sql: str, label: str, **extra: Any) -> dict[str, Any]:
+    return {"sql_condition": sql, "label_for_charts": label, **extra}
+
+
+def _null(col: str) -> dict[str, Any]:
+    return _level(f'"{col}_l" IS NULL OR "{col}_r" IS NULL', f"{col} missing 缺失", is_null_level=True)
+
+
+def _comparison(col: str, *levels: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "output_column_name": col,
+        "comparison_levels": [_null(col), *levels, _level("ELSE", "different 不同")],
+    }
+
+
+def comparisons() -> list[dict[str, Any]]:
+    """The comparisons of the person model, as Splink settings."""
+    dl = "damerau_levenshtein"
+    return [
+        _comparison(
+            "name",
+            _level("name_l = name_r", "same name 姓名相同", tf_adjustment_column="name",
+                   tf_adjustment_weight=1.0),
+            _level("name_py_l = name_py_r", "same pinyin 拼音相同（同音字）"),
+            _level(f"{dl}(name_l, name_r) <= 1", "one character differs 一字之差"),
+            _level("jaro_winkler_similarity(name_py_l, name_py_r) >= 0.9", "similar pinyin 拼音相近"),
+        ),
+        _comparison(
+            "birth_date",
+            _level("birth_date_l = birth_date_r", "same birth date 出生日期相同"),
+            _level(f"{dl}(CAST(birth_date_l AS VARCHAR), CAST(birth_date_r AS VARCHAR)) <= 1",
+                   "one digit differs 一位不同"),
+        ),
+        _comparison("sex", _level("sex_l = sex_r", "same sex 性别相同")),
+        _comparison(
+            "phone",
+            _level("phone_l = phone_r", "same phone 电话相同"),
+            _level(f"{dl}(phone_l, phone_r) <= 1", "one digit differs 一位不同"),
+        ),
+        _comparison(
+            "id_no",
+            _level("id_no_l = id_no_r", "same number 证件号相同"),
+            _level(f"{dl}(id_no_l, id_no_r) <= 2", "typo in number 证件号笔误"),
+        ),
+        _comparison(
+            "address",
+            _level("address_l = address_r", "same address 地址相同"),
+            _level("jaro_winkler_similarity(address_l, address_r) >= 0.9", "similar address 地址相近"),
+        ),
+        _comparison(
+            "region",
+            _level("region_l = region_r", "same county 同一区县"),
+            _level("substr(region_l, 1, 4) = substr(region_r, 1, 4)", "same city 同一地市"),
+        ),
+    ]
+
+
+def settings_dict(blocking_rules: tuple[str, ...] = BLOCKING_RULES) -> dict[str, Any]:
+    """Untrained Splink settings of the person model."""
+    return {
+        "link_type": "dedupe_only",
+        "unique_id_column_name": "unique_id",
+        "comparisons": comparisons(),
+        "blocking_rules_to_generate_predictions": [
+            {"blocking_rule": f"({rule}) AND {_NOT_BOTH_IDENTIFIED}", "sql_dialect": "duckdb"}
+            for rule in blocking_rules
+        ],
+        "retain_matching_columns": True,
+        "retain_intermediate_calculation_columns": True,
+        "max_iterations": 20,
+    }
+
+
+class SplinkSession:
+    """Splink over one profiles table, in a private in-memory DuckDB."""
+
+    def __init__(self, profiles: pa.Table, model: dict[str, Any] | Path) -> None:
+        from splink import DuckDBAPI, Linker
+
+        self.con = duckdb.connect()
+        self.con.register("_profiles_arrow", profiles)
+        self.con.execute("CREATE TABLE profiles AS SELECT * FROM _profiles_arrow")
+        self.con.unregister("_profiles_arrow")
+        db_api = DuckDBAPI(connection=self.con)
+        frame = db_api.register("profiles", table_name="profiles_input")
+        self.linker = Linker(frame, model if isinstance(model, dict) else str(model), log_level=None)
+
+    def train(self, u_max_pairs: float, em_max_pairs: float, seed: int) -> None:
+        """u by random sampling, the prior from near-certain rules, m by EM."""
+        training = self.linker.training
+        training.estimate_probability_two_random_records_match(list(PRIOR_RULES), recall=0.7)
+        training.estimate_u_using_random_sampling(max_pairs=u_max_pairs, seed=seed)
+        for rule in EM_BLOCKING_RULES:
+            training.estimate_parameters_using_expectation_maximisation(
+                rule, estimate_without_term_frequencies=True, max_pairs=em_max_pairs
+            )
+
+    def save(self, path: Path) -> None:
+        """Write the trained model as Splink JSON."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.linker.misc.save_model_to_json(str(path), overwrite=True)
+
+    def predict(self, min_probability: float) -> pa.Table:
+        """Scored profile pairs at or above ``min_probability``."""
+        frame = self.linker.inference.predict(
+            threshold_match_probability=min_probability, warning_mode="never"
+        )
+        return self.con.sql(
+            f"SELECT unique_id_l, unique_id_r, match_weight, match_probability FROM {frame.physical_name}"
+        ).to_arrow_table()
+
+    def waterfall(self, left: dict[str, Any], right: dict[str, Any]) -> list[dict[str, Any]]:
+        """Splink's waterfall data for one pair: prior, each comparison, final score."""
+        from splink.internals.waterfall_chart import records_to_waterfall_data
+
+        scored = self.linker.inference.score_pair(left, right).as_record_list()
+        return records_to_waterfall_data(scored, self.linker._settings_obj, hide_details=False)
+
+    def close(self) -> None:
+        self.con.close()
+
+
+def quiet_splink() -> None:
+    """Splink logs every step at INFO; procura prints its own summary."""
+    logging.getLogger("splink").setLevel(logging.ERROR)

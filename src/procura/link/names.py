@@ -1,0 +1,98 @@
+"""Names as agencies write them, made comparable.
+
+Person names are folded (full-width to half-width, stray spaces removed, the
+middle-dot variants of minority names unified, Latin lower-cased) and spelled
+in toneless pinyin, so that a homophone typo (张玮 for 张伟) still agrees on
+pinyin. Organisation names additionally lose their legal-form suffix
+(有限公司, 有限责任公司, 股份有限公司, Co., Ltd. …) so that "某某科技" and
+"某某科技有限公司" compare equal.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+from pypinyin import Style, lazy_pinyin
+
+_SPACES = re.compile(r"\s+")
+_DOTS = re.compile(r"[•・‧∙⋅.．]")
+# Longest first: the first suffix that matches is removed, once.
+_ORG_SUFFIXES = tuple(
+    sorted(
+        (
+            "股份有限公司",
+            "有限责任公司",
+            "有限公司",
+            "股份公司",
+            "集团公司",
+            "公司",
+            "co.,ltd.",
+            "co.,ltd",
+            "co.ltd.",
+            "co.ltd",
+            "ltd.",
+            "ltd",
+            "inc.",
+            "inc",
+        ),
+        key=len,
+        reverse=True,
+    )
+)
+_ORG_PUNCT = re.compile(r"[()（）\[\]【】,，、\"'“”‘’·.]")
+
+
+def fold(text: str | None) -> str | None:
+    """Full-width to half-width, no whitespace, Latin lower-cased; blank becomes None."""
+    if text is None:
+        return None
+    folded = _SPACES.sub("", unicodedata.normalize("NFKC", text)).lower()
+    return folded or None
+
+
+def person_name(text: str | None) -> str | None:
+    """The comparable form of a person's name."""
+    folded = fold(text)
+    return _DOTS.sub("·", folded) if folded else None
+
+
+@lru_cache(maxsize=65536)
+def _char_pinyin(char: str) -> str:
+    # One character at a time: names are short and repeat characters, so the
+    # cache makes a million names cost a few thousand pypinyin calls.
+    return "".join(lazy_pinyin(char, style=Style.NORMAL))
+
+
+def pinyin(name: str | None) -> str | None:
+    """Toneless pinyin of a (folded) name, syllables separated by spaces; Latin kept."""
+    if not name:
+        return None
+    parts: list[str] = []
+    latin = ""
+    for char in name:
+        if char.isascii():
+            latin += char
+            continue
+        if latin:
+            parts.append(latin)
+            latin = ""
+        if char != "·":
+            parts.append(_char_pinyin(char))
+    if latin:
+        parts.append(latin)
+    return " ".join(parts) or None
+
+
+def org_name(text: str | None) -> str | None:
+    """The comparable form of an organisation's name: folded, suffix and punctuation removed."""
+    folded = fold(text)
+    if not folded:
+        return None
+    for suffix in _ORG_SUFFIXES:
+        if folded.endswith(suffix) and len(folded) > len(suffix):
+            folded = folded[: -len(suffix)]
+            break
+    stripped = _ORG_PUNCT.sub("", folded)
+    return stripped or folded

@@ -1,0 +1,162 @@
+"""``procura link``: every person and organisation mention gets an entity id.
+
+Stage one joins mentions sharing a valid identity number or USCC (and
+organisation mentions by normalized name); stage two scores person profiles
+with the saved Splink model; reviewer judgements override both. The result is
+written to the warehouse tables ``mentions`` and ``entities``.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import duckdb
+import pyarrow as pa
+
+from procura.config import Settings
+from procura.link.cluster import Clustering
+from procura.link.extract import extract
+from procura.link.identity import write_entities
+from procura.link.judgements import MentionRef, latest
+from procura.link.model import MODEL_FILE, PROFILE_COLUMNS, SplinkSession, quiet_splink, settings_dict
+
+
+@dataclass
+class LinkReport:
+    """What one run did."""
+
+    mentions: int = 0
+    profiles: int = 0
+    person_entities: int = 0
+    org_entities: int = 0
+    scored_pairs: int = 0
+    links_refused: int = 0
+    judgements: int = 0
+    model: str = "none"  # "trained", "reused" or "none" (fewer than two profiles)
+    seconds: float = 0.0
+
+
+def _score_profiles(con: duckdb.DuckDBPyConnection, settings: Settings, retrain: bool) -> str:
+    """Write ``_link_pairs`` (scored profile pairs); return whether the model was trained or reused."""
+    con.execute(
+        "CREATE OR REPLACE TABLE _link_pairs (unique_id_l BIGINT, unique_id_r BIGINT, "
+        "match_weight DOUBLE, match_probability DOUBLE)"
+    )
+    profiles = con.sql(f"SELECT {', '.join(PROFILE_COLUMNS)} FROM _link_profiles").to_arrow_table()
+    path = settings.link_dir / MODEL_FILE
+    if profiles.num_rows < 2 and not path.exists():
+        return "none"
+    quiet_splink()
+    trained = retrain or not path.exists()
+    session = SplinkSession(profiles, settings_dict() if trained else path)
+    try:
+        if trained:
+            session.train(settings.link_u_max_pairs, settings.link_em_max_pairs, settings.link_seed)
+            session.save(path)
+        floor = min(settings.link_review_low, settings.link_match_threshold)
+        pairs: pa.Table = session.predict(floor)
+    finally:
+        session.close()
+    con.register("_lk_pairs_arrow", pairs)
+    con.execute("INSERT INTO _link_pairs SELECT * FROM _lk_pairs_arrow")
+    con.unregister("_lk_pairs_arrow")
+    return "trained" if trained else "reused"
+
+
+_NODES = """
+CREATE OR REPLACE TEMP TABLE _lk_nodes AS
+SELECT node_key, CAST(row_number() OVER (ORDER BY node_key) - 1 AS BIGINT) AS node,
+       CASE WHEN node_key LIKE 'person/id:%' OR node_key LIKE 'org/uscc:%'
+            THEN split_part(node_key, ':', 2) END AS identifier,
+       count(*) AS n_mentions
+FROM _link_input GROUP BY node_key
+"""
+
+_EDGES = """
+SELECT nl.node, nr.node, p.match_probability
+FROM _link_pairs p
+JOIN _link_profiles pl ON pl.unique_id = p.unique_id_l JOIN _lk_nodes nl ON nl.node_key = pl.node_key
+JOIN _link_profiles pr ON pr.unique_id = p.unique_id_r JOIN _lk_nodes nr ON nr.node_key = pr.node_key
+WHERE p.match_probability >= ? AND nl.node <> nr.node
+ORDER BY p.match_probability DESC
+"""
+
+_NODE_OF = """
+SELECT n.node FROM _link_input m JOIN _lk_nodes n USING (node_key)
+WHERE m.table_name = ? AND m.record_key = ? AND m.role = ?
+"""
+
+_ASSIGN = """
+CREATE OR REPLACE TEMP TABLE _lk_assign AS
+SELECT m.mention_id, m.table_name, m.record_key, m.role, m.kind, c.root AS cluster,
+       CASE WHEN n.identifier IS NOT NULL AND n.n_mentions > 1 AND (m.id_valid OR m.uscc_valid) THEN 1.0
+            WHEN c.best_rule IS NOT NULL THEN c.best_probability
+            WHEN n.n_mentions > 1 THEN 1.0 END AS probability,
+       CASE WHEN n.identifier IS NOT NULL AND n.n_mentions > 1 AND m.id_valid THEN 'id_no'
+            WHEN n.identifier IS NOT NULL AND n.n_mentions > 1 AND m.uscc_valid THEN 'uscc'
+            WHEN c.best_rule IS NOT NULL THEN c.best_rule
+            WHEN m.kind = 'org' AND n.n_mentions > 1 THEN 'org_name'
+            WHEN n.n_mentions > 1 THEN 'same_fields'
+            ELSE 'singleton' END AS rule
+FROM _link_input m JOIN _lk_nodes n USING (node_key) JOIN _lk_clusters c ON c.node = n.node
+"""
+
+
+def _node_of(con: duckdb.DuckDBPyConnection, ref: MentionRef) -> int | None:
+    row = con.execute(_NODE_OF, [ref.table_name, ref.record_key, ref.role]).fetchone()
+    return int(row[0]) if row else None
+
+
+def _cluster(con: duckdb.DuckDBPyConnection, threshold: float) -> tuple[int, int]:
+    """Cluster the nodes; write ``_lk_assign``; return (links refused, judgements applied)."""
+    con.execute(_NODES)
+    identifiers = [r[0] for r in con.execute("SELECT identifier FROM _lk_nodes ORDER BY node").fetchall()]
+    clustering = Clustering(identifiers)
+    same: list[tuple[int, int]] = []
+    different: list[tuple[int, int]] = []
+    for judgement in latest(con):
+        a, b = _node_of(con, judgement.left), _node_of(con, judgement.right)
+        if a is None or b is None or judgement.decision == "unsure":
+            continue
+        (same if judgement.decision == "same" else different).append((a, b))
+    clustering.cannot_link(different)
+    clustering.force(same)
+    edges = con.execute(_EDGES, [threshold]).fetchall()
+    clustering.link(edges, "splink")
+    best = clustering.best
+    roots = clustering.roots()
+    table = pa.table({
+        "node": pa.array(range(len(roots)), pa.int64()),
+        "root": pa.array(roots, pa.int64()),
+        "best_probability": pa.array([best[n][0] if n in best else None for n in range(len(roots))],
+                                     pa.float64()),
+        "best_rule": pa.array([best[n][1] if n in best else None for n in range(len(roots))], pa.string()),
+    })
+    con.register("_lk_clusters", table)
+    con.execute(_ASSIGN)
+    con.unregister("_lk_clusters")
+    return clustering.refused, len(same) + len(different)
+
+
+def run_link(con: duckdb.DuckDBPyConnection, settings: Settings, retrain: bool = False) -> LinkReport:
+    """Link every mention in the warehouse behind ``con``; write ``mentions`` and ``entities``."""
+    started = time.perf_counter()
+    report = LinkReport()
+    report.mentions = extract(con)
+    row = con.execute("SELECT count(*) FROM _link_profiles").fetchone()
+    report.profiles = int(row[0]) if row else 0
+    report.model = _score_profiles(con, settings, retrain)
+    row = con.execute("SELECT count(*) FROM _link_pairs").fetchone()
+    report.scored_pairs = int(row[0]) if row else 0
+    report.links_refused, report.judgements = _cluster(con, settings.link_match_threshold)
+    write_entities(con)
+    con.execute("DROP TABLE IF EXISTS _lk_assign")
+    con.execute("DROP TABLE IF EXISTS _lk_nodes")
+    for kind, count in con.execute("SELECT kind, count(*) FROM entities GROUP BY kind").fetchall():
+        if kind == "person":
+            report.person_entities = int(count)
+        else:
+            report.org_entities = int(count)
+    report.seconds = time.perf_counter() - started
+    return report
