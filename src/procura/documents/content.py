@@ -1,0 +1,143 @@
+"""What a formal document says, independent of its file format.
+
+:func:`compose` turns a lead, the evidence rows it cites and the measure's
+particulars into a :class:`DocumentContent`: plain, already minimised strings
+that the DOCX and PDF renderers lay out. The model's own explanation is not
+copied in: it is written for prosecutors and may name what the addressee must
+not learn (ADR 0551); the facts are rebuilt from evidence fields instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from typing import Any
+
+from procura.documents.evidence import EvidenceRow
+from procura.documents.facts import fact_sentences, person_names
+from procura.documents.kinds import LANGS, DocumentError, DocumentKind
+from procura.documents.redact import scrub
+from procura.standard import regions
+
+HEADINGS = {
+    "zh": {
+        "facts": "一、查明的事实",
+        "basis": "二、法律依据",
+        "request": "三、监督意见",
+        "deadline": "四、回复期限",
+        "intro": "本院在履行法律监督职责中发现：",
+        "deadline_value": "{date}前",
+        "no_deadline": "无需书面回复",
+        "lead": "线索编号",
+        "no_facts": "相关证据记录详见证据清单。",
+    },
+    "en": {
+        "facts": "I. Facts found",
+        "basis": "II. Legal basis",
+        "request": "III. Supervision opinion",
+        "deadline": "IV. Reply deadline",
+        "intro": "In performing its legal-supervision duties, this procuratorate has found the following.",
+        "deadline_value": "by {date}",
+        "no_deadline": "no written reply required",
+        "lead": "Lead",
+        "no_facts": "The evidence records are listed in the evidence bundle.",
+    },
+}
+
+
+@dataclass(frozen=True)
+class DocumentContent:
+    """The text of one document, every field safe to place in a DOCX or PDF."""
+
+    kind: str
+    lang: str
+    title: str
+    office_name: str
+    doc_no: str
+    addressee: str
+    intro: str
+    facts: list[str]
+    basis: list[str]
+    request: str
+    reply: str
+    deadline: str
+    issued_on: str
+    lead_ref: str
+    headings: dict[str, str] = field(default_factory=dict)
+
+    def context(self) -> dict[str, Any]:
+        """The template context (every field by name)."""
+        return asdict(self)
+
+    def plain_text(self) -> str:
+        """All the document's text, one item a line (for previews and checks)."""
+        parts = [self.office_name, self.title, self.doc_no, self.addressee, self.intro, *self.facts]
+        parts += [*self.basis, self.request, self.reply, self.deadline, self.issued_on, self.lead_ref]
+        return "\n".join(parts)
+
+
+def office_name(office_id: str, lang: str = "zh") -> str:
+    """``330110-county`` -> ``浙江省杭州市余杭区人民检察院`` (the office id when the region is unknown)."""
+    code = office_id.split("-", 1)[0]
+    chain = []
+    region = regions.lookup(code)
+    while region is not None:
+        chain.append(region.name)
+        region = regions.lookup(region.parent_code)
+    if not chain:
+        return office_id
+    if lang == "en":
+        return f"People's Procuratorate of {''.join(reversed(chain))} ({code})"
+    return "".join(reversed(chain)) + "人民检察院"
+
+
+def _date_text(value: date, lang: str) -> str:
+    return f"{value.year}年{value.month}月{value.day}日" if lang == "zh" else value.isoformat()
+
+
+def compose(
+    lead: Any,
+    rows: Sequence[EvidenceRow],
+    kind: DocumentKind,
+    *,
+    lang: str = "zh",
+    issued_on: date,
+    addressee: str | None = None,
+    deadline: date | None = None,
+    doc_no: str | None = None,
+    issuer: str | None = None,
+    model_basis: Sequence[str] = (),
+) -> DocumentContent:
+    """The content of a ``kind`` document about ``lead`` (a ``procura.leads.orm.Lead``)."""
+    if lang not in LANGS:
+        raise DocumentError(f"unknown language {lang!r}; use one of {', '.join(LANGS)}")
+    names = person_names(rows)
+    recipient = scrub(addressee or lead.target, names, limit=120, lang=lang, codes=False)
+    if not recipient:
+        raise DocumentError(f"lead {lead.id}: no addressee (the lead has no target and none was given)")
+    due = deadline or kind.deadline_from(issued_on)
+    words = HEADINGS[lang]
+    year = issued_on.year
+    number = doc_no or (
+        f"{kind.abbr}〔{year}〕{lead.id}号" if lang == "zh" else f"{kind.abbr} ({year}) No. {lead.id}"
+    )
+    basis = list(kind.basis[lang])
+    basis += [scrub(line, names, limit=200, lang=lang, codes=False) for line in model_basis]
+    return DocumentContent(
+        kind=kind.id,
+        lang=lang,
+        title=kind.title[lang],
+        office_name=scrub(issuer or office_name(lead.office, lang), (), limit=120, lang=lang, codes=False),
+        doc_no=scrub(number, (), limit=80, lang=lang, codes=False),
+        addressee=recipient,
+        intro=words["intro"],
+        facts=fact_sentences(rows, lang) or [words["no_facts"]],
+        basis=basis,
+        request=kind.request[lang],
+        reply=kind.reply[lang],
+        deadline=words["deadline_value"].format(date=_date_text(due, lang)) if due else words["no_deadline"],
+        issued_on=_date_text(issued_on, lang),
+        lead_ref=f"{words['lead']}: {scrub(lead.id, (), limit=60, lang=lang, codes=False)}",
+        headings={k: v for k, v in words.items() if k in ("facts", "basis", "request", "deadline")},
+    )
