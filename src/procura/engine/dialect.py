@@ -61,6 +61,7 @@ DIALECTS: dict[str, Dialect] = {
             "spark.sql.session.timeZone": "UTC",
             "spark.sql.ansi.enabled": "false",
             "spark.ui.enabled": "false",
+            "spark.ui.showConsoleProgress": "false",
             "spark.sql.adaptive.enabled": "true",
         },
         reads_warehouse=False,

@@ -81,3 +81,29 @@ class LeadRevision(Base):
     params: Mapped[dict[str, Any]] = mapped_column(JSON)
     score: Mapped[float] = mapped_column(Float)
     explanation_zh: Mapped[str] = mapped_column(Text)
+
+
+class RunFinding(Base):
+    """That a (current-version) run found the lead with this fingerprint.
+
+    Unchanged leads are not rewritten by a re-run; this row is how the run
+    still records them, so "the leads of the latest run" can be compared.
+    """
+
+    __tablename__ = "model_run_findings"
+
+    run_id: Mapped[int] = mapped_column(ForeignKey("model_runs.id"), primary_key=True)
+    fingerprint: Mapped[str] = mapped_column(String(64), primary_key=True)
+
+
+class ShadowLead(Base):
+    """A lead found by a shadow (candidate) model version: kept apart, never listed."""
+
+    __tablename__ = "shadow_leads"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("model_runs.id"), index=True)
+    model_id: Mapped[str] = mapped_column(String(80), index=True)
+    model_version: Mapped[str] = mapped_column(String(20))
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    record: Mapped[dict[str, Any]] = mapped_column(JSON)

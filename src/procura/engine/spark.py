@@ -1,0 +1,92 @@
+"""The Spark engine (local mode in tests, a cluster for a province): same rule, transpiled.
+
+Warehouse tables reach Spark as Parquet files written by DuckDB. One Spark
+session serves the whole process (one JVM); pyspark is imported only here.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from procura.engine.base import Engine
+from procura.engine.dialect import dialect
+
+_SESSION: Any = None
+
+
+def unavailable_reason() -> str | None:
+    """Why Spark cannot run here (no pyspark, no Java), or None when it can."""
+    try:
+        import pyspark  # noqa: F401
+    except ImportError:
+        return "pyspark is not installed (pip install 'procura[spark]')"
+    if not shutil.which("java"):
+        return "Java is not installed (Spark needs a JRE 17+)"
+    return None
+
+
+def spark_session() -> Any:
+    """The process-wide local Spark session, created on first use."""
+    global _SESSION
+    if _SESSION is None:
+        reason = unavailable_reason()
+        if reason:
+            raise RuntimeError(f"Spark is unavailable: {reason}")
+        from pyspark.sql import SparkSession
+
+        builder = SparkSession.builder.master("local[2]").appName("procura")
+        for key, value in dialect("spark").session_conf.items():
+            builder = builder.config(key, value)
+        _SESSION = builder.getOrCreate()
+        _SESSION.sparkContext.setLogLevel("ERROR")
+    return _SESSION
+
+
+def export_parquet(con: duckdb.DuckDBPyConnection, tables: Iterable[str], folder: Path) -> dict[str, Path]:
+    """Write each table to ``folder/<table>.parquet`` (JSON columns left out); their paths."""
+    folder.mkdir(parents=True, exist_ok=True)
+    paths: dict[str, Path] = {}
+    for table in tables:
+        rows = con.execute(
+            "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? "
+            "ORDER BY ordinal_position",
+            [table],
+        ).fetchall()
+        columns = ", ".join(f'"{name}"' for name, kind in rows if kind != "JSON")
+        path = folder / f"{table}.parquet"
+        con.execute(f"COPY (SELECT {columns} FROM \"{table}\") TO '{path}' (FORMAT parquet)")
+        paths[table] = path
+    return paths
+
+
+class SparkEngine(Engine):
+    """Runs rules with Spark SQL over Parquet copies of the tables."""
+
+    def __init__(self, parquet: dict[str, Path], session: Any = None) -> None:
+        self.dialect = dialect("spark")
+        self.session = session or spark_session()
+        self._tables = sorted(parquet)
+        for table, path in parquet.items():
+            self.session.read.parquet(str(path)).createOrReplaceTempView(table)
+
+    @classmethod
+    def from_duckdb(cls, con: duckdb.DuckDBPyConnection, tables: Iterable[str], folder: Path) -> SparkEngine:
+        """A Spark engine over the given tables of a DuckDB database."""
+        return cls(export_parquet(con, tables, folder))
+
+    def query_arrow(self, sql: str) -> pa.Table:
+        table = self.session.sql(sql).toArrow()
+        return table if isinstance(table, pa.Table) else pa.Table.from_batches(table)
+
+    def tables(self) -> Sequence[str]:
+        return list(self._tables)
+
+    def close(self) -> None:
+        for table in self._tables:
+            self.session.catalog.dropTempView(table)
