@@ -1,0 +1,158 @@
+"""The append-only audit log, chained by SHA-256 hashes.
+
+Each entry's hash covers its own content and the previous entry's hash, and a
+one-row head records the last sequence number and hash. ``verify`` recomputes
+the chain and names the first entry that was edited, deleted or cut off.
+On the database, triggers (see the migrations) refuse UPDATE and DELETE.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from procura.access.clock import stamp, utcnow
+from procura.access.orm import AuditEntry, AuditHead
+from procura.access.principal import Principal
+
+GENESIS = "0" * 64
+
+
+def _digest(entry: AuditEntry) -> str:
+    content = {
+        "seq": entry.seq,
+        "at": stamp(entry.at),
+        "actor_id": entry.actor_id,
+        "actor": entry.actor,
+        "office_id": entry.office_id,
+        "action": entry.action,
+        "object_type": entry.object_type,
+        "object_id": entry.object_id,
+        "purpose": entry.purpose,
+        "ip": entry.ip,
+        "details": entry.details,
+    }
+    text = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+    return hashlib.sha256((entry.prev_hash + text).encode("utf-8")).hexdigest()
+
+
+def record(
+    session: Session,
+    principal: Principal | None,
+    action: str,
+    object_type: str,
+    object_id: str,
+    *,
+    purpose: str = "",
+    details: dict[str, Any] | None = None,
+    actor: str | None = None,
+    ip: str | None = None,
+    at: datetime | None = None,
+) -> AuditEntry:
+    """Append one entry (who, what, when, why, from where) in the caller's transaction."""
+    head = session.execute(select(AuditHead).where(AuditHead.id == 1).with_for_update()).scalar_one_or_none()
+    if head is None:
+        head = AuditHead(id=1, seq=0, hash=GENESIS)
+        session.add(head)
+    entry = AuditEntry(
+        seq=head.seq + 1,
+        at=at or utcnow(),
+        actor_id=principal.user_id if principal else None,
+        actor=actor or (principal.username if principal else "anonymous"),
+        office_id=principal.office_id if principal and principal.office_id else None,
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id),
+        purpose=purpose,
+        ip=ip if ip is not None else (principal.ip if principal else ""),
+        details=json.loads(json.dumps(details or {}, default=str)),
+        prev_hash=head.hash,
+        hash="",
+    )
+    entry.hash = _digest(entry)
+    session.add(entry)
+    head.seq, head.hash = entry.seq, entry.hash
+    session.flush()
+    return entry
+
+
+@dataclass
+class VerifyReport:
+    """The outcome of checking the chain: ``ok`` and, if not, what broke where."""
+
+    entries: int
+    ok: bool
+    problems: list[str] = field(default_factory=list)
+    first_bad_seq: int | None = None
+
+
+def verify(session: Session) -> VerifyReport:
+    """Recompute the whole chain; report every broken link, edited entry or missing seq."""
+    problems: list[str] = []
+    first_bad: int | None = None
+    prev_hash, expected_seq, count = GENESIS, 1, 0
+
+    def bad(seq: int, message: str) -> None:
+        nonlocal first_bad
+        problems.append(message)
+        first_bad = seq if first_bad is None else min(first_bad, seq)
+
+    for entry in session.scalars(select(AuditEntry).order_by(AuditEntry.seq)).yield_per(1000):
+        count += 1
+        if entry.seq != expected_seq:
+            missing = (
+                f"{expected_seq}" if entry.seq == expected_seq + 1 else f"{expected_seq}-{entry.seq - 1}"
+            )
+            bad(expected_seq, f"entry {missing} missing (deleted): sequence jumps to {entry.seq}")
+        elif entry.prev_hash != prev_hash:
+            bad(entry.seq, f"entry {entry.seq}: link to previous entry broken")
+        if _digest(entry) != entry.hash:
+            bad(
+                entry.seq,
+                f"entry {entry.seq} ({entry.action} {entry.object_type} {entry.object_id}): "
+                "content does not match its hash (edited)",
+            )
+        prev_hash, expected_seq = entry.hash, entry.seq + 1
+    head = session.get(AuditHead, 1)
+    last_seq = expected_seq - 1
+    if head is not None and (head.seq != last_seq or head.hash != prev_hash):
+        if head.seq > last_seq:
+            bad(last_seq + 1, f"entries {last_seq + 1}-{head.seq} missing (deleted from the end)")
+        else:
+            bad(head.seq, f"chain head (seq {head.seq}) does not match the last entry (seq {last_seq})")
+    elif head is None and count:
+        bad(1, "chain head missing")
+    return VerifyReport(entries=count, ok=not problems, problems=problems, first_bad_seq=first_bad)
+
+
+def list_entries(
+    session: Session,
+    *,
+    actor: str | None = None,
+    action: str | None = None,
+    object_id: str | None = None,
+    since: datetime | None = None,
+    limit: int = 100,
+    offset: int = 0,
+) -> tuple[list[AuditEntry], int]:
+    """Entries newest first with filters, and the total matching."""
+    from sqlalchemy import func
+
+    query = select(AuditEntry)
+    if actor:
+        query = query.where(AuditEntry.actor == actor)
+    if action:
+        query = query.where(AuditEntry.action == action)
+    if object_id:
+        query = query.where(AuditEntry.object_id == object_id)
+    if since:
+        query = query.where(AuditEntry.at >= since)
+    total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
+    rows = session.scalars(query.order_by(AuditEntry.seq.desc()).limit(limit).offset(offset))
+    return list(rows), int(total)

@@ -1,0 +1,193 @@
+"""Sign-in: argon2 passwords, opaque session tokens, expiry and lockout.
+
+A token is 32 random bytes shown once to the client; the store keeps only its
+SHA-256. A session ends after ``session_idle_minutes`` without use, after
+``session_absolute_hours`` in any case, at logout, or when the user is disabled.
+``lockout_failures`` wrong passwords in a row lock the account for
+``lockout_minutes``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime, timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from procura.access import audit
+from procura.access.clock import as_utc, utcnow
+from procura.access.errors import AuthenticationError
+from procura.access.orm import AuthSession, User
+from procura.access.principal import Principal
+from procura.config import Settings
+
+_hasher = PasswordHasher()
+_BAD_LOGIN = "用户名或密码错误 wrong username or password"
+
+
+def hash_password(password: str) -> str:
+    """An argon2id hash of ``password``."""
+    return _hasher.hash(password)
+
+
+def check_password(password_hash: str, password: str) -> bool:
+    """True when ``password`` matches ``password_hash``."""
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def token_hash(token: str) -> str:
+    """The stored form of a session token."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def principal_of(user: User, ip: str = "") -> Principal:
+    """The principal acting as ``user``."""
+    return Principal(user.id, user.username, user.office_id, user.department, user.role, ip)
+
+
+def login(
+    session: Session,
+    settings: Settings,
+    username: str,
+    password: str,
+    ip: str = "",
+    now: datetime | None = None,
+) -> str:
+    """Check the password and open a session; return its token.
+
+    A failed attempt is committed before the error is raised, so that the
+    failure count survives the caller's rollback.
+    """
+    now = now or utcnow()
+    user = session.scalar(select(User).where(User.username == username))
+    if user is None:
+        audit.record(
+            session,
+            None,
+            "auth.login_failed",
+            "user",
+            username,
+            actor=username,
+            ip=ip,
+            at=now,
+            details={"reason": "unknown user"},
+        )
+        session.commit()
+        raise AuthenticationError(_BAD_LOGIN)
+    if not user.active:
+        audit.record(
+            session,
+            None,
+            "auth.login_failed",
+            "user",
+            str(user.id),
+            actor=username,
+            ip=ip,
+            at=now,
+            details={"reason": "disabled"},
+        )
+        session.commit()
+        raise AuthenticationError("账户已停用 account disabled")
+    if user.locked_until is not None and as_utc(user.locked_until) > now:
+        audit.record(
+            session,
+            None,
+            "auth.login_failed",
+            "user",
+            str(user.id),
+            actor=username,
+            ip=ip,
+            at=now,
+            details={"reason": "locked"},
+        )
+        session.commit()
+        raise AuthenticationError(
+            f"账户已锁定 account locked until {as_utc(user.locked_until):%Y-%m-%d %H:%M} UTC"
+        )
+    if not check_password(user.password_hash, password):
+        user.failed_logins += 1
+        details: dict[str, object] = {"reason": "wrong password", "failures": user.failed_logins}
+        if user.failed_logins >= settings.lockout_failures:
+            user.locked_until = now + timedelta(minutes=settings.lockout_minutes)
+            user.failed_logins = 0
+            details["locked_minutes"] = settings.lockout_minutes
+        audit.record(
+            session,
+            None,
+            "auth.login_failed",
+            "user",
+            str(user.id),
+            actor=username,
+            ip=ip,
+            at=now,
+            details=details,
+        )
+        session.commit()
+        raise AuthenticationError(_BAD_LOGIN)
+    user.failed_logins = 0
+    user.locked_until = None
+    token = secrets.token_urlsafe(32)
+    session.add(
+        AuthSession(token_hash=token_hash(token), user_id=user.id, created_at=now, last_seen_at=now, ip=ip)
+    )
+    audit.record(session, principal_of(user, ip), "auth.login", "user", str(user.id), at=now)
+    session.flush()
+    return token
+
+
+def authenticate(
+    session: Session,
+    settings: Settings,
+    token: str,
+    ip: str = "",
+    now: datetime | None = None,
+) -> Principal:
+    """The principal of a live session token; AuthenticationError when it is not live."""
+    now = now or utcnow()
+    row = session.scalar(select(AuthSession).where(AuthSession.token_hash == token_hash(token)))
+    if row is None or row.ended_at is not None:
+        raise AuthenticationError("会话无效或已结束 session invalid or ended; sign in again")
+    user = session.get(User, row.user_id)
+    reason = None
+    if user is None or not user.active:
+        reason = "disabled"
+    elif as_utc(row.last_seen_at) + timedelta(minutes=settings.session_idle_minutes) < now:
+        reason = "idle"
+    elif as_utc(row.created_at) + timedelta(hours=settings.session_absolute_hours) < now:
+        reason = "expired"
+    if reason is not None:
+        row.ended_at, row.end_reason = now, reason
+        session.commit()
+        raise AuthenticationError(f"会话已过期 session ended ({reason}); sign in again")
+    assert user is not None
+    row.last_seen_at = now
+    return principal_of(user, ip or row.ip)
+
+
+def logout(session: Session, token: str, now: datetime | None = None) -> None:
+    """End the session of ``token`` (unknown tokens are ignored)."""
+    now = now or utcnow()
+    row = session.scalar(select(AuthSession).where(AuthSession.token_hash == token_hash(token)))
+    if row is not None and row.ended_at is None:
+        row.ended_at, row.end_reason = now, "logout"
+        user = session.get(User, row.user_id)
+        audit.record(
+            session, principal_of(user) if user else None, "auth.logout", "user", str(row.user_id), at=now
+        )
+
+
+def end_sessions(session: Session, user_id: int, reason: str, now: datetime | None = None) -> int:
+    """End every open session of a user; return how many."""
+    result = session.execute(
+        update(AuthSession)
+        .where(AuthSession.user_id == user_id, AuthSession.ended_at.is_(None))
+        .values(ended_at=now or utcnow(), end_reason=reason)
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]

@@ -1,0 +1,107 @@
+"""Row-level security on PostgreSQL: jurisdiction enforced a second time.
+
+The application connects as a non-owner role. Every service call sets the
+principal's office for its transaction (``procura.office_id``); the policies
+created by the migrations let a row through only when its office lies in that
+office's jurisdiction (``office_closure``). Unattended jobs use ``system_scope``.
+On SQLite these functions do nothing: the service layer's checks stand alone.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Connection, text
+from sqlalchemy.orm import Session
+
+from procura.access.principal import Principal
+
+# Append-only tables: the app role may not change or delete their rows.
+APPEND_ONLY = ("audit_log", "lead_events")
+# Tables whose rows belong to an office's jurisdiction; each has a forced policy.
+SCOPED_TABLES = ("leads", "lead_revisions", "lead_work", "lead_events", "measures", "lead_links")
+
+_IN_SCOPE = (
+    "(current_setting('procura.system', true) = 'on' OR {office} IN "
+    "(SELECT c.descendant_id FROM office_closure c "
+    "WHERE c.ancestor_id = current_setting('procura.office_id', true)))"
+)
+_LEAD_VISIBLE = "EXISTS (SELECT 1 FROM leads l WHERE l.id = {lead})"
+_LEAD_OFFICE = "COALESCE((SELECT w.office_id FROM lead_work w WHERE w.lead_id = leads.id), leads.office)"
+
+# The row predicate (USING) of each scoped table.
+READ_PREDICATES = {
+    "leads": _IN_SCOPE.format(office=_LEAD_OFFICE),
+    "lead_revisions": _LEAD_VISIBLE.format(lead="lead_revisions.lead_id"),
+    # Routing rows (office, department, handler id) are readable so that the
+    # leads predicate can see where each lead is; changing them is scoped.
+    "lead_work": "true",
+    "lead_events": f"({_IN_SCOPE.format(office='lead_events.office_id')} OR "
+    f"{_LEAD_VISIBLE.format(lead='lead_events.lead_id')})",
+    "measures": f"({_IN_SCOPE.format(office='measures.office_id')} OR "
+    f"{_LEAD_VISIBLE.format(lead='measures.lead_id')})",
+    "lead_links": f"({_LEAD_VISIBLE.format(lead='lead_links.from_lead_id')} OR "
+    f"{_LEAD_VISIBLE.format(lead='lead_links.to_lead_id')})",
+}
+WRITE_PREDICATES = dict(READ_PREDICATES, lead_work=_IN_SCOPE.format(office="lead_work.office_id"))
+
+
+def policy_statements(table: str) -> list[str]:
+    """The SQL that enables, forces and defines the policies of one scoped table.
+
+    Reads, updates and deletes need the row in scope; a row may leave the scope
+    by an update (a transfer or escalation hands it to another office), and
+    inserts are checked by the service layer.
+    """
+    read, write = READ_PREDICATES[table], WRITE_PREDICATES[table]
+    return [
+        f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY",
+        f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY",
+        f"CREATE POLICY {table}_select ON {table} FOR SELECT USING ({read})",
+        f"CREATE POLICY {table}_insert ON {table} FOR INSERT WITH CHECK (true)",
+        f"CREATE POLICY {table}_update ON {table} FOR UPDATE USING ({write}) WITH CHECK (true)",
+        f"CREATE POLICY {table}_delete ON {table} FOR DELETE USING ({write})",
+    ]
+
+
+def drop_statements(table: str) -> list[str]:
+    """The SQL that removes what ``policy_statements`` created."""
+    return [
+        f"DROP POLICY IF EXISTS {table}_{op} ON {table}" for op in ("select", "insert", "update", "delete")
+    ] + [
+        f"ALTER TABLE {table} NO FORCE ROW LEVEL SECURITY",
+        f"ALTER TABLE {table} DISABLE ROW LEVEL SECURITY",
+    ]
+
+
+def _is_postgres(session: Session) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
+
+
+def apply_scope(session: Session, principal: Principal) -> None:
+    """Set the principal's office for the current transaction (PostgreSQL only)."""
+    if not _is_postgres(session):
+        return
+    system = "on" if principal.role == "system" else "off"
+    session.execute(
+        text(
+            "SELECT set_config('procura.office_id', :office, true), "
+            "set_config('procura.system', :system, true)"
+        ),
+        {"office": principal.office_id, "system": system},
+    )
+
+
+def system_scope(session: Session) -> None:
+    """Let the current transaction see every row (model runs, migrations, demo set-up)."""
+    if _is_postgres(session):
+        session.execute(text("SELECT set_config('procura.system', 'on', true)"))
+
+
+def grant_app_role(conn: Connection, role: str) -> None:
+    """Give a non-owner login role the rights the application needs on every table."""
+    if not role.replace("_", "").isalnum():
+        raise ValueError(f"bad role name {role!r}")
+    conn.execute(text(f"GRANT USAGE ON SCHEMA public TO {role}"))
+    conn.execute(text(f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role}"))
+    conn.execute(text(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {role}"))
+    for table in APPEND_ONLY:
+        conn.execute(text(f"REVOKE UPDATE, DELETE, TRUNCATE ON {table} FROM {role}"))

@@ -1,0 +1,117 @@
+"""Users: creation, listing and disabling, by administrators within their jurisdiction."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from procura.access import audit
+from procura.access.auth import end_sessions, hash_password
+from procura.access.clock import utcnow
+from procura.access.errors import Forbidden, NotFound, ValidationError
+from procura.access.offices import get_office, jurisdiction_query
+from procura.access.orm import User
+from procura.access.policy import in_jurisdiction, require_jurisdiction, require_role
+from procura.access.principal import DEPARTMENTS, ROLES, SYSTEM, Principal
+
+MIN_PASSWORD = 8
+
+
+def user_count(session: Session) -> int:
+    """How many users exist (zero means the first admin may be created unauthenticated)."""
+    return int(session.execute(select(func.count()).select_from(User)).scalar_one())
+
+
+def add_user(
+    session: Session,
+    principal: Principal,
+    username: str,
+    password: str,
+    office_id: str,
+    department: str,
+    role: str,
+    display_name: str = "",
+) -> User:
+    """Create a user; admins only, in their jurisdiction (SYSTEM for the first admin)."""
+    require_role(principal, ["admin"], "add users")
+    if not username or len(username) > 64 or not username.replace("_", "").replace(".", "").isalnum():
+        raise ValidationError(
+            f"username {username!r}: 1-64 letters, digits, '_' or '.'", {"field": "username"}
+        )
+    if len(password) < MIN_PASSWORD:
+        raise ValidationError(f"password: at least {MIN_PASSWORD} characters", {"field": "password"})
+    if department not in DEPARTMENTS:
+        raise ValidationError(
+            f"department {department!r}: one of {', '.join(DEPARTMENTS)}", {"field": "department"}
+        )
+    if role not in ROLES:
+        raise ValidationError(f"role {role!r}: one of {', '.join(ROLES)}", {"field": "role"})
+    get_office(session, office_id)
+    require_jurisdiction(principal, office_id, "add users")
+    if session.scalar(select(User).where(User.username == username)) is not None:
+        raise ValidationError(f"username {username!r} already exists", {"field": "username"})
+    user = User(
+        username=username,
+        display_name=display_name,
+        password_hash=hash_password(password),
+        office_id=office_id,
+        department=department,
+        role=role,
+        active=True,
+        failed_logins=0,
+        created_at=utcnow(),
+    )
+    session.add(user)
+    session.flush()
+    audit.record(
+        session,
+        principal,
+        "user.add",
+        "user",
+        str(user.id),
+        details={"username": username, "office": office_id, "department": department, "role": role},
+    )
+    return user
+
+
+def list_users(session: Session, principal: Principal, office_id: str | None = None) -> list[User]:
+    """Users in the admin's jurisdiction (optionally one office), sorted by username."""
+    require_role(principal, ["admin"], "list users")
+    query = select(User).order_by(User.username)
+    if principal.role != "system":
+        query = query.where(User.office_id.in_(jurisdiction_query(principal.office_id)))
+    if office_id:
+        query = query.where(User.office_id == office_id)
+    return list(session.scalars(query))
+
+
+def get_user(session: Session, principal: Principal, username: str) -> User:
+    """A user the admin manages, by name; NotFound otherwise."""
+    require_role(principal, ["admin"], "manage users")
+    user = session.scalar(select(User).where(User.username == username))
+    if user is None or not in_jurisdiction(principal, user.office_id):
+        raise NotFound(f"user {username!r} not found")
+    return user
+
+
+def set_active(session: Session, principal: Principal, username: str, active: bool) -> User:
+    """Disable (ending every session) or re-enable a user."""
+    user = get_user(session, principal, username)
+    user.active = active
+    ended = 0 if active else end_sessions(session, user.id, "disabled")
+    audit.record(
+        session,
+        principal,
+        "user.enable" if active else "user.disable",
+        "user",
+        str(user.id),
+        details={"username": username, "sessions_ended": ended},
+    )
+    return user
+
+
+def bootstrap_admin(session: Session, username: str, password: str, office_id: str) -> User:
+    """Create the first administrator of an empty store; Forbidden once any user exists."""
+    if user_count(session):
+        raise Forbidden("users already exist: sign in as an admin to add more")
+    return add_user(session, SYSTEM, username, password, office_id, "criminal", "admin", "管理员")

@@ -1,0 +1,167 @@
+"""Sensitive reads of one lead: unmasking with a stated purpose, and the evidence bundle.
+
+Records and subject are masked by default. Unmasking is an act with a purpose,
+allowed to the lead's handler and their heads in the handling office, and is
+audited. The evidence bundle (records, explanation, legal basis, measures,
+history, look-back) is one JSON file for the case dossier.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from procura.access import audit
+from procura.access.clock import utcnow
+from procura.access.errors import Forbidden, ValidationError
+from procura.access.masking import mask_record
+from procura.access.principal import Principal
+from procura.config import Settings
+from procura.leads.orm import Lead
+from procura.workflow.evidence import fetch_records
+from procura.workflow.orm import LeadWork
+from procura.workflow.queries import SEXUAL_CONTEXT_MODELS, get_lead, history
+from procura.workflow.scope import load
+
+MIN_PURPOSE = 4
+
+
+@cache
+def _legal_basis_by_model() -> dict[str, tuple[dict[str, str], ...]]:
+    from procura.models.loader import load_catalog
+
+    catalog = load_catalog()
+    return {
+        model_id: tuple({"ref": b.ref, "zh": b.zh, "en": b.en} for b in model.spec.legal_basis)
+        for model_id, model in catalog.models.items()
+    }
+
+
+def legal_basis(model_id: str) -> list[dict[str, str]]:
+    """The legal basis of a model from the catalogue (empty when the model is unknown)."""
+    return list(_legal_basis_by_model().get(model_id, ()))
+
+
+def may_unmask(principal: Principal, work: LeadWork) -> bool:
+    """The lead's handler, their department head and the chief of the handling office."""
+    if principal.role == "system":
+        return True
+    if principal.office_id != work.office_id:
+        return False
+    if principal.role == "chief":
+        return True
+    if principal.role == "department_head":
+        return principal.department == work.department
+    return principal.role == "handler" and work.handler_id == principal.user_id
+
+
+def _records(settings: Settings, lead: Lead, masked: bool) -> list[dict[str, Any]]:
+    records = fetch_records(settings.warehouse_path, list(lead.evidence or []))
+    if masked:
+        sexual = lead.model_id in SEXUAL_CONTEXT_MODELS
+        for item in records:
+            if item["row"] is not None:
+                item["row"] = mask_record(item["row"], sexual)[0]
+    return records
+
+
+def _check_unmask(principal: Principal, work: LeadWork, purpose: str) -> None:
+    if len(purpose.strip()) < MIN_PURPOSE:
+        raise ValidationError(
+            f"unmasking needs a stated purpose (at least {MIN_PURPOSE} characters)", {"field": "purpose"}
+        )
+    if not may_unmask(principal, work):
+        raise Forbidden(
+            "只有承办人及其负责人可查看敏感信息 only the lead's handler and their heads may unmask",
+            {"action": "unmask"},
+        )
+
+
+def evidence_records(
+    session: Session, settings: Settings, principal: Principal, lead_id: str
+) -> list[dict[str, Any]]:
+    """The evidence rows of a lead, masked; the read is audited."""
+    lead, _ = load(session, principal, lead_id)
+    audit.record(session, principal, "lead.read_evidence", "lead", lead.id)
+    return _records(settings, lead, masked=True)
+
+
+def unmask(
+    session: Session, settings: Settings, principal: Principal, lead_id: str, purpose: str
+) -> dict[str, Any]:
+    """The lead's subject, explanation and evidence rows in clear, for a stated purpose (audited)."""
+    lead, work = load(session, principal, lead_id)
+    _check_unmask(principal, work, purpose)
+    audit.record(session, principal, "lead.unmask", "lead", lead.id, purpose=purpose.strip())
+    return {
+        "lead_id": lead.id,
+        "subject": dict(lead.subject or {}),
+        "explanation_zh": lead.explanation_zh,
+        "explanation_en": lead.explanation_en,
+        "records": _records(settings, lead, masked=False),
+    }
+
+
+def bundle(
+    session: Session,
+    settings: Settings,
+    principal: Principal,
+    lead_id: str,
+    unmask_purpose: str | None = None,
+) -> dict[str, Any]:
+    """The evidence bundle of a lead as one JSON-ready dict (masked unless a purpose is given)."""
+    lead, work = load(session, principal, lead_id)
+    masked = unmask_purpose is None
+    if not masked:
+        _check_unmask(principal, work, unmask_purpose or "")
+    detail = get_lead(session, principal, lead_id)
+    content: dict[str, Any] = {
+        "bundle": {
+            "generated_at": utcnow().isoformat(),
+            "generated_by": principal.username,
+            "office": principal.office_id,
+            "masked": masked,
+        },
+        "lead": asdict(detail),
+        "legal_basis": legal_basis(lead.model_id),
+        "records": _records(settings, lead, masked),
+        "history": [asdict(e) for e in history(session, principal, lead_id)],
+    }
+    if not masked:
+        content["lead"].update(
+            subject=dict(lead.subject or {}),
+            explanation_zh=lead.explanation_zh,
+            explanation_en=lead.explanation_en,
+            masked=False,
+        )
+    audit.record(
+        session,
+        principal,
+        "lead.export_bundle",
+        "lead",
+        lead.id,
+        purpose=unmask_purpose or "",
+        details={"masked": masked},
+    )
+    return content
+
+
+def write_bundle(
+    session: Session,
+    settings: Settings,
+    principal: Principal,
+    lead_id: str,
+    unmask_purpose: str | None = None,
+    out: Path | None = None,
+) -> Path:
+    """Write the evidence bundle to ``out`` (default ``<workspace>/out/bundles/<lead>.json``)."""
+    content = bundle(session, settings, principal, lead_id, unmask_purpose)
+    path = out or settings.ensure().out_dir / "bundles" / f"{lead_id}.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(content, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
+    return path

@@ -1,0 +1,80 @@
+"""ORM tables of the workflow: where a lead stands, its history, measures and links.
+
+The lead itself (``leads``) belongs to the lead store; the workflow keeps its
+own row per lead (``lead_work``) for the handling office, department and
+handler, and writes ``leads.status``. History (``lead_events``) is append-only.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from procura.db import Base
+
+
+class LeadWork(Base):
+    """Who handles a lead now: office (after escalation/designation), department, handler."""
+
+    __tablename__ = "lead_work"
+
+    lead_id: Mapped[str] = mapped_column(ForeignKey("leads.id"), primary_key=True)
+    office_id: Mapped[str] = mapped_column(String(32), index=True)
+    department: Mapped[str] = mapped_column(String(20))
+    handler_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    dismiss_reason: Mapped[str | None] = mapped_column(String(20))
+    triaged_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class LeadEvent(Base):
+    """One transition or act on a lead: who, when, from, to, note (never rewritten)."""
+
+    __tablename__ = "lead_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    lead_id: Mapped[str] = mapped_column(ForeignKey("leads.id"), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    actor: Mapped[str] = mapped_column(String(64))
+    office_id: Mapped[str] = mapped_column(String(32), index=True)
+    action: Mapped[str] = mapped_column(String(20))
+    from_status: Mapped[str] = mapped_column(String(24))
+    to_status: Mapped[str] = mapped_column(String(24))
+    note: Mapped[str] = mapped_column(Text, default="")
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class Measure(Base):
+    """A supervision measure addressed to a body, with its deadline and the response."""
+
+    __tablename__ = "measures"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    lead_id: Mapped[str] = mapped_column(ForeignKey("leads.id"), index=True)
+    office_id: Mapped[str] = mapped_column(String(32), index=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    addressee: Mapped[str] = mapped_column(Text)
+    requested: Mapped[str] = mapped_column(Text, default="")
+    issued_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    issued_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    deadline: Mapped[date | None] = mapped_column(Date)
+    response_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    response_outcome: Mapped[str | None] = mapped_column(String(20))
+    response_note: Mapped[str | None] = mapped_column(Text)
+
+
+class LeadLink(Base):
+    """Two leads that belong together, e.g. a criminal lead and the public-interest lead it spawned."""
+
+    __tablename__ = "lead_links"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    from_lead_id: Mapped[str] = mapped_column(ForeignKey("leads.id"), index=True)
+    to_lead_id: Mapped[str] = mapped_column(ForeignKey("leads.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

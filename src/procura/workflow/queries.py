@@ -1,0 +1,220 @@
+"""Reading leads: the queue with filters and pages, a lead page, history, overdue measures."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import exists, func, select
+from sqlalchemy.orm import Session
+
+from procura.access import audit
+from procura.access.clock import utcnow
+from procura.access.errors import ValidationError
+from procura.access.masking import mask_record, mask_text
+from procura.access.orm import User
+from procura.access.policy import require_role
+from procura.access.principal import LEAD_READERS, Principal
+from procura.access.rls import apply_scope
+from procura.leads.orm import Lead
+from procura.workflow.lifecycle import STATES
+from procura.workflow.lookback import lookback
+from procura.workflow.orm import LeadEvent, LeadLink, LeadWork, Measure
+from procura.workflow.scope import handling_office, jurisdiction_filter, load
+from procura.workflow.views import EventView, LeadDetail, LeadSummary, MeasureView, Page
+
+MAX_PAGE = 500
+SEXUAL_CONTEXT_MODELS = frozenset({"mandatory-report-failure"})
+
+
+@dataclass
+class LeadFilter:
+    """Queue filters; every field is optional. ``region`` matches a code prefix (``3301``)."""
+
+    model: str | None = None
+    prong: str | None = None
+    department: str | None = None
+    region: str | None = None
+    office: str | None = None
+    status: str | None = None
+    min_score: float | None = None
+    max_score: float | None = None
+    overdue: bool | None = None
+    handler: str | None = None
+
+
+def _overdue_clause(today: date):  # type: ignore[no-untyped-def]
+    return exists().where(Measure.lead_id == Lead.id, Measure.response_at.is_(None), Measure.deadline < today)
+
+
+def list_leads(
+    session: Session,
+    principal: Principal,
+    filters: LeadFilter | None = None,
+    limit: int = 50,
+    offset: int = 0,
+    today: date | None = None,
+) -> Page:
+    """Leads in the principal's jurisdiction matching ``filters``, highest score first."""
+    require_role(principal, LEAD_READERS, "read leads")
+    apply_scope(session, principal)
+    if not 1 <= limit <= MAX_PAGE or offset < 0:
+        raise ValidationError(f"limit must be 1-{MAX_PAGE} and offset >= 0", {"field": "limit"})
+    f = filters or LeadFilter()
+    if f.status is not None and f.status not in STATES:
+        raise ValidationError(f"status {f.status!r}: one of {', '.join(STATES)}", {"field": "status"})
+    today = today or utcnow().date()
+    query = (
+        select(Lead, LeadWork, User.username)
+        .outerjoin(LeadWork, LeadWork.lead_id == Lead.id)
+        .outerjoin(User, User.id == LeadWork.handler_id)
+    )
+    if principal.role != "system":
+        query = query.where(jurisdiction_filter(principal))
+    conditions = {
+        "model": lambda v: Lead.model_id == v,
+        "prong": lambda v: Lead.prong == v,
+        "department": lambda v: func.coalesce(LeadWork.department, Lead.prong) == v,
+        "region": lambda v: Lead.region_code.startswith(v),
+        "office": lambda v: handling_office() == v,
+        "status": lambda v: Lead.status == v,
+        "min_score": lambda v: Lead.score >= v,
+        "max_score": lambda v: Lead.score <= v,
+        "handler": lambda v: User.username == v,
+        "overdue": lambda v: _overdue_clause(today) if v else ~_overdue_clause(today),
+    }
+    for name, build in conditions.items():
+        value = getattr(f, name)
+        if value is not None:
+            query = query.where(build(value))
+    total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
+    rows = session.execute(query.order_by(Lead.score.desc(), Lead.id).limit(limit).offset(offset)).all()
+    deadlines = _open_deadlines(session, [lead.id for lead, _, _ in rows])
+    items = [_summary(lead, work, handler, deadlines.get(lead.id), today) for lead, work, handler in rows]
+    return Page(items=items, total=int(total), limit=limit, offset=offset)
+
+
+def _open_deadlines(session: Session, lead_ids: list[str]) -> dict[str, date | None]:
+    if not lead_ids:
+        return {}
+    rows = session.execute(
+        select(Measure.lead_id, func.min(Measure.deadline))
+        .where(Measure.lead_id.in_(lead_ids), Measure.response_at.is_(None))
+        .group_by(Measure.lead_id)
+    )
+    return {lead_id: deadline for lead_id, deadline in rows}
+
+
+def _summary(
+    lead: Lead, work: LeadWork | None, handler: str | None, deadline: date | None, today: date
+) -> LeadSummary:
+    return LeadSummary(
+        id=lead.id,
+        model_id=lead.model_id,
+        prong=lead.prong,
+        department=work.department if work else lead.prong,
+        office=work.office_id if work else lead.office,
+        region_code=lead.region_code,
+        status=lead.status,
+        score=lead.score,
+        measure=lead.measure,
+        target=lead.target,
+        handler=handler,
+        created_at=lead.created_at,
+        overdue=deadline is not None and deadline < today,
+        deadline=deadline,
+    )
+
+
+def measure_view(measure: Measure, issued_by: str | None, today: date) -> MeasureView:
+    """A measure as interfaces show it."""
+    overdue = measure.response_at is None and measure.deadline is not None and measure.deadline < today
+    return MeasureView(
+        id=measure.id,
+        kind=measure.kind,
+        addressee=measure.addressee,
+        requested=measure.requested,
+        issued_at=measure.issued_at,
+        issued_by=issued_by,
+        deadline=measure.deadline,
+        response_at=measure.response_at,
+        response_outcome=measure.response_outcome,
+        response_note=measure.response_note,
+        overdue=overdue,
+    )
+
+
+def masked_lead_text(lead: Lead) -> tuple[dict[str, object], str, str]:
+    """The lead's subject and explanations with sensitive personal data masked."""
+    subject, names = mask_record(dict(lead.subject or {}), lead.model_id in SEXUAL_CONTEXT_MODELS)
+    return subject, mask_text(lead.explanation_zh, names) or "", mask_text(lead.explanation_en, names) or ""
+
+
+def get_lead(session: Session, principal: Principal, lead_id: str, today: date | None = None) -> LeadDetail:
+    """A lead page, sensitive data masked; the read is audited."""
+    lead, work = load(session, principal, lead_id)
+    today = today or utcnow().date()
+    handler = session.get(User, work.handler_id).username if work.handler_id else None  # type: ignore[union-attr]
+    measures = [
+        measure_view(m, name, today)
+        for m, name in session.execute(
+            select(Measure, User.username)
+            .outerjoin(User, User.id == Measure.issued_by)
+            .where(Measure.lead_id == lead.id)
+            .order_by(Measure.issued_at, Measure.id)
+        )
+    ]
+    open_deadline = min((m.deadline for m in measures if m.response_at is None and m.deadline), default=None)
+    links = [
+        {
+            "lead_id": link.to_lead_id if link.from_lead_id == lead.id else link.from_lead_id,
+            "kind": link.kind,
+            "direction": "to" if link.from_lead_id == lead.id else "from",
+        }
+        for link in session.scalars(
+            select(LeadLink)
+            .where((LeadLink.from_lead_id == lead.id) | (LeadLink.to_lead_id == lead.id))
+            .order_by(LeadLink.id)
+        )
+    ]
+    subject, explanation_zh, explanation_en = masked_lead_text(lead)
+    audit.record(session, principal, "lead.read", "lead", lead.id)
+    return LeadDetail(
+        summary=_summary(lead, work, handler, open_deadline, today),
+        model_version=lead.model_version,
+        params=dict(lead.params or {}),
+        anchor=list(lead.anchor or []),
+        evidence=list(lead.evidence or []),
+        subject=subject,
+        explanation_zh=explanation_zh,
+        explanation_en=explanation_en,
+        details=dict(lead.details or {}),
+        dismiss_reason=work.dismiss_reason,
+        measures=measures,
+        links=links,
+        lookback=lookback(session, lead),
+    )
+
+
+def history(session: Session, principal: Principal, lead_id: str) -> list[EventView]:
+    """Every step of the lead, oldest first."""
+    lead, _ = load(session, principal, lead_id)
+    return [
+        EventView(
+            id=e.id,
+            at=e.at,
+            actor=e.actor,
+            office_id=e.office_id,
+            action=e.action,
+            from_status=e.from_status,
+            to_status=e.to_status,
+            note=e.note,
+            data=dict(e.data or {}),
+        )
+        for e in session.scalars(select(LeadEvent).where(LeadEvent.lead_id == lead.id).order_by(LeadEvent.id))
+    ]
+
+
+def overdue(session: Session, principal: Principal, today: date | None = None) -> list[LeadSummary]:
+    """Leads in the jurisdiction with a measure past its deadline and no response."""
+    return list_leads(session, principal, LeadFilter(overdue=True), limit=MAX_PAGE, today=today).items

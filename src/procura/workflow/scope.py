@@ -1,0 +1,49 @@
+"""Finding a lead the principal may see, and the SQL filter of their jurisdiction."""
+
+from __future__ import annotations
+
+from sqlalchemy import ColumnElement, func
+from sqlalchemy.orm import Session
+
+from procura.access.clock import utcnow
+from procura.access.errors import NotFound
+from procura.access.offices import jurisdiction_query
+from procura.access.policy import in_jurisdiction, require_role
+from procura.access.principal import LEAD_READERS, Principal
+from procura.access.rls import apply_scope
+from procura.leads.orm import Lead
+from procura.workflow.orm import LeadWork
+
+
+def work_of(session: Session, lead: Lead) -> LeadWork:
+    """The lead's workflow row, created on first use from the model's office and prong."""
+    work = session.get(LeadWork, lead.id)
+    if work is None:
+        work = LeadWork(lead_id=lead.id, office_id=lead.office, department=lead.prong, updated_at=utcnow())
+        session.add(work)
+        session.flush()
+    return work
+
+
+def load(session: Session, principal: Principal, lead_id: str) -> tuple[Lead, LeadWork]:
+    """The lead and its workflow row; NotFound when missing or outside the jurisdiction."""
+    require_role(principal, LEAD_READERS, "read leads")
+    apply_scope(session, principal)
+    lead = session.get(Lead, lead_id)
+    if lead is None:
+        raise NotFound(f"线索不存在 lead {lead_id} not found")
+    work = session.get(LeadWork, lead.id)
+    office = work.office_id if work is not None else lead.office
+    if not in_jurisdiction(principal, office):
+        raise NotFound(f"线索不存在 lead {lead_id} not found")
+    return lead, work if work is not None else work_of(session, lead)
+
+
+def handling_office() -> ColumnElement[str]:
+    """SQL: the office now handling a lead (query must outer-join ``LeadWork``)."""
+    return func.coalesce(LeadWork.office_id, Lead.office)
+
+
+def jurisdiction_filter(principal: Principal) -> ColumnElement[bool]:
+    """SQL: leads whose handling office lies in the principal's jurisdiction."""
+    return handling_office().in_(jurisdiction_query(principal.office_id))
