@@ -1,47 +1,123 @@
-"""``procura run``, ``procura models …`` and ``procura leads …``."""
+"""``procura run``, ``procura models …`` and ``procura leads …``: parse, call a service, print."""
 
 from __future__ import annotations
 
+import sys
+from datetime import date
 from pathlib import Path
 from typing import Annotated
 
+import duckdb
 import typer
 from rich.console import Console
 from rich.table import Table
 
+from procura.config import Settings
+from procura.db import session_scope
+from procura.engine.warehouse import WarehouseError
+from procura.leads import export as lead_export
+from procura.leads.query import LeadFilter, get_lead, list_leads, revisions
+from procura.migrations import open_store
+from procura.models.docs import render_models_doc
 from procura.models.loader import Catalog, load_catalog
+from procura.models.params import ParamError
+from procura.models.service import CatalogError, RunRequest, run
 from procura.models.testing import run_tests
+from procura.models.versions import VersionError, diff, promote
 
 console = Console()
 err = Console(stderr=True)
 
 models_app = typer.Typer(
-    help="Supervision models (监督模型): list, show, test, diff, docs.", no_args_is_help=True
+    help="Supervision models (监督模型): list, show, test, diff, promote, docs.", no_args_is_help=True
 )
+leads_app = typer.Typer(help="Leads (监督线索): list, show, export.", no_args_is_help=True)
 
 CatalogOpt = Annotated[
     list[Path] | None, typer.Option("--catalog", help="Extra catalogue folder (repeatable). 额外模型目录")
 ]
+ModelFilter = Annotated[str | None, typer.Option("--model", help="Only this model. 按模型")]
+ProngFilter = Annotated[str | None, typer.Option("--prong", help="Only this prong. 按监督领域")]
+RegionFilter = Annotated[
+    str | None, typer.Option("--region", help="Region code; 330000 = province, 330100 = city. 按地区")
+]
+StatusFilter = Annotated[str | None, typer.Option("--status", help="Only this workflow status. 按状态")]
 
 
 def _fail(message: str) -> None:
-    err.print(f"[red]错误 error:[/red] {message}", highlight=False)
+    err.print(f"错误 error: {message}", highlight=False, markup=False, style="red")
     raise typer.Exit(1)
 
 
-def _catalog(extra: list[Path] | None, *, strict: bool = True) -> Catalog:
+def _catalog(extra: list[Path] | None) -> Catalog:
     catalog = load_catalog(extra or [])
     for error in catalog.errors:
-        err.print(f"[red]模型未加载 model not loaded:[/red] {error}", highlight=False)
-    if strict and catalog.errors:
-        raise typer.Exit(1)
+        err.print(f"模型未加载 model not loaded: {error}", highlight=False, markup=False, style="red")
     return catalog
+
+
+def run_command(
+    ctx: typer.Context,
+    model_ids: Annotated[list[str] | None, typer.Argument(help="Models to run (default: all). 模型")] = None,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Run date YYYY-MM-DD (default today). 基准日")
+    ] = None,
+    param: Annotated[
+        list[str] | None, typer.Option("--param", help="Override: model.key=value (repeatable). 参数")
+    ] = None,
+    params: Annotated[Path | None, typer.Option("--params", help="YAML file {model: {key: value}}.")] = None,
+    engine: Annotated[str, typer.Option("--engine", help="duckdb | spark")] = "duckdb",
+    shadow: Annotated[bool, typer.Option("--shadow", help="Run shadow versions, store leads apart.")] = False,
+    catalog: CatalogOpt = None,
+) -> None:
+    """Run supervision models over the warehouse and store their leads. 运行监督模型"""
+    settings: Settings = ctx.obj
+    try:
+        day = date.fromisoformat(as_of) if as_of else None
+    except ValueError:
+        _fail(f"--as-of {as_of!r}: expected YYYY-MM-DD")
+    request = RunRequest(
+        models=model_ids or [],
+        as_of=day,
+        assignments=param or [],
+        params_file=params,
+        engine=engine,
+        catalogs=catalog or [],
+        shadow=shadow,
+    )
+    try:
+        outcomes = run(settings, request)
+    except (CatalogError, ParamError, WarehouseError, VersionError, ValueError, duckdb.Error) as exc:
+        _fail(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+    title = "影子运行 Shadow run" if shadow else "模型运行 Model run"
+    table = Table(title=f"{title} ({engine})")
+    for col in (
+        "模型 model",
+        "版本 version",
+        "线索 found",
+        "新增 new",
+        "更新 updated",
+        "不变 unchanged",
+        "run",
+    ):
+        table.add_column(col)
+    for o in outcomes:
+        table.add_row(
+            o.model_id,
+            o.model_version,
+            str(o.found),
+            str(o.new),
+            str(o.updated),
+            str(o.unchanged),
+            str(o.run_id),
+        )
+    console.print(table)
 
 
 @models_app.command("list")
 def list_models(catalog: CatalogOpt = None) -> None:
     """List the models of the catalogue. 列出模型"""
-    cat = _catalog(catalog, strict=False)
+    cat = _catalog(catalog)
     table = Table(title="监督模型 Supervision models")
     for col in ("id", "版本 version", "领域 prong", "措施 measure", "标题 title"):
         table.add_column(col)
@@ -55,13 +131,37 @@ def list_models(catalog: CatalogOpt = None) -> None:
         raise typer.Exit(1)
 
 
+@models_app.command("show")
+def show_model(model_id: str, catalog: CatalogOpt = None) -> None:
+    """Show one model: metadata, parameters, rule. 查看模型"""
+    cat = _catalog(catalog)
+    try:
+        model = cat.get(model_id)
+    except KeyError as exc:
+        _fail(str(exc.args[0]))
+    spec = model.spec
+    console.print(f"[bold]{spec.id}[/bold] v{spec.version} — {spec.title.zh} / {spec.title.en}")
+    console.print(f"领域 prong: {spec.prong}; 措施 measure: {spec.measure}; 对象 target: {spec.target.zh}")
+    console.print(f"{spec.description.zh}\n{spec.description.en}", highlight=False)
+    for basis in spec.legal_basis:
+        console.print(f"  依据 basis: {basis.zh} ({basis.en})", highlight=False)
+    table = Table(title="参数 Parameters")
+    for col in ("name", "type", "default", "citation"):
+        table.add_column(col)
+    for name, p in spec.parameters.items():
+        dated = "; ".join(f"{v.from_}: {v.value}" for v in p.values)
+        table.add_row(name, p.type, str(p.base_value) + (f" [{dated}]" if dated else ""), p.citation)
+    console.print(table)
+    console.print(model.rule_sql, highlight=False, markup=False)
+
+
 @models_app.command("test")
 def test_models(
     model_ids: Annotated[list[str] | None, typer.Argument(help="Models to test (default: all).")] = None,
     catalog: CatalogOpt = None,
 ) -> None:
     """Run every tests.yaml case (current and shadow versions). 运行模型测试用例"""
-    cat = _catalog(catalog, strict=False)
+    cat = _catalog(catalog)
     try:
         models = cat.select(model_ids or [])
     except KeyError as exc:
@@ -82,6 +182,161 @@ def test_models(
         raise typer.Exit(1)
 
 
+@models_app.command("diff")
+def diff_model(ctx: typer.Context, model_id: str) -> None:
+    """Leads the shadow version gains and loses vs the current one. 影子版本对比"""
+    with session_scope(open_store(ctx.obj)) as session:
+        try:
+            result = diff(session, model_id)
+        except VersionError as exc:
+            _fail(str(exc))
+    console.print(
+        f"{model_id}: v{result.current_version or '-'} (run {result.current_run_id or '-'}) → "
+        f"v{result.shadow_version} (shadow run {result.shadow_run_id}); "
+        f"新增 gained {len(result.gained)}, 减少 lost {len(result.lost)}, 相同 kept {result.kept}"
+    )
+    for sign, rows in (("+", result.gained), ("-", result.lost)):
+        for row in rows:
+            keys = ", ".join("|".join(a["key"].values()) for a in row["anchor"])
+            console.print(f"  {sign} {keys}  {row['region_code']}  {row['explanation_zh']}", highlight=False)
+
+
+@models_app.command("promote")
+def promote_model(model_id: str, catalog: CatalogOpt = None) -> None:
+    """Make the shadow version the current one (files moved in the catalogue). 启用影子版本"""
+    cat = _catalog(catalog)
+    try:
+        old, new = promote(cat, model_id)
+    except VersionError as exc:
+        _fail(str(exc))
+    console.print(f"{model_id}: v{new} 已启用 is now current; v{old} archived in versions/{old}/")
+
+
+@models_app.command("docs")
+def models_docs(
+    out: Annotated[Path, typer.Option("--out", help="Where to write the page.")] = Path("docs/models.md"),
+    check: Annotated[bool, typer.Option("--check", help="Only check that the page is up to date.")] = False,
+) -> None:
+    """Generate docs/models.md from the built-in catalogue. 生成模型文档"""
+    cat = _catalog(None)
+    if cat.errors:
+        raise typer.Exit(1)
+    text = render_models_doc(cat)
+    if check:
+        if not out.is_file() or out.read_text(encoding="utf-8") != text:
+            _fail(f"{out} is out of date: run `procura models docs`")
+        console.print(f"{out} 已是最新 is up to date")
+        return
+    out.write_text(text, encoding="utf-8")
+    console.print(f"已写入 wrote {out} ({len(cat.models)} models)")
+
+
+def _where(model: str | None, prong: str | None, region: str | None, status: str | None) -> LeadFilter:
+    return LeadFilter(model=model, prong=prong, region=region, status=status)
+
+
+@leads_app.command("list")
+def leads_list(
+    ctx: typer.Context,
+    model: ModelFilter = None,
+    prong: ProngFilter = None,
+    region: RegionFilter = None,
+    status: StatusFilter = None,
+    limit: Annotated[int, typer.Option("--limit", help="At most this many.")] = 50,
+) -> None:
+    """List leads, highest score first. 线索列表"""
+    with session_scope(open_store(ctx.obj)) as session:
+        leads = list_leads(session, _where(model, prong, region, status), limit=limit)
+    table = Table(title=f"监督线索 Leads ({len(leads)})")
+    for col in (
+        "id",
+        "模型 model",
+        "地区 region",
+        "院 office",
+        "分 score",
+        "状态 status",
+        "说明 explanation",
+    ):
+        table.add_column(col)
+    for lead in leads:
+        table.add_row(
+            lead.id,
+            lead.model_id,
+            lead.region_code,
+            lead.office,
+            f"{lead.score:.2f}",
+            lead.status,
+            lead.explanation_zh[:60],
+        )
+    console.print(table)
+
+
+@leads_app.command("show")
+def leads_show(
+    ctx: typer.Context, lead_ref: Annotated[str, typer.Argument(help="Lead id or fingerprint.")]
+) -> None:
+    """Show one lead with its evidence and history. 查看线索"""
+    with session_scope(open_store(ctx.obj)) as session:
+        lead = get_lead(session, lead_ref)
+        if lead is None:
+            _fail(f"no lead {lead_ref!r}")
+            return
+        history = revisions(session, lead.id)
+        record = lead_export.export_record(lead)
+    for key in (
+        "lead_id",
+        "fingerprint",
+        "model_id",
+        "model_version",
+        "status",
+        "prong",
+        "measure",
+        "target",
+        "region_code",
+        "office",
+        "score",
+        "explanation_zh",
+        "explanation_en",
+    ):
+        console.print(f"[bold]{key}[/bold]: {record[key]}", highlight=False)
+    console.print(f"[bold]subject[/bold]: {record['subject']}", highlight=False)
+    console.print(f"[bold]params[/bold]: {record['params']}", highlight=False)
+    console.print("[bold]证据 evidence[/bold]:")
+    for ref in record["evidence"]:
+        console.print(f"  {ref['table']}: {'|'.join(ref['key'].values())}", highlight=False)
+    console.print("[bold]历史 history[/bold]:")
+    for rev in history:
+        console.print(
+            f"  {rev.at:%Y-%m-%d %H:%M} run {rev.run_id} {rev.change} ({len(rev.evidence)} evidence)"
+        )
+
+
+@leads_app.command("export")
+def leads_export(
+    ctx: typer.Context,
+    fmt: Annotated[str, typer.Option("--format", help="jsonl | csv")] = "jsonl",
+    out: Annotated[Path | None, typer.Option("--out", help="File to write (default: stdout).")] = None,
+    model: ModelFilter = None,
+    prong: ProngFilter = None,
+    region: RegionFilter = None,
+    status: StatusFilter = None,
+) -> None:
+    """Export leads in the spec's export format. 导出线索"""
+    if fmt not in lead_export.FORMATS:
+        _fail(f"--format {fmt!r}: choose jsonl or csv")
+    with session_scope(open_store(ctx.obj)) as session:
+        leads = list_leads(session, _where(model, prong, region, status))
+        if out is None:
+            lead_export.write(leads, sys.stdout, fmt)
+            return
+        out.parent.mkdir(parents=True, exist_ok=True)
+        with out.open("w", encoding="utf-8", newline="") as handle:
+            count = lead_export.write(leads, handle, fmt)
+    err.print(f"已导出 exported {count} leads to {out}")
+
+
 def register(app: typer.Typer) -> None:
     """Add ``run``, ``models`` and ``leads`` to the main app."""
+    app.command("run")(run_command)
     app.add_typer(models_app, name="models")
+    app.add_typer(leads_app, name="leads")
