@@ -41,7 +41,8 @@ _ORG_SUFFIXES = tuple(
         reverse=True,
     )
 )
-_ORG_PUNCT = re.compile(r"[()（）\[\]【】,，、\"'“”‘’·.]")
+_ORG_BRACKETS = re.compile(r"[()（）\[\]【】\"'“”‘’]")
+_ORG_PUNCT = re.compile(r"[,，、·.]")
 
 
 def fold(text: str | None) -> str | None:
@@ -90,9 +91,10 @@ def org_name(text: str | None) -> str | None:
     folded = fold(text)
     if not folded:
         return None
+    folded = _ORG_BRACKETS.sub("", folded) or folded
     for suffix in _ORG_SUFFIXES:
-        if folded.endswith(suffix) and len(folded) > len(suffix):
-            folded = folded[: -len(suffix)]
+        if folded.endswith(suffix):
+            folded = folded[: -len(suffix)] or folded
             break
     stripped = _ORG_PUNCT.sub("", folded)
     return stripped or folded

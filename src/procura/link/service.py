@@ -139,6 +139,12 @@ def _cluster(con: duckdb.DuckDBPyConnection, threshold: float) -> tuple[int, int
     return clustering.refused, len(same) + len(different)
 
 
+def open_warehouse(settings: Settings) -> duckdb.DuckDBPyConnection:
+    """A read-write connection to the workspace's warehouse."""
+    settings.ensure()
+    return duckdb.connect(str(settings.warehouse_path))
+
+
 def run_link(con: duckdb.DuckDBPyConnection, settings: Settings, retrain: bool = False) -> LinkReport:
     """Link every mention in the warehouse behind ``con``; write ``mentions`` and ``entities``."""
     started = time.perf_counter()

@@ -1,0 +1,216 @@
+"""``procura link``: entity resolution, its explanations, review and export."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from procura.config import Settings
+from procura.link.explain import Explanation, explain
+from procura.link.export import ExportError, export_mentions
+from procura.link.judgements import DECISIONS, JudgementError, MentionRef, record
+from procura.link.review import ReviewPair, uncertain_pairs
+from procura.link.service import open_warehouse, run_link
+
+console = Console(emoji=False, highlight=False)
+link_app = typer.Typer(
+    help="Entity resolution 实体识别: one id for every person and organisation.",
+    invoke_without_command=True,
+    no_args_is_help=False,
+)
+
+
+def _fail(message: str) -> None:
+    console.print(f"[red]错误 error:[/red] {message}", soft_wrap=True)
+    raise typer.Exit(code=2)
+
+
+def _parse(text: str) -> MentionRef:
+    try:
+        return MentionRef.parse(text)
+    except JudgementError as exc:
+        _fail(str(exc))
+        raise
+
+
+@link_app.callback()
+def link(
+    ctx: typer.Context,
+    retrain: Annotated[bool, typer.Option("--retrain", help="Train the model again 重新训练模型.")] = False,
+) -> None:
+    """Link every mention 链接全部提及 (run when no subcommand is given)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    settings: Settings = ctx.obj
+    con = open_warehouse(settings)
+    try:
+        report = run_link(con, settings, retrain=retrain)
+    except ValueError as exc:
+        _fail(str(exc))
+    finally:
+        con.close()
+    table = Table(title="实体链接 Entity resolution")
+    table.add_column("项目 item")
+    table.add_column("数量 value", justify="right")
+    for label, value in (
+        ("提及 mentions", report.mentions),
+        ("人员档案 person profiles", report.profiles),
+        ("人员实体 person entities", report.person_entities),
+        ("机构实体 organisation entities", report.org_entities),
+        ("评分对 scored pairs", report.scored_pairs),
+        ("拒绝的链接 refused links", report.links_refused),
+        ("人工判断 judgements applied", report.judgements),
+        ("模型 model", report.model),
+        ("耗时 seconds", f"{report.seconds:.1f}"),
+    ):
+        table.add_row(label, str(value))
+    console.print(table)
+
+
+def _print_explanation(ex: Explanation) -> None:
+    verdict = "同一实体 same entity" if ex.same_entity else "不同实体 different entities"
+    console.print(f"{ex.left} → {ex.entity_left}\n{ex.right} → {ex.entity_right}\n[bold]{verdict}[/bold]")
+    if ex.stage_one:
+        console.print(f"第一阶段 stage one: {ex.stage_one}")
+    if ex.judgement:
+        j = ex.judgement
+        console.print(f"人工判断 judgement: {j.decision} by {j.user_name} at {j.decided_at:%Y-%m-%d %H:%M}")
+    if not ex.steps:
+        if ex.kind == "person":
+            console.print("无模型 no trained model: run `procura link` first")
+        return
+    table = Table(title="匹配权重 match weights (Splink waterfall)")
+    for col in ("字段 field", "级别 level", "左 left", "右 right", "m", "u", "权重 weight"):
+        table.add_column(col)
+    for step in ex.steps:
+        table.add_row(
+            step.field, step.label, step.value_left, step.value_right,
+            "" if step.m_probability is None else f"{step.m_probability:.4f}",
+            "" if step.u_probability is None else f"{step.u_probability:.6f}",
+            f"{step.match_weight:+.2f}",
+        )
+    console.print(table)
+    console.print(f"最终 final: weight {ex.match_weight:+.2f}, probability 概率 {ex.probability:.4f}")
+
+
+@link_app.command("explain")
+def explain_cmd(
+    ctx: typer.Context,
+    a: Annotated[str, typer.Argument(help="TABLE:KEY:ROLE, e.g. police_reports:R-1:victim")],
+    b: Annotated[str, typer.Argument(help="TABLE:KEY:ROLE")],
+) -> None:
+    """Explain why two mentions are linked or not 解释两条提及的匹配."""
+    left, right = _parse(a), _parse(b)
+    con = open_warehouse(ctx.obj)
+    try:
+        _print_explanation(explain(con, ctx.obj, left, right))
+    except JudgementError as exc:
+        _fail(str(exc))
+    finally:
+        con.close()
+
+
+def _pair_table(pairs: list[ReviewPair]) -> Table:
+    table = Table(title="待复核 pairs to review")
+    columns = ("#", "概率 p", "提及 mention", "姓名 name", "证件 id", "出生 birth", "电话 phone", "同一 same")
+    for col in columns:
+        table.add_column(col)
+    for i, pair in enumerate(pairs, 1):
+        for side, first in ((pair.left, True), (pair.right, False)):
+            table.add_row(
+                str(i) if first else "", f"{pair.probability:.3f}" if first else "", str(side.ref),
+                side.name or "", side.id_no or "", str(side.birth_date or ""), side.phone or "",
+                ("是 yes" if pair.same_entity else "否 no") if first else "",
+            )
+    return table
+
+
+@link_app.command("review")
+def review_cmd(
+    ctx: typer.Context,
+    low: Annotated[float | None, typer.Option(help="Band low end (default: link_review_low).")] = None,
+    high: Annotated[float | None, typer.Option(help="Band high end (default: link_review_high).")] = None,
+    limit: Annotated[int, typer.Option(help="At most this many pairs.")] = 20,
+    interactive: Annotated[
+        bool, typer.Option("--interactive", "-i", help="Decide each pair 逐对判断.")
+    ] = False,
+    user: Annotated[str | None, typer.Option(help="Reviewer name (needed with --interactive).")] = None,
+    unmask: Annotated[bool, typer.Option(help="Show full identity numbers and phones.")] = False,
+) -> None:
+    """List uncertain pairs; with --interactive, record same/different/unsure 复核不确定的匹配."""
+    settings: Settings = ctx.obj
+    if interactive and not user:
+        _fail("--interactive needs --user (the reviewer's name)")
+    con = open_warehouse(settings)
+    try:
+        pairs = uncertain_pairs(con, settings.link_review_low if low is None else low,
+                                settings.link_review_high if high is None else high, limit, unmask)
+        if not pairs:
+            console.print("没有待复核的配对 no pairs to review")
+            return
+        console.print(_pair_table(pairs))
+        if not interactive:
+            return
+        choices = {"s": "same", "d": "different", "u": "unsure"}
+        for i, pair in enumerate(pairs, 1):
+            answer = typer.prompt(f"#{i} same/different/unsure/skip/quit [s/d/u/n/q]", default="n")
+            if answer.lower().startswith("q"):
+                break
+            decision = choices.get(answer.lower()[:1])
+            if decision:
+                record(con, pair.left.ref, pair.right.ref, decision, user or "")
+                console.print(f"已记录 recorded: {decision}")
+    except (JudgementError, ValueError) as exc:
+        _fail(str(exc))
+    finally:
+        con.close()
+
+
+@link_app.command("judge")
+def judge_cmd(
+    ctx: typer.Context,
+    a: Annotated[str, typer.Argument(help="TABLE:KEY:ROLE")],
+    b: Annotated[str, typer.Argument(help="TABLE:KEY:ROLE")],
+    decision: Annotated[str, typer.Argument(help=f"One of: {', '.join(DECISIONS)}")],
+    user: Annotated[str, typer.Option(help="Reviewer name 复核人.")],
+    note: Annotated[str | None, typer.Option(help="Why 理由.")] = None,
+) -> None:
+    """Record a judgement on a pair; it applies from the next run 记录人工判断."""
+    left, right = _parse(a), _parse(b)
+    con = open_warehouse(ctx.obj)
+    try:
+        j = record(con, left, right, decision, user, note)
+    except JudgementError as exc:
+        _fail(str(exc))
+    finally:
+        con.close()
+    console.print(f"已记录 recorded: {j.left} ~ {j.right} = {j.decision} ({j.user_name}); "
+                  "run `procura link` to apply 重新运行以生效")
+
+
+@link_app.command("export")
+def export_cmd(
+    ctx: typer.Context,
+    fmt: Annotated[str, typer.Option("--format", help="Output format (csv).")] = "csv",
+    out: Annotated[Path | None, typer.Option(help="Output file (default: out/mentions.csv).")] = None,
+) -> None:
+    """Write table,key,role,entity_id,probability 导出链接结果."""
+    settings: Settings = ctx.obj
+    path = out or settings.out_dir / f"mentions.{fmt}"
+    con = open_warehouse(settings)
+    try:
+        count = export_mentions(con, path, fmt)
+    except ExportError as exc:
+        _fail(str(exc))
+    finally:
+        con.close()
+    console.print(f"已导出 exported {count} mentions → {path}")
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``link`` command group."""
+    app.add_typer(link_app, name="link")
