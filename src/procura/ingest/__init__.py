@@ -1,0 +1,1 @@
+"""Ingest: readers, mappings, validation, quarantine, batches and the warehouse connection."""

@@ -1,0 +1,203 @@
+"""One batch: one source file loaded into one standard table, all or nothing.
+
+The batch reads the file (``readers``), normalizes it (``transform``), then in
+a single transaction quarantines bad rows, moves changed rows to
+``_row_history`` and replaces them, inserts new rows and logs itself in
+``_batches``. A file whose content (and mapping) equals the last committed
+batch of the same file changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from procura.ingest.mapping import Mapping
+from procura.ingest.readers import RAW, RawSource, read_source
+from procura.ingest.transform import FileProblem, bind, q, staging_sql
+from procura.ingest.warehouse import record_key_sql
+from procura.standard.schema import Table
+from procura.standard.text import sql_str
+
+STAGED = "__staged"
+
+
+@dataclass
+class FileResult:
+    """The outcome of one file."""
+
+    file: str
+    table: str | None
+    status: str  # loaded | unchanged | rejected | skipped
+    batch_id: str | None = None
+    read: int = 0
+    stored: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    quarantined: int = 0
+    flagged: dict[str, int] = field(default_factory=dict)
+    message: str = ""
+
+    @property
+    def balanced(self) -> bool:
+        return self.read == self.stored + self.updated + self.unchanged + self.quarantined
+
+
+def content_hash(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        while chunk := fh.read(1024 * 1024):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _last_batch(con: duckdb.DuckDBPyConnection, table: str, name: str) -> tuple | None:
+    return con.execute(
+        "SELECT batch_id, content_hash, mapping_hash, status, read, stored, updated, unchanged, quarantined, "
+        "flagged, message FROM _batches WHERE table_name = ? AND source_file = ? "
+        "ORDER BY finished_at DESC, batch_id DESC LIMIT 1",
+        [table, name],
+    ).fetchone()
+
+
+def _new_batch_id(con: duckdb.DuckDBPyConnection, table: str, digest: str) -> str:
+    n = con.execute("SELECT count(*) FROM _batches WHERE table_name = ?", [table]).fetchone()[0]  # type: ignore[index]
+    return f"{table}-{n + 1:05d}-{digest[:8]}"
+
+
+def load_file(con: duckdb.DuckDBPyConnection, path: Path, table: Table, mapping: Mapping | None,
+              workdir: Path) -> FileResult:
+    """Load one file as one batch; never leaves a partial write."""
+    name = path.name
+    digest = content_hash(path)
+    mhash = mapping.digest if mapping else ""
+    last = _last_batch(con, table.name, name)
+    if last and last[1] == digest and last[2] == mhash:
+        if last[3] == "rejected":
+            return FileResult(name, table.name, "rejected", last[0], message=last[10])
+        return FileResult(name, table.name, "unchanged", last[0], read=last[4],
+                          unchanged=last[5] + last[6] + last[7], quarantined=last[8],
+                          flagged=json.loads(last[9] or "{}"), message="same content as batch " + last[0])
+    started = dt.datetime.now()
+    try:
+        raw = read_source(con, path, mapping, workdir)
+        binding = bind(table, raw.columns, mapping, name)
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {STAGED} AS {staging_sql(table, binding, RAW, mapping)}")
+    except FileProblem as exc:
+        return _reject(con, path, table, mapping, digest, str(exc), started)
+    batch_id = _new_batch_id(con, table.name, digest)
+    con.execute("BEGIN TRANSACTION")
+    try:
+        result = _write(con, name, table, raw, batch_id)
+        result.read = raw.rows + len(raw.rejected)
+        con.execute(
+            "INSERT INTO _batches VALUES (?, ?, ?, ?, ?, ?, ?, 'committed', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [batch_id, table.name, name, str(path.resolve()), digest, mapping.name if mapping else None, mhash,
+             raw.encoding, result.read, result.stored, result.updated, result.unchanged, result.quarantined,
+             json.dumps(result.flagged), None, started, dt.datetime.now()],
+        )
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    finally:
+        con.execute(f"DROP TABLE IF EXISTS {STAGED}; DROP TABLE IF EXISTS {RAW}")
+    return result
+
+
+def _reject(con: duckdb.DuckDBPyConnection, path: Path, table: Table, mapping: Mapping | None, digest: str,
+            message: str, started: dt.datetime) -> FileResult:
+    batch_id = _new_batch_id(con, table.name, digest)
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute(
+            "INSERT INTO _batches VALUES (?, ?, ?, ?, ?, ?, ?, 'rejected', NULL, 0, 0, 0, 0, 0, '{}', ?, ?, ?)",
+            [batch_id, table.name, path.name, str(path.resolve()), digest, mapping.name if mapping else None,
+             mapping.digest if mapping else "", message, started, dt.datetime.now()],
+        )
+        con.execute(
+            "INSERT INTO _quarantine VALUES (?, ?, ?, ?, NULL, NULL, ?, NULL, NULL, ?)",
+            [f"{batch_id}/0", batch_id, table.name, path.name, message, dt.datetime.now()],
+        )
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    return FileResult(path.name, table.name, "rejected", batch_id, message=message)
+
+
+def _write(con: duckdb.DuckDBPyConnection, name: str, table: Table, raw: RawSource, batch_id: str) -> FileResult:
+    now = dt.datetime.now()
+    pk = ", ".join(q(k) for k in table.primary_key)
+    raw_json = "json_object(" + ", ".join(f"{sql_str(c)}, r.{q(c)}" for c in raw.columns) + ")"
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE __firsts AS SELECT _row, min(_row) OVER (PARTITION BY {pk}) AS _first "
+        f"FROM {STAGED} WHERE len(_errors) = 0"
+    )
+    # Bad rows: one quarantine entry per problem field; duplicate keys after the first occurrence.
+    con.execute(
+        f"INSERT INTO _quarantine SELECT ? || '/' || s._row, ?, ?, ?, s._row, e.field, e.reason, e.value, "
+        f"{raw_json}, ? FROM (SELECT _row, unnest(_errors) AS e FROM {STAGED}) s JOIN {RAW} r USING (_row)",
+        [batch_id, batch_id, table.name, name, now],
+    )
+    con.execute(
+        f"INSERT INTO _quarantine SELECT ? || '/' || f._row, ?, ?, ?, f._row, ?, "
+        f"'duplicate primary key (first at row ' || f._first || ')', NULL, {raw_json}, ? "
+        f"FROM __firsts f JOIN {RAW} r USING (_row) WHERE f._row <> f._first",
+        [batch_id, batch_id, table.name, name, ",".join(table.primary_key), now],
+    )
+    if raw.rejected:
+        con.executemany(
+            "INSERT INTO _quarantine VALUES (?, ?, ?, ?, ?, NULL, ?, ?, json_object('line', ?), ?)",
+            [[f"{batch_id}/{r.row}", batch_id, table.name, name, r.row, r.reason, r.raw[:200], r.raw, now]
+             for r in raw.rejected],
+        )
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE __good AS SELECT s.* EXCLUDE (_errors) FROM {STAGED} s "
+        f"JOIN __firsts f USING (_row) WHERE f._row = f._first"
+    )
+    target = q(table.name)
+    on = " AND ".join(f"t.{q(k)} = g.{q(k)}" for k in table.primary_key)
+    changed, same = con.execute(
+        f"SELECT count(*) FILTER (WHERE t._row_hash <> g._row_hash), count(*) FILTER (WHERE t._row_hash = g._row_hash) "
+        f"FROM __good g JOIN {target} t ON {on}"
+    ).fetchone()  # type: ignore[misc]
+    if changed:
+        con.execute(
+            f"INSERT INTO _row_history SELECT ?, {record_key_sql(table, 't')}, ?, ?, to_json(t) "
+            f"FROM {target} t JOIN __good g ON {on} WHERE t._row_hash <> g._row_hash",
+            [table.name, batch_id, now],
+        )
+        con.execute(
+            f"DELETE FROM {target} t USING __good g WHERE {on} AND t._row_hash <> g._row_hash"
+        )
+    columns = [c for c, _ in table.columns()]
+    values = [
+        "g._row" if c == "_source_row" else sql_str(batch_id) if c == "_batch_id"
+        else sql_str(name) if c == "_source_file" else f"g.{q(c)}"
+        for c in columns
+    ]
+    inserted = con.execute(
+        f"INSERT INTO {target} ({', '.join(q(c) for c in columns)}) SELECT {', '.join(values)} FROM __good g "
+        f"WHERE NOT EXISTS (SELECT 1 FROM {target} t WHERE {on})"
+    ).fetchone()[0]  # type: ignore[index]
+    flagged = {}
+    for f in table.fields:
+        if f.flagged:
+            n = con.execute(f"SELECT count(*) FROM __good WHERE {q(f.name + '_valid')} = false").fetchone()[0]  # type: ignore[index]
+            if n:
+                flagged[f.name] = int(n)
+    bad_rows = con.execute(
+        f"SELECT count(*) FROM {STAGED} s LEFT JOIN __firsts f USING (_row) "
+        f"WHERE len(s._errors) > 0 OR f._row <> f._first"
+    ).fetchone()[0]  # type: ignore[index]
+    con.execute("DROP TABLE __good; DROP TABLE __firsts")
+    return FileResult(
+        name, table.name, "loaded", batch_id, stored=int(inserted) - int(changed), updated=int(changed),
+        unchanged=int(same), quarantined=int(bad_rows) + len(raw.rejected), flagged=flagged,
+    )

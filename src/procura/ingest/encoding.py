@@ -1,0 +1,70 @@
+"""Text encodings of CSV/JSONL files: detect, and transcode to UTF-8 when needed.
+
+DuckDB reads UTF-8 (with or without BOM). GB18030 (which covers GBK and
+GB2312) and UTF-16 files are transcoded to a temporary UTF-8 copy first.
+Detection looks at the first megabytes: valid UTF-8 wins; otherwise strict
+GB18030 with mostly Chinese characters; otherwise charset-normalizer's guess.
+"""
+
+from __future__ import annotations
+
+import codecs
+from pathlib import Path
+
+from charset_normalizer import from_bytes
+
+SAMPLE_BYTES = 4 * 1024 * 1024
+CHUNK = 16 * 1024 * 1024
+
+
+class EncodingProblem(ValueError):
+    """The file's text encoding cannot be determined."""
+
+
+def _cjk_share(text: str) -> float:
+    wide = [ch for ch in text if ord(ch) > 0x7F]
+    if not wide:
+        return 1.0
+    return sum(1 for ch in wide if "\u3000" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef") / len(wide)
+
+
+def _decodes(sample: bytes, encoding: str, final: bool) -> str | None:
+    try:
+        return codecs.getincrementaldecoder(encoding)("strict").decode(sample, final=final)
+    except UnicodeDecodeError:
+        return None
+
+
+def detect(path: Path) -> str:
+    """The file's encoding: ``utf-8``, ``utf-16``, ``gb18030`` or charset-normalizer's name."""
+    with path.open("rb") as fh:
+        sample = fh.read(SAMPLE_BYTES)
+    final = len(sample) < SAMPLE_BYTES
+    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    if _decodes(sample, "utf-8", final) is not None:
+        return "utf-8"
+    text = _decodes(sample, "gb18030", final)
+    if text is not None and _cjk_share(text) > 0.6:
+        return "gb18030"
+    best = from_bytes(sample).best()
+    if best is None or best.encoding in ("utf_8", "ascii"):
+        raise EncodingProblem(f"{path.name}: cannot tell the text encoding (not UTF-8, not GB18030)")
+    return str(best.encoding)
+
+
+def to_utf8(path: Path, encoding: str, workdir: Path) -> Path:
+    """``path`` itself when UTF-8, else a UTF-8 copy in ``workdir``.
+
+    Undecodable bytes become U+FFFD, which validation reports per row.
+    """
+    if codecs.lookup(encoding).name in ("utf-8", "utf-8-sig"):
+        return path
+    target = workdir / (path.name + ".utf8")
+    decoder = codecs.getincrementaldecoder(encoding)("replace")
+    with path.open("rb") as src, target.open("w", encoding="utf-8", newline="") as dst:
+        while chunk := src.read(CHUNK):
+            dst.write(decoder.decode(chunk))
+        dst.write(decoder.decode(b"", final=True))
+    return target
+

@@ -1,0 +1,108 @@
+"""The ingest service: what ``procura ingest``, ``status`` and ``quarantine`` call.
+
+``ingest`` loads a file or a dataset folder (one batch per file) and returns a
+summary in which, for every file and in total,
+``read = stored + updated + unchanged + quarantined``.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from procura.config import Settings
+from procura.ingest.batch import FileResult, load_file
+from procura.ingest.mapping import Mapping, load_mapping
+from procura.ingest.readers import file_format
+from procura.ingest.warehouse import connect
+from procura.standard.schema import standard
+
+Progress = Callable[[str, int, int], None]  # (file name, files done, files in all)
+
+
+class IngestError(ValueError):
+    """The request itself cannot be carried out (missing path, bad mapping)."""
+
+
+@dataclass
+class IngestSummary:
+    """Per-file results and totals of one ``ingest`` call."""
+
+    files: list[FileResult] = field(default_factory=list)
+
+    def total(self, name: str) -> int:
+        return sum(int(getattr(f, name)) for f in self.files)
+
+    @property
+    def totals(self) -> dict[str, int]:
+        return {k: self.total(k) for k in ("read", "stored", "updated", "unchanged", "quarantined")}
+
+    @property
+    def rejected(self) -> list[FileResult]:
+        return [f for f in self.files if f.status == "rejected"]
+
+    @property
+    def skipped(self) -> list[FileResult]:
+        return [f for f in self.files if f.status == "skipped"]
+
+    @property
+    def balanced(self) -> bool:
+        return all(f.balanced for f in self.files)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"totals": self.totals, "files": [asdict(f) for f in self.files]}
+
+
+def _files(path: Path) -> list[Path]:
+    if path.is_file():
+        return [path]
+    return sorted(p for p in path.rglob("*") if p.is_file() and not any(
+        part.startswith(".") for part in p.relative_to(path).parts))
+
+
+def plan(path: Path, mapping: Mapping | None) -> list[tuple[Path, str | None, str]]:
+    """Each file with the table it loads into (None: skipped) and why."""
+    tables = standard()
+    out: list[tuple[Path, str | None, str]] = []
+    for p in _files(path):
+        if file_format(p) is None:
+            out.append((p, None, f"not a supported file type ({p.suffix or 'no extension'})"))
+        elif mapping and (path.is_file() or mapping.applies_to(p.name)):
+            out.append((p, mapping.table, ""))
+        elif p.stem in tables:
+            out.append((p, p.stem, ""))
+        else:
+            out.append((p, None, "file name is not a table of the standard"))
+    return out
+
+
+def ingest(settings: Settings, path: Path, mapping: Path | Mapping | None = None,
+           progress: Progress | None = None) -> IngestSummary:
+    """Load ``path`` (a file or a dataset folder) into the warehouse."""
+    if not path.exists():
+        raise IngestError(f"{path}: no such file or folder")
+    if isinstance(mapping, Path):
+        mapping = load_mapping(mapping)
+    work = plan(path, mapping)
+    summary = IngestSummary()
+    tables = standard()
+    con = connect(settings)
+    try:
+        with tempfile.TemporaryDirectory(prefix="procura-ingest-") as tmp:
+            for done, (file, table, why) in enumerate(work):
+                if progress:
+                    progress(file.name, done, len(work))
+                if table is None:
+                    summary.files.append(FileResult(file.name, None, "skipped", message=why))
+                    continue
+                use = mapping if mapping and mapping.table == table and (
+                    path.is_file() or mapping.applies_to(file.name)) else None
+                summary.files.append(load_file(con, file, tables[table], use, Path(tmp)))
+            if progress:
+                progress("", len(work), len(work))
+    finally:
+        con.close()
+    return summary

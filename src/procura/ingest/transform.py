@@ -1,0 +1,142 @@
+"""From a raw source (all text) to standard rows, in one DuckDB statement per file.
+
+``bind`` decides which source column feeds which standard field; ``staging_sql``
+builds the SELECT that normalizes every field, computes the ``_valid`` flags,
+keeps unmapped columns in ``_extra``, hashes the raw row and lists every
+problem of the row as ``{field, reason}`` structs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from procura.ingest.mapping import Mapping
+from procura.standard.kinds import FieldSQL, field_sql
+from procura.standard.schema import Table
+from procura.standard.text import sql_str
+
+MAX_FIELD_CHARS = 1_000_000
+MAX_SHOWN = 200
+ROW = "_row"
+# A cell that a spreadsheet would run as a formula (CSV/formula injection).
+FORMULA_RE = r"^[ \t]*([=@]|[+\-][^0-9 ,.]*[(!|])"
+
+
+class FileProblem(ValueError):
+    """The file as a whole cannot be loaded (nothing of it is written)."""
+
+
+def q(name: str) -> str:
+    """A quoted SQL identifier."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+@dataclass
+class Binding:
+    """Where each standard field's value comes from."""
+
+    sources: dict[str, str] = field(default_factory=dict)  # field -> source column
+    defaults: dict[str, str] = field(default_factory=dict)  # field -> constant
+    extras: list[str] = field(default_factory=list)  # source columns kept in _extra
+    columns: list[str] = field(default_factory=list)  # all source columns, in file order
+
+
+def bind(table: Table, columns: list[str], mapping: Mapping | None, filename: str) -> Binding:
+    """Match source columns to standard fields; FileProblem when a required one is missing."""
+    for i, col in enumerate(columns, start=1):
+        if not col.strip():
+            raise FileProblem(f"{filename}: header cell {i} is empty (merged or missing header cells?)")
+    seen: dict[str, int] = {}
+    for i, col in enumerate(columns, start=1):
+        key = col.strip().lower()
+        if key in seen:
+            raise FileProblem(f"{filename}: duplicate column {col.strip()!r} (columns {seen[key]} and {i})")
+        seen[key] = i
+    renames = {k.strip(): v for k, v in (mapping.columns if mapping else {}).items()}
+    binding = Binding(columns=list(columns), defaults=dict(mapping.defaults) if mapping else {})
+    by_name = {f.lower(): f for f in table.field_names}
+    for col in columns:
+        target = renames.get(col.strip()) or by_name.get(col.strip().lower())
+        if target and target not in binding.sources:
+            binding.sources[target] = col
+        else:
+            binding.extras.append(col)
+    missing = [f.name for f in table.fields
+               if f.required and f.name not in binding.sources and f.name not in binding.defaults]
+    if missing:
+        raise FileProblem(f"{filename}: missing required column(s) {', '.join(missing)} for table {table.name}")
+    return binding
+
+
+def _mapped(col: str, codes: dict[str, str]) -> str:
+    if not codes:
+        return q(col)
+    cases = " ".join(f"WHEN {sql_str(k)} THEN {sql_str(v)}" for k, v in codes.items())
+    return f"CASE trim({q(col)}) {cases} ELSE {q(col)} END"
+
+
+def _shown(expr: str) -> str:
+    """The offending value, shortened, as kept beside the reason."""
+    return f"left(replace({expr}, chr(0), '\\0'), {MAX_SHOWN})"
+
+
+def staging_sql(table: Table, binding: Binding, source: str, mapping: Mapping | None) -> str:
+    """SELECT over ``source`` giving standard columns, ``_extra``, ``_row_hash`` and ``_errors``."""
+    codes = mapping.values if mapping else {}
+    inputs: list[tuple[str, str]] = []
+    built: dict[str, FieldSQL] = {}
+    errors: list[str] = []
+    for i, f in enumerate(table.fields):
+        prefix = f"__f{i}"
+        if f.name in binding.sources:
+            raw = f"{prefix}_in"
+            inputs.append((raw, _mapped(binding.sources[f.name], codes.get(f.name, {}))))
+        elif f.name in binding.defaults:
+            raw = sql_str(binding.defaults[f.name])
+        else:
+            raw = "CAST(NULL AS VARCHAR)"
+        sql = field_sql(f, raw, prefix)
+        built[f.name] = sql
+        check = f"CASE WHEN ({sql.error}) IS NOT NULL THEN {sql.error}"
+        if f.required:
+            check += f" WHEN ({sql.value}) IS NULL THEN 'required field is empty'"
+        errors.append(f"{{'field': {sql_str(f.name)}, 'reason': {check} END, 'value': {_shown(raw)}}}")
+    for col in binding.columns:
+        name = binding_field(binding, col)
+        c = q(col)
+        errors.append(
+            f"{{'field': {sql_str(name)}, 'reason': CASE "
+            f"WHEN contains({c}, chr(0)) THEN 'contains a NUL byte' "
+            f"WHEN contains({c}, chr(65533)) THEN 'undecodable bytes (wrong encoding?)' "
+            f"WHEN length({c}) > {MAX_FIELD_CHARS} THEN 'value too long (' || length({c}) || ' characters)' "
+            f"WHEN regexp_matches({c}, {sql_str(FORMULA_RE)}) "
+            f"THEN 'spreadsheet formula (possible formula injection)' END, 'value': {_shown(c)}}}"
+        )
+    depth = max((len(s.layers) for s in built.values()), default=0)
+    steps = [f"SELECT *{''.join(f', {e} AS {a}' for a, e in inputs)} FROM {source}"]
+    for level in range(depth):
+        exprs = [f"{e} AS {a}" for s in built.values() if level < len(s.layers) for a, e in s.layers[level]]
+        steps.append(f"SELECT *, {', '.join(exprs)} FROM __s{level}" if exprs else f"SELECT * FROM __s{level}")
+    ctes = ", ".join(f"__s{i} AS ({body})" for i, body in enumerate(steps))
+    out = [ROW]
+    for f in table.fields:
+        out.append(f"{built[f.name].value} AS {q(f.name)}")
+        if f.flagged:
+            out.append(f"{built[f.name].valid} AS {q(f.name + '_valid')}")
+    if binding.extras:
+        pairs = ", ".join(f"{sql_str(c.strip())}, {q(c)}" for c in binding.extras)
+        out.append(f"json_object({pairs}) AS _extra")
+    else:
+        out.append("CAST(NULL AS JSON) AS _extra")
+    hashed = ", ".join(f"coalesce({q(c)}, chr(30))" for c in binding.columns) or "''"
+    out.append(f"md5(concat_ws(chr(31), {hashed})) AS _row_hash")
+    out.append(f"list_filter([{', '.join(errors)}], lambda e: e.reason IS NOT NULL) AS _errors")
+    return f"WITH {ctes} SELECT {', '.join(out)} FROM __s{len(steps) - 1}"
+
+
+def binding_field(binding: Binding, col: str) -> str:
+    """The standard field a source column feeds, else the column's own name."""
+    for fname, src in binding.sources.items():
+        if src == col:
+            return fname
+    return col.strip()

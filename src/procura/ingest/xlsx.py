@@ -1,0 +1,111 @@
+"""XLSX reading with openpyxl (streaming), guarded against zip bombs.
+
+Cells become text the way the standard expects: dates ``YYYY-MM-DD``,
+datetimes ISO, whole floats without ``.0``, booleans ``true``/``false``. A
+formula cell is read as its formula text so that validation can reject it.
+Empty header cells in the middle of the header (typically merged cells) make
+the file unusable; trailing empty header cells are ignored.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zipfile
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from procura.ingest.transform import FileProblem
+
+if TYPE_CHECKING:
+    from procura.ingest.mapping import Mapping
+
+MAX_UNCOMPRESSED = 1024 * 1024 * 1024
+MAX_RATIO = 100
+
+
+def check_zip(path: Path) -> None:
+    """FileProblem when the archive is not a zip or would expand suspiciously."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            infos = archive.infolist()
+    except zipfile.BadZipFile as exc:
+        raise FileProblem(f"{path.name}: not a valid XLSX (zip) file") from exc
+    total = sum(i.file_size for i in infos)
+    packed = sum(i.compress_size for i in infos) or 1
+    if total > MAX_UNCOMPRESSED or (total > 10 * 1024 * 1024 and total / packed > MAX_RATIO):
+        raise FileProblem(
+            f"{path.name}: refused, expands to {total // (1024 * 1024)} MB from "
+            f"{packed // 1024} KB (zip bomb?)"
+        )
+    if not any(i.filename.startswith("xl/worksheets/") for i in infos):
+        raise FileProblem(f"{path.name}: a zip file without worksheets (not an XLSX workbook)")
+
+
+def cell_text(value: Any) -> str | None:
+    """A cell value as text in the standard's forms."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ") if value.time() != dt.time() else value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, dt.time):
+        return value.isoformat()
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+    return str(value)
+
+
+def read_xlsx(path: Path, mapping: Mapping | None) -> tuple[list[str], list[list[str | None]], list[int]]:
+    """``(header, columns, row numbers)`` of the first (or the mapping's) sheet."""
+    import openpyxl
+
+    check_zip(path)
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=False)
+    except Exception as exc:  # openpyxl raises many kinds for broken workbooks
+        raise FileProblem(f"{path.name}: cannot open as XLSX ({type(exc).__name__}: {exc})") from exc
+    try:
+        sheet = book[mapping.sheet] if mapping and mapping.sheet else book.worksheets[0]
+        header_row = mapping.header_row if mapping else 1
+        rows = sheet.iter_rows(values_only=True)
+        header: list[str] = []
+        for i, values in enumerate(rows, start=1):
+            if i == header_row:
+                header = [cell_text(v) or "" for v in values]
+                break
+        while header and not header[-1].strip():
+            header.pop()
+        if not header:
+            raise FileProblem(f"{path.name}: no header row (expected at sheet row {header_row})")
+        for i, name in enumerate(header, start=1):
+            if not name.strip():
+                raise FileProblem(
+                    f"{path.name}: header cell {_column_letter(i)}{header_row} is empty (merged header cells?)"
+                )
+        width = len(header)
+        columns: list[list[str | None]] = [[] for _ in range(width)]
+        numbers: list[int] = []
+        for n, values in enumerate(rows, start=1):
+            cells = [cell_text(v) for v in values[:width]]
+            if not any(c is not None and c.strip() for c in cells):
+                continue
+            cells += [None] * (width - len(cells))
+            for col, cell in zip(columns, cells, strict=True):
+                col.append(cell)
+            numbers.append(n)
+    except KeyError as exc:
+        raise FileProblem(f"{path.name}: no sheet named {mapping.sheet if mapping else ''!r}") from exc
+    finally:
+        book.close()
+    return header, columns, numbers
+
+
+def _column_letter(index: int) -> str:
+    letters = ""
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters

@@ -1,0 +1,92 @@
+"""Text clean-up shared by the value types: full-width forms, spaces, names, phones.
+
+Each normalizer has a Python form (one value) and a SQL form (a DuckDB
+expression over a whole column); tests check that the two agree.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Full-width ASCII (U+FF01..U+FF5E) and the ideographic space map to ASCII.
+FULLWIDTH = "".join(chr(c) for c in range(0xFF01, 0xFF5F)) + "\u3000\u00a0\uffe5"
+HALFWIDTH = "".join(chr(c) for c in range(0x21, 0x7F)) + "  ¥"
+# Only ASCII whitespace counts as space, in Python as in DuckDB's RE2.
+WS = " \t\n\r\x0b\x0c"
+WS_SQL = "' ' || chr(9) || chr(10) || chr(13) || chr(11) || chr(12)"
+_HALF = str.maketrans(FULLWIDTH, HALFWIDTH)
+_SPACES = re.compile(r"[ \t\n\r\x0b\x0c]+")
+_HAN_GAP = re.compile(r"([\u3400-\u9fff])[ \t\n\r\x0b\x0c]+([\u3400-\u9fff])")
+_PHONE_SEP = re.compile(r"[ \t\n\r\x0b\x0c\-()]")
+_PHONE_PREFIX = re.compile(r"^(?:\+86|0086|86)(1\d{10})$")
+
+HAN_RANGE = "\u3400-\u9fff"
+
+
+def sql_str(value: str) -> str:
+    """A SQL string literal."""
+    return "'" + value.replace("'", "''") + "'"
+
+
+def to_halfwidth(text: str) -> str:
+    """Full-width letters, digits, punctuation and spaces to ASCII."""
+    return text.translate(_HALF)
+
+
+def halfwidth_sql(expr: str) -> str:
+    return f"translate({expr}, {sql_str(FULLWIDTH)}, {sql_str(HALFWIDTH)})"
+
+
+def clean(text: str | None) -> str | None:
+    """Trimmed text; empty becomes None."""
+    if text is None:
+        return None
+    text = text.strip(WS)
+    return text or None
+
+
+def clean_sql(expr: str) -> str:
+    return f"nullif(trim({expr}, {WS_SQL}), '')"
+
+
+def normalize_name(text: str | None) -> str | None:
+    """A name as written, without stray spaces or full-width forms (``张 三`` -> ``张三``)."""
+    text = clean(text)
+    if text is None:
+        return None
+    text = _SPACES.sub(" ", to_halfwidth(text)).strip(WS)
+    for _ in range(2):
+        text = _HAN_GAP.sub(r"\1\2", text)
+    return text or None
+
+
+def name_sql(expr: str) -> str:
+    s = f"trim(regexp_replace({halfwidth_sql(expr)}, '\\s+', ' ', 'g'), {WS_SQL})"
+    gap = f"'([{HAN_RANGE}])\\s+([{HAN_RANGE}])'"
+    for _ in range(2):
+        s = f"regexp_replace({s}, {gap}, '\\1\\2', 'g')"
+    return f"nullif({s}, '')"
+
+
+def normalize_phone(text: str | None) -> str | None:
+    """Digits of a phone number without separators; ``+86`` dropped before a mobile number."""
+    text = clean(text)
+    if text is None:
+        return None
+    text = _PHONE_SEP.sub("", to_halfwidth(text))
+    return _PHONE_PREFIX.sub(r"\1", text) or None
+
+
+def phone_sql(expr: str) -> str:
+    s = f"regexp_replace({halfwidth_sql(expr)}, '[\\s\\-()]', '', 'g')"
+    return f"nullif(regexp_replace({s}, '^(?:\\+86|0086|86)(1\\d{{10}})$', '\\1'), '')"
+
+
+def normalize_id(text: str | None) -> str | None:
+    """An identifier (record id, case number): trimmed, full-width forms to ASCII."""
+    text = clean(text)
+    return to_halfwidth(text).strip(WS) or None if text is not None else None
+
+
+def id_sql(expr: str) -> str:
+    return f"nullif(trim({halfwidth_sql(expr)}, {WS_SQL}), '')"
