@@ -1,0 +1,40 @@
+"""The FastAPI application factory."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from sqlalchemy.orm import Session, sessionmaker
+
+from procura import __version__
+from procura.api import errors
+from procura.api.routes import ROUTERS
+from procura.config import Settings
+from procura.migrations import open_store
+
+PREFIX = "/api/v1"
+DESCRIPTION = """\
+法律监督数据平台 REST 接口 — the procura REST API.
+
+Sign in with `POST /api/v1/auth/login` and send the token as
+`Authorization: Bearer <token>`. Every action is checked by the service layer
+(role, office jurisdiction, department, assignment) and written to the audit
+log. Errors have one body: `{"error": {"code", "message", "details"}}`.
+"""
+
+
+def create_app(settings: Settings, sessions: sessionmaker[Session] | None = None) -> FastAPI:
+    """An app over the workspace of ``settings`` (its operational store migrated on first use)."""
+    app = FastAPI(
+        title="procura API",
+        version=__version__,
+        description=DESCRIPTION,
+        openapi_url=f"{PREFIX}/openapi.json",
+        docs_url=f"{PREFIX}/docs",
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    app.state.sessions = sessions or open_store(settings)
+    errors.install(app)
+    for router in ROUTERS:
+        app.include_router(router, prefix=PREFIX)
+    return app

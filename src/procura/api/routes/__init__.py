@@ -1,0 +1,14 @@
+"""The API's routers, one per resource; ``ROUTERS`` is mounted under ``/api/v1``."""
+
+from procura.api.routes import audit, auth, documents, health, lead_actions, leads, models, users
+
+ROUTERS = (
+    health.router,
+    auth.router,
+    leads.router,
+    lead_actions.router,
+    documents.router,
+    users.router,
+    audit.router,
+    models.router,
+)

@@ -1,0 +1,92 @@
+"""A lead's dossier: evidence records, unmasking, the evidence bundle and formal documents."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query, Response
+
+from procura.api.deps import CurrentPrincipal, SessionDep, SettingsDep
+from procura.api.schemas.common import ERRORS
+from procura.api.schemas.leads import UnmaskIn
+from procura.documents.service import DocumentRequest, lead_document
+from procura.workflow import dossier
+
+router = APIRouter(
+    prefix="/leads/{lead_id}",
+    tags=["dossier 卷宗与文书"],
+    responses={s: ERRORS[s] for s in (401, 403, 404, 422)},
+)
+
+
+@router.get("/evidence", summary="证据记录 Evidence records (masked)")
+def evidence(
+    lead_id: str, session: SessionDep, settings: SettingsDep, principal: CurrentPrincipal
+) -> list[dict[str, Any]]:
+    """Each cited warehouse record with its row, sensitive fields masked; the read is audited."""
+    return dossier.evidence_records(session, settings, principal, lead_id)
+
+
+@router.post("/unmask", summary="查看敏感信息 Unmask (stated purpose)")
+def unmask(
+    lead_id: str, body: UnmaskIn, session: SessionDep, settings: SettingsDep, principal: CurrentPrincipal
+) -> dict[str, Any]:
+    """Subject, explanation and records in clear: the lead's handler and their heads only, audited."""
+    return dossier.unmask(session, settings, principal, lead_id, body.purpose)
+
+
+@router.get("/bundle", summary="证据包 Evidence bundle (one JSON file)")
+def bundle(
+    lead_id: str,
+    session: SessionDep,
+    settings: SettingsDep,
+    principal: CurrentPrincipal,
+    purpose: Annotated[str | None, Query(max_length=1000, description="unmask for this purpose")] = None,
+) -> Response:
+    """Records, explanation, legal basis, measures and history as one downloadable file for the dossier."""
+    content = dossier.bundle(session, settings, principal, lead_id, purpose)
+    body = json.dumps(content, ensure_ascii=False, indent=2, default=str).encode("utf-8")
+    return Response(
+        body,
+        media_type="application/json",
+        headers={"Content-Disposition": f'attachment; filename="{_safe(lead_id)}-bundle.json"'},
+    )
+
+
+@router.get(
+    "/documents/{kind}",
+    summary="文书下载 Formal document (DOCX/PDF)",
+    responses={
+        200: {
+            "content": {
+                "application/pdf": {},
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document": {},
+            }
+        }
+    },
+)
+def document(
+    lead_id: str,
+    kind: str,
+    session: SessionDep,
+    settings: SettingsDep,
+    principal: CurrentPrincipal,
+    format: Literal["docx", "pdf"] = "docx",
+    lang: Literal["zh", "en"] = "zh",
+    measure_id: int | None = None,
+) -> Response:
+    """Draft ``kind`` (``auto``: the one for the lead's measure) from the lead's evidence, minimised."""
+    request = DocumentRequest(
+        kind=None if kind == "auto" else kind, fmt=format, lang=lang, measure_id=measure_id
+    )
+    doc = lead_document(session, settings, principal, lead_id, request)
+    return Response(
+        doc.data,
+        media_type=doc.media_type,
+        headers={"Content-Disposition": f'attachment; filename="{doc.filename}"'},
+    )
+
+
+def _safe(value: str) -> str:
+    return "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in value)[:60]

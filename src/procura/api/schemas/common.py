@@ -1,0 +1,51 @@
+"""Shapes shared by every route: the error body and a page of results."""
+
+from __future__ import annotations
+
+from typing import Any, Generic, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field
+
+T = TypeVar("T")
+
+
+class ErrorDetail(BaseModel):
+    """What went wrong: a stable code, a readable message (Chinese and English), details."""
+
+    code: str = Field(examples=["forbidden"])
+    message: str
+    details: dict[str, Any] = Field(default_factory=dict)
+
+
+class ErrorBody(BaseModel):
+    """Every 4xx/5xx answer has this body."""
+
+    error: ErrorDetail
+
+
+class PagePublic(BaseModel, Generic[T]):
+    """One page of a list and the total number of items matching the filters."""
+
+    items: list[T]
+    total: int
+    limit: int
+    offset: int
+
+
+class Note(BaseModel):
+    """A body with only a note (why the action is taken)."""
+
+    model_config = ConfigDict(extra="forbid")
+    note: str = Field(default="", max_length=4000)
+
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorBody, "description": text}
+    for status, text in {
+        401: "未登录或会话已过期 Not signed in or session expired",
+        403: "无权操作 Not allowed for this role, department or office",
+        404: "不存在或不在管辖范围 Not found or outside the jurisdiction",
+        409: "状态不允许 Not allowed from the lead's current state",
+        422: "请求无效 Invalid request",
+    }.items()
+}
