@@ -14,11 +14,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from procura.access.clock import stamp, utcnow
 from procura.access.orm import AuditEntry, AuditHead
+from procura.access.policy import require_role
 from procura.access.principal import Principal
 
 GENESIS = "0" * 64
@@ -142,8 +143,6 @@ def list_entries(
     offset: int = 0,
 ) -> tuple[list[AuditEntry], int]:
     """Entries newest first with filters, and the total matching."""
-    from sqlalchemy import func
-
     query = select(AuditEntry)
     if actor:
         query = query.where(AuditEntry.actor == actor)
@@ -156,3 +155,40 @@ def list_entries(
     total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
     rows = session.scalars(query.order_by(AuditEntry.seq.desc()).limit(limit).offset(offset))
     return list(rows), int(total)
+
+
+AUDIT_READERS = ("auditor",)
+AUDIT_VERIFIERS = ("auditor", "admin")
+
+
+def search(
+    session: Session,
+    principal: Principal,
+    *,
+    actor: str | None = None,
+    action: str | None = None,
+    object_id: str | None = None,
+    since: datetime | None = None,
+    limit: int = 100,
+    offset: int = 0,
+) -> tuple[list[AuditEntry], int]:
+    """``list_entries`` for an auditor (Forbidden for every other role)."""
+    require_role(principal, AUDIT_READERS, "read the audit log")
+    return list_entries(
+        session, actor=actor, action=action, object_id=object_id, since=since, limit=limit, offset=offset
+    )
+
+
+def check(session: Session, principal: Principal) -> VerifyReport:
+    """``verify`` for an auditor or administrator; the check itself is audited."""
+    require_role(principal, AUDIT_VERIFIERS, "verify the audit log")
+    report = verify(session)
+    record(
+        session,
+        principal,
+        "audit.verify",
+        "audit",
+        "log",
+        details={"entries": report.entries, "ok": report.ok, "first_bad_seq": report.first_bad_seq},
+    )
+    return report

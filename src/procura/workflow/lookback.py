@@ -1,9 +1,10 @@
 """回头看 (look-back): once a body answered a measure, does the problem recur there?
 
 A lead is re-examined against every non-shadow run of its model on data newer
-than the response (``as_of`` after the response date). The problem recurs when
-such a run found a lead of the same model at the same body (same target, or
-same subject entity), or changed this lead's own evidence.
+than the response (``as_of`` after the response date). ``recurred``: such a
+run found another lead of the same model at the same body (same target, or
+same subject entity). ``persists``: such a run found this very lead again.
+``clear``: later runs found neither. ``pending``: no later run yet.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from procura.leads.orm import Lead, LeadRevision, ModelRun
+from procura.leads.orm import Lead, ModelRun, RunFinding
 from procura.workflow.orm import Measure
 from procura.workflow.views import Lookback
 
@@ -39,27 +40,14 @@ def lookback(session: Session, lead: Lead) -> Lookback:
     same_body = [Lead.target == lead.target]
     if lead.subject_entity_id:
         same_body.append(Lead.subject_entity_id == lead.subject_entity_id)
-    others = (
+    found = (
         select(Lead.id)
-        .where(
-            Lead.model_id == lead.model_id,
-            Lead.id != lead.id,
-            or_(*same_body),
-            or_(Lead.first_run_id.in_(later), Lead.last_run_id.in_(later)),
-        )
+        .join(RunFinding, RunFinding.fingerprint == Lead.fingerprint)
+        .where(RunFinding.run_id.in_(later), Lead.model_id == lead.model_id, or_(*same_body))
+        .distinct()
         .order_by(Lead.id)
     )
-    recurrences = list(session.scalars(others))
-    own = session.scalar(
-        select(LeadRevision.id).where(
-            LeadRevision.lead_id == lead.id, LeadRevision.run_id.in_(later), LeadRevision.change != "created"
-        )
-    )
-    if own is not None:
-        recurrences.insert(0, lead.id)
-    return Lookback(
-        status="recurred" if recurrences else "clear",
-        responded_at=responded,
-        later_runs=len(later),
-        recurrences=recurrences,
-    )
+    hits = list(session.scalars(found))
+    others = [hit for hit in hits if hit != lead.id]
+    status = "recurred" if others else "persists" if lead.id in hits else "clear"
+    return Lookback(status=status, responded_at=responded, later_runs=len(later), recurrences=hits)

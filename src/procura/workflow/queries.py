@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import and_, exists, func, select
 from sqlalchemy.orm import Session
 
 from procura.access import audit
@@ -24,6 +24,8 @@ from procura.workflow.scope import handling_office, jurisdiction_filter, load
 from procura.workflow.views import EventView, LeadDetail, LeadSummary, MeasureView, Page
 
 MAX_PAGE = 500
+# Severity bands of a lead's score: high >= 0.8 > medium >= 0.5 > low.
+SEVERITY = {"high": (0.8, None), "medium": (0.5, 0.8), "low": (None, 0.5)}
 SEXUAL_CONTEXT_MODELS = frozenset({"mandatory-report-failure"})
 
 
@@ -41,6 +43,17 @@ class LeadFilter:
     max_score: float | None = None
     overdue: bool | None = None
     handler: str | None = None
+    severity: str | None = None
+
+
+def _severity_clause(band: str):  # type: ignore[no-untyped-def]
+    if band not in SEVERITY:
+        raise ValidationError(f"severity {band!r}: one of {', '.join(SEVERITY)}", {"field": "severity"})
+    low, high = SEVERITY[band]
+    clauses = ([Lead.score >= low] if low is not None else []) + (
+        [Lead.score < high] if high is not None else []
+    )
+    return and_(*clauses)
 
 
 def _overdue_clause(today: date):  # type: ignore[no-untyped-def]
@@ -82,6 +95,7 @@ def list_leads(
         "max_score": lambda v: Lead.score <= v,
         "handler": lambda v: User.username == v,
         "overdue": lambda v: _overdue_clause(today) if v else ~_overdue_clause(today),
+        "severity": _severity_clause,
     }
     for name, build in conditions.items():
         value = getattr(f, name)

@@ -30,17 +30,12 @@ from procura.workflow.orm import LeadEvent, LeadLink, LeadWork, Measure
 from procura.workflow.scope import load
 
 
-def _transition(
-    session: Session,
-    principal: Principal,
-    lead: Lead,
-    work: LeadWork,
-    action: str,
-    note: str = "",
-    data: dict[str, Any] | None = None,
-    now: datetime | None = None,
-) -> LeadEvent:
-    """Check who may act, move the lead to its next state, record the event and audit it."""
+def check_actor(principal: Principal, lead: Lead, work: LeadWork, action: str) -> None:
+    """Forbidden unless the principal may take ``action`` on the lead (state is not checked).
+
+    Role, then the handling office (higher offices read but act only by
+    designation), then department, then assignment for plain handlers.
+    """
     require_role(principal, ACTORS[action], action)
     if principal.role != "system" and principal.office_id != work.office_id:
         raise Forbidden(
@@ -56,6 +51,30 @@ def _transition(
         raise Forbidden(
             f"非承办人 {action}: lead {lead.id} is not assigned to {principal.username}", {"action": action}
         )
+
+
+def authorize(session: Session, principal: Principal, lead_id_: str, action: str) -> tuple[Lead, LeadWork]:
+    """The lead and its workflow row if the principal may take ``action`` on it (e.g. ``act`` to draft a
+    measure's document); NotFound outside the jurisdiction, Forbidden otherwise."""
+    if action not in ACTORS:
+        raise ValidationError(f"unknown action {action!r}", {"field": "action"})
+    lead, work = load(session, principal, lead_id_)
+    check_actor(principal, lead, work, action)
+    return lead, work
+
+
+def _transition(
+    session: Session,
+    principal: Principal,
+    lead: Lead,
+    work: LeadWork,
+    action: str,
+    note: str = "",
+    data: dict[str, Any] | None = None,
+    now: datetime | None = None,
+) -> LeadEvent:
+    """Check who may act, move the lead to its next state, record the event and audit it."""
+    check_actor(principal, lead, work, action)
     before = lead.status
     after = next_state(action, before)
     now = now or utcnow()

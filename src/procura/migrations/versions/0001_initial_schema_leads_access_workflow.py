@@ -1,8 +1,8 @@
 """initial schema: leads, access, workflow
 
 Revision ID: 0001
-Revises:
-Create Date: 2026-11-28 14:34:09.260267
+Revises: (none)
+Create Date: 2026-11-28
 """
 
 from __future__ import annotations

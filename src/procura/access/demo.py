@@ -1,0 +1,104 @@
+"""Demo users across offices, departments and roles, with fresh passwords.
+
+For the demo and manual trials only: each call sets a new random password on
+every demo user (creating missing ones) and returns the credentials once.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from procura.access import audit
+from procura.access.auth import hash_password
+from procura.access.clock import utcnow
+from procura.access.offices import get_office, parent_office
+from procura.access.orm import User
+from procura.access.principal import DEPARTMENTS, SYSTEM
+from procura.leads.orm import Lead
+
+
+@dataclass(frozen=True)
+class Credential:
+    """One demo user's sign-in."""
+
+    username: str
+    password: str
+    office_id: str
+    department: str
+    role: str
+
+
+def _busiest_counties(session: Session, count: int) -> list[str]:
+    rows = session.execute(
+        select(Lead.office, func.count())
+        .where(Lead.office.like("%-county"))
+        .group_by(Lead.office)
+        .order_by(func.count().desc(), Lead.office)
+        .limit(count)
+    )
+    return [office for office, _ in rows]
+
+
+def _plan(county: str, sibling: str) -> list[tuple[str, str, str, str]]:
+    city = parent_office(county) or county
+    province = parent_office(city) or city
+    plan = [(f"chief_{county[:6]}", county, "criminal", "chief")]
+    for department in DEPARTMENTS:
+        short = department.split("_")[0][:5]
+        plan.append((f"head_{short}_{county[:6]}", county, department, "department_head"))
+        plan.append((f"handler_{short}_{county[:6]}", county, department, "handler"))
+    plan += [
+        (f"chief_{sibling[:6]}", sibling, "criminal", "chief"),
+        (f"handler_crim_{sibling[:6]}", sibling, "criminal", "handler"),
+        (f"chief_{city[:6]}", city, "criminal", "chief"),
+        (f"head_publi_{city[:6]}", city, "public_interest", "department_head"),
+        (f"chief_{province[:6]}", province, "criminal", "chief"),
+        (f"analyst_{province[:6]}", province, "criminal", "analyst"),
+        (f"auditor_{province[:6]}", province, "criminal", "auditor"),
+        (f"admin_{province[:6]}", province, "criminal", "admin"),
+    ]
+    return plan
+
+
+def create_demo_users(
+    session: Session, county: str | None = None, sibling: str | None = None
+) -> list[Credential]:
+    """Users for one county office (every department and role), a sibling county, its city and
+    province; offices default to the two counties with most leads (else Hangzhou's 余杭 and 西湖)."""
+    busiest = _busiest_counties(session, 2)
+    county = county or (busiest[0] if busiest else "330110-county")
+    sibling = sibling or next((o for o in busiest if o != county), None)
+    if sibling is None:
+        sibling = "330106-county" if county != "330106-county" else "330110-county"
+    credentials: list[Credential] = []
+    for username, office, department, role in _plan(county, sibling):
+        get_office(session, office)
+        password = secrets.token_urlsafe(9)
+        user = session.scalar(select(User).where(User.username == username))
+        if user is None:
+            user = User(
+                username=username,
+                display_name=username,
+                office_id=office,
+                department=department,
+                role=role,
+                created_at=utcnow(),
+                failed_logins=0,
+                active=True,
+                password_hash="",
+            )
+            session.add(user)
+        user.password_hash, user.active, user.failed_logins, user.locked_until = (
+            hash_password(password),
+            True,
+            0,
+            None,
+        )
+        session.flush()
+        audit.record(session, SYSTEM, "user.demo_reset", "user", str(user.id), details={"username": username})
+        credentials.append(Credential(username, password, office, department, role))
+    return credentials

@@ -1,0 +1,139 @@
+"""The full transition matrix: every state x every action, from a literal table."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from ops_fixtures import make_lead
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from procura.access.clock import utcnow
+from procura.access.errors import InvalidTransition
+from procura.access.principal import Principal
+from procura.config import Settings
+from procura.leads.orm import Lead
+from procura.workflow import service
+from procura.workflow.lifecycle import ACTIONS, STATES
+from procura.workflow.orm import LeadEvent, LeadWork, Measure
+
+# Codes of the table below (states and actions).
+STATE_CODES = {
+    "new": "new",
+    "acc": "accepted",
+    "inv": "investigating",
+    "awr": "awaiting_response",
+    "rec": "rectified",
+    "nrc": "not_rectified",
+    "esc": "escalated",
+    "trf": "transferred",
+    "dis": "dismissed",
+    "clo": "closed",
+}
+ACTION_CODES = {
+    "accept": "accept",
+    "dismiss": "dismiss",
+    "assign": "assign",
+    "transf": "transfer",
+    "spawn": "spawn",
+    "escal": "escalate",
+    "design": "designate",
+    "act": "act",
+    "resp+": "respond_rectified",
+    "resp-": "respond_not_rectified",
+    "close": "close",
+}
+# Rows: the lead's state; columns: the action; cell: the state after it.
+# "-" refused (InvalidTransition), "=" allowed and the state stays.
+MATRIX = """
+state  accept dismiss assign transf spawn escal design act  resp+ resp- close
+new    acc    dis     -      trf    -     esc   trf    -    -     -     -
+acc    -      dis     inv    trf    =     esc   trf    -    -     -     -
+inv    -      dis     inv    trf    =     esc   -      awr  -     -     -
+awr    -      -       -      -      =     -     -      -    rec   nrc   -
+rec    -      -       -      -      -     -     -      -    -     -     clo
+nrc    -      -       -      -      =     esc   -      awr  -     -     -
+esc    acc    dis     -      -      -     -     trf    -    -     -     -
+trf    acc    dis     -      -      -     -     -      -    -     -     -
+dis    -      -       -      -      -     -     -      -    -     -     -
+clo    -      -       -      -      -     -     -      -    -     -     -
+"""
+
+
+def _matrix() -> list[tuple[str, str, str]]:
+    lines = [line.split() for line in MATRIX.strip().splitlines()]
+    header = [ACTION_CODES[code] for code in lines[0][1:]]
+    return [
+        (STATE_CODES[row[0]], action, STATE_CODES.get(row[i + 1], row[i + 1]))
+        for row in lines[1:]
+        for i, action in enumerate(header)
+    ]
+
+
+CASES = _matrix()
+
+
+def _call(action: str, db: Session, settings: Settings, p: Principal, lead_id: str) -> Callable[[], object]:
+    calls: dict[str, Callable[[], object]] = {
+        "accept": lambda: service.triage(db, p, lead_id, "accept"),
+        "dismiss": lambda: service.triage(db, p, lead_id, "dismiss", "false_match"),
+        "assign": lambda: service.assign(db, p, lead_id, "handler2"),
+        "transfer": lambda: service.transfer(db, p, lead_id, department="public_interest"),
+        "spawn": lambda: service.spawn(db, p, lead_id, "public_interest"),
+        "escalate": lambda: service.escalate(db, p, lead_id),
+        "designate": lambda: service.designate(db, p, lead_id, "330110-county"),
+        "act": lambda: service.act(db, settings, p, lead_id, "procuratorial_suggestion"),
+        "respond_rectified": lambda: service.respond(db, p, lead_id, True, "fixed"),
+        "respond_not_rectified": lambda: service.respond(db, p, lead_id, False, "refused"),
+        "close": lambda: service.close(db, p, lead_id),
+    }
+    return calls[action]
+
+
+def test_the_matrix_covers_every_state_and_action() -> None:
+    assert {state for state, _, _ in CASES} == set(STATES)
+    assert {action for _, action, _ in CASES} == set(ACTIONS)
+    assert len(CASES) == len(STATES) * len(ACTIONS)
+
+
+@pytest.mark.parametrize(("state", "action", "expected"), CASES, ids=[f"{s}-{a}" for s, a, _ in CASES])
+def test_transition(
+    db: Session, settings: Settings, people: dict[str, Principal], state: str, action: str, expected: str
+) -> None:
+    # Designation is done by a higher office; every other action by the county's chief.
+    office, actor = ("330100-city", "city_chief") if action == "designate" else ("330110-county", "chief")
+    lead = make_lead(db, "L-1", office=office, status=state)
+    db.add(
+        LeadWork(
+            lead_id="L-1",
+            office_id=office,
+            department="criminal",
+            handler_id=people["handler"].user_id,
+            updated_at=utcnow(),
+        )
+    )
+    if state == "awaiting_response":
+        db.add(
+            Measure(
+                lead_id="L-1",
+                office_id=office,
+                kind="procuratorial_suggestion",
+                addressee="x",
+                issued_at=utcnow(),
+                deadline=None,
+            )
+        )
+    db.flush()
+    call = _call(action, db, settings, people[actor], "L-1")
+    if expected == "-":
+        with pytest.raises(InvalidTransition, match=action):
+            call()
+        db.refresh(lead)
+        assert lead.status == state
+        assert db.scalar(select(func.count()).select_from(LeadEvent)) == 0
+    else:
+        call()
+        assert db.get(Lead, "L-1").status == (state if expected == "=" else expected)  # type: ignore[union-attr]
+        event = db.scalar(select(LeadEvent).where(LeadEvent.lead_id == "L-1"))
+        assert event is not None and (event.action, event.from_status) == (action, state)
