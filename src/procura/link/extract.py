@@ -19,6 +19,7 @@ import duckdb
 import pyarrow as pa
 
 from procura.link import names
+from procura.link.judgements import ensure_table
 from procura.link.roles import Role, load_roles
 
 
@@ -95,8 +96,10 @@ WITH m AS (
 ),
 numbered AS (
     SELECT row_number() OVER (ORDER BY table_name, record_key, role) AS mention_id, *,
-           -- Identical informative person fields: one profile. Name-only mentions stay alone.
+           -- Identical informative person fields: one profile. Name-only mentions stay alone,
+           -- and so do mentions a reviewer judged different from another.
            CASE WHEN kind = 'person' AND (id_no IS NOT NULL OR birth_date IS NOT NULL OR phone IS NOT NULL)
+                     AND table_name || ':' || record_key || ':' || role NOT IN (SELECT ref FROM _lk_apart)
                 THEN md5(concat_ws('\x1f', name, id_no, birth_date, sex, phone, address, region)) END AS fp
     FROM m
 ),
@@ -145,9 +148,15 @@ def extract(con: duckdb.DuckDBPyConnection) -> int:
         )
     con.execute(f"CREATE OR REPLACE TEMP TABLE _lk_raw AS {union}")
     _register_names(con)
+    ensure_table(con)
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE _lk_apart AS SELECT unnest([left_ref, right_ref]) AS ref "
+        "FROM _link_judgements WHERE decision = 'different'"
+    )
     con.execute(_MENTIONS_SQL)
     con.execute(_PROFILES_SQL)
     con.unregister("_lk_names")
     con.execute("DROP TABLE _lk_raw")
+    con.execute("DROP TABLE _lk_apart")
     row = con.execute("SELECT count(*) FROM _link_input").fetchone()
     return int(row[0]) if row else 0
