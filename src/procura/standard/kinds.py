@@ -17,6 +17,7 @@ from procura.standard import dates, id_no, text, uscc, values
 from procura.standard.schema import Field
 from procura.standard.text import sql_str
 
+UNKNOWN_ENUM = "unknown value (not in the standard's list for this field)"
 _ENUM_SEP = re.compile(r"[ \t\n\r\x0b\x0c\-]+")
 
 
@@ -61,7 +62,7 @@ def normalize(f: Field, raw: str | None) -> Any:
     key = enum_key(s)
     found = _enum_table(f).get(key)
     if found is None and not f.open:
-        raise ValueError(f"unknown value (expected one of {', '.join(f.values)})")
+        raise ValueError(UNKNOWN_ENUM)
     return found or key
 
 
@@ -130,7 +131,7 @@ def _enum_sql(f: Field, half: str, prefix: str) -> FieldSQL:
     known = f"CASE {k} {cases} END"
     if f.open:
         return FieldSQL(layers=[[(c, half)], [(k, key)]], value=f"coalesce({known}, {k})")
-    reason = sql_str(f"unknown value (expected one of {', '.join(f.values)})")
+    reason = sql_str(UNKNOWN_ENUM)
     return FieldSQL(
         layers=[[(c, half)], [(k, key)]],
         value=known,
