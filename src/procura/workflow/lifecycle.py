@@ -69,7 +69,7 @@ ACTORS: dict[str, tuple[str, ...]] = {
     "respond_not_rectified": CASE_WORKERS,
     "close": CASE_WORKERS,
 }
-# Actions a plain handler may take only on a lead assigned to them.
+# Actions a plain handler may not take on a lead assigned to someone else.
 HANDLER_MUST_BE_ASSIGNED = frozenset(
     {"dismiss", "spawn", "act", "respond_rectified", "respond_not_rectified", "close"}
 )

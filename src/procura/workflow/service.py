@@ -34,7 +34,8 @@ def check_actor(principal: Principal, lead: Lead, work: LeadWork, action: str) -
     """Forbidden unless the principal may take ``action`` on the lead (state is not checked).
 
     Role, then the handling office (higher offices read but act only by
-    designation), then department, then assignment for plain handlers.
+    designation), then department, then assignment: once a lead has a
+    handler, other plain handlers may no longer work it.
     """
     require_role(principal, ACTORS[action], action)
     if principal.role != "system" and principal.office_id != work.office_id:
@@ -46,6 +47,7 @@ def check_actor(principal: Principal, lead: Lead, work: LeadWork, action: str) -
     if (
         principal.role == "handler"
         and action in HANDLER_MUST_BE_ASSIGNED
+        and work.handler_id is not None
         and work.handler_id != principal.user_id
     ):
         raise Forbidden(
