@@ -1,0 +1,104 @@
+"""Statistics steps for models that need more than SQL.
+
+``price_discrimination`` is the ``postprocess`` hook of the
+``price-discrimination`` model (signature fixed by ADR 0400): it receives one
+row per comparable order group from rule.sql and returns one row per lead.
+It reads nothing but its arguments, so it runs unchanged after DuckDB or Spark.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from statistics import median
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy.stats import false_discovery_control, mannwhitneyu
+
+# Medians of prices in yuan; a gap is compared with this tolerance so that
+# 105 / 100 - 1 counts as reaching 5% despite binary floating point.
+GAP_TOLERANCE = 1e-9
+
+Found = list[tuple[dict[str, Any], dict[str, Any]]]  # (group statistics, input row) per significant group
+
+LEAD_COLUMNS = ["anchor_keys", "evidence", "subject_entity_id", "subject_name", "region_code", "score"]
+
+
+def mann_whitney_greater(higher: Sequence[float], lower: Sequence[float]) -> float:
+    """One-sided Mann-Whitney U p-value for ``higher`` tending to exceed ``lower``."""
+    result = mannwhitneyu(np.asarray(higher, float), np.asarray(lower, float), alternative="greater")
+    return float(result.pvalue)
+
+
+def benjamini_hochberg(pvalues: Sequence[float]) -> list[float]:
+    """Benjamini-Hochberg adjusted p-values, in the order given."""
+    if not len(pvalues):
+        return []
+    return [float(p) for p in false_discovery_control(np.asarray(pvalues, float), method="bh")]
+
+
+def _group_record(row: dict[str, Any], p_value: float, p_adjusted: float) -> dict[str, Any]:
+    established = [float(x) for x in row["established_prices"]]
+    new = [float(x) for x in row["new_prices"]]
+    established_median, new_median = median(established), median(new)
+    return {
+        "city_code": row["city_code"],
+        "order_date": str(row["order_date"]),
+        "n_established": len(established),
+        "n_new": len(new),
+        "median_established": round(established_median, 2),
+        "median_new": round(new_median, 2),
+        "gap": round(established_median / new_median - 1, 6) if new_median > 0 else None,
+        "p_value": p_value,
+        "p_adjusted": p_adjusted,
+    }
+
+
+def price_discrimination(rows: pd.DataFrame, params: dict[str, Any]) -> pd.DataFrame:
+    """Leads of ``(platform_uscc, sku)`` with a significant price gap against established users.
+
+    Every input row is a group that was tested (enough orders on both sides).
+    A group counts when the established median exceeds the new median by at
+    least ``min_gap`` and its Benjamini-Hochberg adjusted p-value (over all
+    groups tested in this run) is at most ``alpha``.
+    """
+    if rows.empty:
+        return pd.DataFrame(columns=LEAD_COLUMNS)
+    tested = rows.sort_values(["platform_uscc", "sku", "city_code", "order_date"]).to_dict(orient="records")
+    p_values = [mann_whitney_greater(r["established_prices"], r["new_prices"]) for r in tested]
+    adjusted = benjamini_hochberg(p_values)
+    significant: dict[tuple[str, str], Found] = {}
+    for row, p_value, p_adjusted in zip(tested, p_values, adjusted, strict=True):
+        group = _group_record(row, p_value, p_adjusted)
+        gap = group["gap"]
+        if gap is None or gap + GAP_TOLERANCE < params["min_gap"] or group["p_adjusted"] > params["alpha"]:
+            continue
+        significant.setdefault((row["platform_uscc"], row["sku"]), []).append((group, row))
+    leads = [_lead(key, found, len(tested)) for key, found in sorted(significant.items())]
+    return pd.DataFrame(leads, columns=None if leads else LEAD_COLUMNS)
+
+
+def _lead(key: tuple[str, str], found: Found, tested: int) -> dict[str, Any]:
+    """One lead from the significant groups of one ``(platform_uscc, sku)``."""
+    platform_uscc, sku = key
+    groups = [group for group, _ in found]
+    orders = sorted({o for _, row in found for o in [*row["established_orders"], *row["new_orders"]]})
+    strongest = min(groups, key=lambda g: (g["p_adjusted"], -g["gap"]))
+    first = found[0][1]
+    max_gap = max(g["gap"] for g in groups)
+    return {
+        "anchor_keys": [f"{platform_uscc}|{sku}"],
+        "evidence": [f"platform_orders:{o}" for o in orders],
+        "subject_entity_id": first["platform_entity_id"],
+        "subject_name": first["platform_name"],
+        "region_code": strongest["city_code"],
+        "score": min(1.0, 0.5 + 2.0 * max_gap),
+        "platform_uscc": platform_uscc,
+        "sku": sku,
+        "groups": groups,
+        "groups_significant": len(groups),
+        "groups_tested": tested,
+        "max_gap": max_gap,
+        "min_p_adjusted": strongest["p_adjusted"],
+    }
