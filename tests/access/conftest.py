@@ -32,3 +32,13 @@ def db(factory: sessionmaker[Session]) -> Iterator[Session]:
     """One session on the fresh store."""
     with factory() as session:
         yield session
+
+
+@pytest.fixture(autouse=True)
+def cheap_argon2(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Argon2 with minimal cost: the tests check behaviour, not hashing strength."""
+    from argon2 import PasswordHasher
+
+    from procura.access import auth
+
+    monkeypatch.setattr(auth, "_hasher", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
