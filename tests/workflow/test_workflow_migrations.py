@@ -1,0 +1,38 @@
+"""Migrations: the schema they build equals the ORM metadata; they run both ways; first use migrates."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import inspect
+
+from procura.config import Settings
+from procura.db import make_engine
+from procura.migrations import current_revision, downgrade, head_revision, load_metadata, open_store, upgrade
+
+
+def test_migrated_sqlite_matches_the_orm(ops_template: Path) -> None:
+    engine = make_engine(f"sqlite:///{ops_template}")
+    with engine.connect() as conn:
+        diff = compare_metadata(
+            MigrationContext.configure(conn, opts={"compare_type": True}), load_metadata()
+        )
+    engine.dispose()
+    assert diff == []
+
+
+def test_downgrade_to_base_and_up_again(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'ops.db'}")
+    assert upgrade(engine) == head_revision()
+    assert downgrade(engine, "base") is None
+    assert set(inspect(engine).get_table_names()) == {"alembic_version"}
+    assert upgrade(engine) == head_revision()
+    engine.dispose()
+
+
+def test_the_store_migrates_itself_on_first_use(settings: Settings) -> None:
+    factory = open_store(settings)
+    assert current_revision(factory.kw["bind"]) == head_revision()
+    assert (settings.home / "procura.db").exists()

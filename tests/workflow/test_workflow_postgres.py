@@ -1,0 +1,144 @@
+"""The workflow on PostgreSQL as a non-owner role, with row-level security."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from ops_fixtures import PgStore, make_lead, make_user, postgres_database
+from sqlalchemy import create_engine, text
+from sqlalchemy.exc import DBAPIError
+
+from procura.access import audit
+from procura.access.errors import NotFound
+from procura.access.principal import Principal
+from procura.access.rls import SCOPED_TABLES, apply_scope, system_scope
+from procura.config import Settings
+from procura.migrations import load_metadata
+from procura.workflow import queries, service
+
+pytestmark = pytest.mark.postgres
+
+
+@pytest.fixture(scope="module")
+def pg() -> Iterator[PgStore]:
+    with postgres_database(Settings()) as store:
+        yield store
+
+
+@pytest.fixture(scope="module")
+def people(pg: PgStore) -> dict[str, Principal]:
+    with pg.factory() as db:
+        out = {
+            "chief": make_user(db, "pg_chief", "330110-county", "criminal", "chief"),
+            "handler": make_user(db, "pg_handler", "330110-county", "criminal", "handler"),
+            "sibling": make_user(db, "pg_sibling", "330106-county", "criminal", "chief"),
+            "city": make_user(db, "pg_city", "330100-city", "criminal", "chief"),
+        }
+        system_scope(db)
+        for lead_id, office in (("P-1", "330110-county"), ("P-2", "330106-county"), ("P-3", "330110-county")):
+            make_lead(db, lead_id, office=office)
+        db.commit()
+    return out
+
+
+def test_migrations_match_the_orm_on_postgres(pg: PgStore) -> None:
+    engine = create_engine(pg.owner_url)
+    with engine.connect() as conn:
+        diff = compare_metadata(
+            MigrationContext.configure(conn, opts={"compare_type": True}), load_metadata()
+        )
+    engine.dispose()
+    assert diff == []
+
+
+def test_every_scoped_table_has_a_forced_policy(pg: PgStore) -> None:
+    engine = create_engine(pg.owner_url)
+    with engine.connect() as conn:
+        rows = conn.execute(
+            text(
+                "SELECT c.relname, c.relrowsecurity, c.relforcerowsecurity, "
+                "(SELECT count(*) FROM pg_policy p WHERE p.polrelid = c.oid) "
+                "FROM pg_class c WHERE c.relname = ANY(:names) AND c.relkind = 'r'"
+            ),
+            {"names": list(SCOPED_TABLES)},
+        ).all()
+        role = conn.execute(
+            text("SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = :r"), {"r": pg.app_role}
+        ).one()
+    engine.dispose()
+    assert {r[0] for r in rows} == set(SCOPED_TABLES)
+    assert all(r[1] and r[2] and r[3] == 4 for r in rows), rows
+    assert tuple(role) == (False, False)
+
+
+def test_row_security_hides_other_jurisdictions_even_from_raw_sql(
+    pg: PgStore, people: dict[str, Principal]
+) -> None:
+    with pg.factory() as db:
+        assert db.execute(text("SELECT id FROM leads")).all() == []  # no scope set: nothing
+        apply_scope(db, people["sibling"])
+        assert [r[0] for r in db.execute(text("SELECT id FROM leads ORDER BY id"))] == ["P-2"]
+        db.rollback()
+        apply_scope(db, people["city"])
+        assert [r[0] for r in db.execute(text("SELECT id FROM leads ORDER BY id"))] == ["P-1", "P-2", "P-3"]
+        db.rollback()
+        apply_scope(db, people["chief"])
+        assert db.execute(text("UPDATE leads SET score = 0 WHERE id = 'P-2'")).rowcount == 0  # type: ignore[attr-defined]
+        db.rollback()
+
+
+def test_the_whole_workflow_runs_as_the_app_role(pg: PgStore, people: dict[str, Principal]) -> None:
+    settings = Settings()
+    with pg.factory() as db:
+        chief, handler = people["chief"], people["handler"]
+        service.triage(db, handler, "P-1", "accept")
+        service.assign(db, chief, "P-1", "pg_handler")
+        service.act(db, settings, handler, "P-1", "procuratorial_suggestion")
+        service.respond(db, handler, "P-1", True, "fixed")
+        service.close(db, handler, "P-1")
+        db.commit()
+        assert [e.action for e in queries.history(db, chief, "P-1")] == [
+            "accept",
+            "assign",
+            "act",
+            "respond_rectified",
+            "close",
+        ]
+        with pytest.raises(NotFound):
+            queries.get_lead(db, people["sibling"], "P-1")
+        service.escalate(db, chief, "P-3")
+        db.commit()
+        assert queries.get_lead(db, people["city"], "P-3").summary.status == "escalated"
+        with pytest.raises(NotFound):
+            queries.get_lead(db, chief, "P-3")
+        db.commit()
+        assert audit.verify(db).ok
+
+
+def test_the_app_role_cannot_rewrite_the_audit_log(pg: PgStore, people: dict[str, Principal]) -> None:
+    with pg.factory() as db:
+        audit.record(db, people["chief"], "lead.read", "lead", "P-1")
+        db.commit()
+        with pytest.raises(DBAPIError):
+            db.execute(text("UPDATE audit_log SET purpose = 'x'"))
+        db.rollback()
+
+
+def test_tampering_by_the_owner_is_detected(pg: PgStore, people: dict[str, Principal]) -> None:
+    with pg.factory() as db:
+        for n in range(3):
+            audit.record(db, people["chief"], "lead.read", "lead", f"T-{n}")
+        db.commit()
+        first = audit.verify(db).entries - 2
+    engine = create_engine(pg.owner_url)
+    with engine.begin() as conn:
+        conn.execute(text("ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only"))
+        conn.execute(text("UPDATE audit_log SET object_id = 'T-9' WHERE seq = :s"), {"s": first})
+        conn.execute(text("ALTER TABLE audit_log ENABLE TRIGGER audit_log_append_only"))
+    engine.dispose()
+    with pg.factory() as db:
+        report = audit.verify(db)
+    assert not report.ok and report.first_bad_seq == first
