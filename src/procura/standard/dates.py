@@ -23,9 +23,9 @@ PATTERN = (
     r"(?:(?:[ T]+|日)?(\d{1,2})[:时](\d{1,2})(?:[:分](\d{1,2})(?:\.\d+)?秒?)?)?"
     r" *(Z|[+-]\d{2}(?::?\d{2})?)?"
 )
-_DATE = re.compile(PATTERN)
-_COMPACT = re.compile(r"\d{8}")
-_SERIAL = re.compile(r"\d{1,5}(?:\.\d+)?")
+_DATE = re.compile(PATTERN, re.ASCII)
+_COMPACT = re.compile(r"\d{8}", re.ASCII)
+_SERIAL = re.compile(r"\d{1,5}(?:\.\d+)?", re.ASCII)
 
 
 def _offset_minutes(tz: str | None) -> int:

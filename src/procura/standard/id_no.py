@@ -20,8 +20,8 @@ WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARS = "10X98765432"
 MIN_BIRTH = dt.date(1900, 1, 1)
 _SEPARATORS = re.compile(r"[ \t\n\r\x0b\x0c\-]")
-_ID18 = re.compile(r"\d{17}[\dX]")
-_ID15 = re.compile(r"\d{15}")
+_ID18 = re.compile(r"\d{17}[\dX]", re.ASCII)
+_ID15 = re.compile(r"\d{15}", re.ASCII)
 
 
 def check_char(first17: str) -> str:

@@ -18,7 +18,7 @@ _HALF = str.maketrans(FULLWIDTH, HALFWIDTH)
 _SPACES = re.compile(r"[ \t\n\r\x0b\x0c]+")
 _HAN_GAP = re.compile(r"([\u3400-\u9fff])[ \t\n\r\x0b\x0c]+([\u3400-\u9fff])")
 _PHONE_SEP = re.compile(r"[ \t\n\r\x0b\x0c\-()]")
-_PHONE_PREFIX = re.compile(r"^(?:\+86|0086|86)(1\d{10})$")
+_PHONE_PREFIX = re.compile(r"^(?:\+86|0086|86)(1\d{10})$", re.ASCII)
 
 HAN_RANGE = "\u3400-\u9fff"
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from procura.standard.text import WS, clean, sql_str, to_halfwidth
 
@@ -18,11 +18,11 @@ TRUE_WORDS = ("true", "t", "1", "y", "yes", "是")
 FALSE_WORDS = ("false", "f", "0", "n", "no", "否")
 _MONEY_NOISE = re.compile(r"[ ,¥]|RMB|CNY|元")
 _MONEY_NOISE_SQL = "[ ,¥]|RMB|CNY|元"
-_COUNT = re.compile(r"\d+(?:\.0+)?")
-_REGION12 = re.compile(r"\d{12}")
-_REGION6 = re.compile(r"\d{6}")
-_ICD_NODOT = re.compile(r"[A-Z]\d{2}[0-9A-Z]{1,4}")
-_ICD = re.compile(r"[A-Z]\d{2}(?:\.[0-9A-Z]{1,4})?")
+_COUNT = re.compile(r"\d+(?:\.0+)?", re.ASCII)
+_REGION12 = re.compile(r"\d{12}", re.ASCII)
+_REGION6 = re.compile(r"\d{6}", re.ASCII)
+_ICD_NODOT = re.compile(r"[A-Z]\d{2}[0-9A-Z]{1,4}", re.ASCII)
+_ICD = re.compile(r"[A-Z]\d{2}(?:\.[0-9A-Z]{1,4})?", re.ASCII)
 
 
 def _half(text: str | None) -> str | None:
@@ -41,13 +41,14 @@ def normalize_money(text: str | None) -> Decimal | None:
         s, factor = s[:-1], Decimal(10_000)
     elif s.endswith("亿"):
         s, factor = s[:-1], Decimal(100_000_000)
-    if not re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)", s):
+    if not re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)", s, re.ASCII):
         raise ValueError("not an amount")
     try:
-        value = (Decimal(s) * factor).quantize(Decimal("0.01"))
+        exact = Decimal(s) * factor
+        value = exact.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     except InvalidOperation as exc:
         raise ValueError("not an amount") from exc
-    if value < 0:
+    if exact < 0:
         raise ValueError("negative amount")
     if value >= MONEY_LIMIT:
         raise ValueError("amount too large")
@@ -72,7 +73,7 @@ def money_sql(n: str) -> str:
 def money_error_sql(c: str, n: str) -> str:
     return (
         f"CASE WHEN {c} IS NULL THEN NULL WHEN {n} IS NULL THEN 'not an amount' "
-        f"WHEN round({n}, 2) < 0 THEN 'negative amount' "
+        f"WHEN {n} < 0 THEN 'negative amount' "
         f"WHEN {n} >= {MONEY_LIMIT:f} THEN 'amount too large' END"
     )
 
