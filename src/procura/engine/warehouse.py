@@ -19,8 +19,6 @@ class WarehouseError(RuntimeError):
 
 def connect_warehouse(settings: Settings) -> duckdb.DuckDBPyConnection:
     """A read-only connection to the workspace warehouse (through procura.ingest)."""
-    if not settings.warehouse_path.exists():
-        raise WarehouseError(f"no warehouse at {settings.warehouse_path}: run `procura ingest` first")
     warehouse = importlib.import_module("procura.ingest.warehouse")
     con: duckdb.DuckDBPyConnection = warehouse.connect(settings, read_only=True)
     return con
@@ -39,6 +37,8 @@ def open_engine(name: str, settings: Settings, tables: Iterable[str]) -> Engine:
     """An engine of kind ``name`` able to read ``tables`` of the workspace warehouse."""
     kind = dialect(name)
     needed = sorted(set(tables))
+    if not settings.warehouse_path.exists():
+        raise WarehouseError(f"no warehouse at {settings.warehouse_path}: run `procura ingest` first")
     con = connect_warehouse(settings)
     try:
         check_tables(con, needed)

@@ -81,6 +81,11 @@ def _params_used(values: Mapping[str, Binding], row: Mapping[str, Any]) -> dict[
         day = row.get(column) if binding.dated else None
         if isinstance(day, datetime):
             day = day.date()
+        elif isinstance(day, str):
+            try:
+                day = date.fromisoformat(day[:10])
+            except ValueError:
+                day = None
         if binding.dated and isinstance(day, date):
             used[name] = _json_value(binding.on(day))
         else:

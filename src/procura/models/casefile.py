@@ -12,6 +12,9 @@ import yaml
 from procura.engine.schema import readable_tables, table_columns
 from procura.models.spec import ModelSpec
 
+# libyaml's parser when built in: tests.yaml files are large.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 
 @dataclass(frozen=True)
 class TestCase:
@@ -72,7 +75,7 @@ def _case(raw: Any, number: int, spec: ModelSpec) -> TestCase:
 def read_tests(path: Path, spec: ModelSpec) -> tuple[TestCase, ...]:
     """Read and validate a model's tests.yaml; at least one case is required."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)
     except yaml.YAMLError as exc:
         raise ValueError(f"invalid YAML: {exc}") from None
     cases = (data or {}).get("cases") if isinstance(data, dict) else None

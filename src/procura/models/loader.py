@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,9 @@ from procura.engine.schema import readable_tables, table_columns
 from procura.models.casefile import TestCase, read_tests
 from procura.models.spec import LEAD_COLUMNS, ModelSpec
 from procura.models.sql import RuleError, output_columns, parse_rule, placeholders, referenced_tables
+
+# libyaml's parser when built in: tests.yaml files are large.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 BUILTIN_CATALOG = Path(__file__).resolve().parent.parent / "catalog"
 VERSIONS_DIR = "versions"
@@ -132,13 +136,22 @@ def _check_rule(spec: ModelSpec, rule: exp.Query) -> None:
 
 
 def load_model(folder: Path) -> Model:
-    """Load and validate one model version folder."""
+    """Load and validate one model version folder (cached while its files are unchanged)."""
+    stamp = tuple(
+        (name, (folder / name).stat().st_mtime_ns if (folder / name).is_file() else None)
+        for name in ("model.yaml", "rule.sql", "tests.yaml")
+    )
+    return _load_model(folder.resolve(), stamp)
+
+
+@lru_cache(maxsize=512)
+def _load_model(folder: Path, stamp: tuple[tuple[str, int | None], ...]) -> Model:
     files = {name: folder / name for name in ("model.yaml", "rule.sql", "tests.yaml")}
     for name, path in files.items():
         if not path.is_file():
             raise ModelLoadError(folder, f"missing {name}")
     try:
-        raw = yaml.safe_load(files["model.yaml"].read_text(encoding="utf-8"))
+        raw = yaml.load(files["model.yaml"].read_text(encoding="utf-8"), Loader=_LOADER)
         spec = ModelSpec.model_validate(raw)
     except yaml.YAMLError as exc:
         raise ModelLoadError(files["model.yaml"], f"invalid YAML: {exc}") from None

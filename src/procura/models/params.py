@@ -12,6 +12,9 @@ import yaml
 
 from procura.models.spec import DatedValue, ModelSpec, coerce
 
+# libyaml's parser when built in: tests.yaml files are large.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 
 class ParamError(ValueError):
     """A parameter override names an unknown model or parameter, or a bad value."""
@@ -84,7 +87,7 @@ def parse_assignments(items: Iterable[str]) -> dict[str, dict[str, Any]]:
 def read_params_file(path: Path) -> dict[str, dict[str, Any]]:
     """A YAML/JSON file ``{model-id: {key: value}}``."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)
     except (OSError, yaml.YAMLError) as exc:
         raise ParamError(f"{path}: cannot read parameters: {exc}") from None
     if data is None:

@@ -36,10 +36,15 @@ class RunRequest:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def catalog_or_fail(catalogs: Sequence[Path]) -> Catalog:
-    """The catalogue, or an error naming every model that does not load."""
+def catalog_or_fail(catalogs: Sequence[Path], wanted: Sequence[str] = ()) -> Catalog:
+    """The catalogue, or an error naming the models that do not load.
+
+    With ``wanted`` model ids, only a failure among them (or a missing one)
+    stops the run; without, any model that does not load does.
+    """
     catalog = load_catalog(catalogs)
-    if catalog.errors:
+    missing = [m for m in wanted if m not in catalog.models]
+    if catalog.errors and (missing or not wanted):
         raise CatalogError("; ".join(str(e) for e in catalog.errors))
     return catalog
 
@@ -69,7 +74,7 @@ def selected(request: RunRequest, catalog: Catalog) -> list[Model]:
 
 def run(settings: Settings, request: RunRequest) -> list[RunOutcome]:
     """Run the requested models over the workspace warehouse and store their leads."""
-    catalog = catalog_or_fail(request.catalogs)
+    catalog = catalog_or_fail(request.catalogs, request.models)
     models = selected(request, catalog)
     values = overrides(request, catalog)
     for model in models:  # fail on a bad override before any work is done
