@@ -65,7 +65,7 @@ class World:
                 model_id=model_id,
                 model_version="1",
                 params={"min_views": 5000},
-                anchor=[{"table": "police_reports", "key": {"report_id": "PR-1"}}],
+                anchor=[{"table": "police_reports", "key": {"report_id": f"PR-T{number}"}}],
                 evidence=[{"table": "police_reports", "key": {"report_id": "PR-1"}}],
                 subject={"kind": "person", "entity_id": "P-1", "name": "王小明", "id_no": VICTIM_ID},
                 target="杭州市公安局西湖区分局",

@@ -1,8 +1,8 @@
 """Drafting a lead's document as a service: who may, which measure, the audit record.
 
-Those who may act on a lead may draft its documents: a case worker (handler,
-department head, chief) of the office handling it and of its department, and
-a plain handler only when the lead is assigned to them. The particulars come
+Those who may record a measure on a lead may draft its documents
+(``workflow.service.authorize(..., "act")``: case workers of the handling office
+and department; once the lead has a handler, no other handler). The particulars come
 from the lead's latest measure when one was recorded (addressee, deadline,
 issue date), else from the lead and the configured default deadline.
 """
@@ -17,19 +17,15 @@ from sqlalchemy.orm import Session
 
 from procura.access import audit
 from procura.access.clock import utcnow
-from procura.access.errors import Forbidden, NotFound, ValidationError
-from procura.access.policy import require_department, require_role
+from procura.access.errors import NotFound, ValidationError
 from procura.access.principal import Principal
 from procura.config import Settings
 from procura.documents.drafting import RenderedDocument, draft
 from procura.documents.kinds import DocumentError, get_kind, kind_for_measure
 from procura.workflow.deadlines import default_deadline
 from procura.workflow.dossier import legal_basis
-from procura.workflow.lifecycle import CASE_WORKERS
-from procura.workflow.orm import LeadWork, Measure
-from procura.workflow.scope import load
-
-ACTION = "draft documents"
+from procura.workflow.orm import Measure
+from procura.workflow.service import authorize
 
 
 @dataclass(frozen=True)
@@ -40,20 +36,6 @@ class DocumentRequest:
     fmt: str = "docx"
     lang: str = "zh"
     measure_id: int | None = None
-
-
-def _require_drafter(principal: Principal, work: LeadWork, lead_id: str) -> None:
-    require_role(principal, CASE_WORKERS, ACTION)
-    if principal.role != "system" and principal.office_id != work.office_id:
-        raise Forbidden(
-            f"非承办院 {ACTION}: lead {lead_id} is handled by {work.office_id}, not {principal.office_id}",
-            {"action": ACTION, "office": work.office_id},
-        )
-    require_department(principal, work.department, ACTION)
-    if principal.role == "handler" and work.handler_id != principal.user_id:
-        raise Forbidden(
-            f"非承办人 {ACTION}: lead {lead_id} is not assigned to {principal.username}", {"action": ACTION}
-        )
 
 
 def _measure(session: Session, lead_id: str, measure_id: int | None) -> Measure | None:
@@ -70,8 +52,7 @@ def lead_document(
     session: Session, settings: Settings, principal: Principal, lead_id: str, request: DocumentRequest
 ) -> RenderedDocument:
     """The formal document of a lead's measure, minimised; the drafting is audited."""
-    lead, work = load(session, principal, lead_id)
-    _require_drafter(principal, work, lead.id)
+    lead, _ = authorize(session, principal, lead_id, "act")
     measure = _measure(session, lead.id, request.measure_id)
     measure_kind = measure.kind if measure else lead.measure
     today = utcnow().date()

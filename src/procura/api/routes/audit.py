@@ -1,4 +1,4 @@
-"""The audit log, for auditors: query and verify the hash chain."""
+"""The audit log: auditors query it; auditors and admins verify the hash chain."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
+from procura.access import audit
 from procura.api.deps import CurrentPrincipal, SessionDep
-from procura.api.gaps import audit_entries, verify_audit
 from procura.api.schemas.access import AuditEntryPublic, AuditVerifyPublic
 from procura.api.schemas.common import ERRORS, PagePublic
 
@@ -27,7 +27,7 @@ def entries(
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> PagePublic[AuditEntryPublic]:
     """Entries newest first, filtered by actor, action, object and time."""
-    rows, total = audit_entries(
+    rows, total = audit.search(
         session,
         principal,
         actor=actor,
@@ -45,4 +45,4 @@ def entries(
 @router.get("/verify", response_model=AuditVerifyPublic, summary="校验 Verify the chain")
 def verify(session: SessionDep, principal: CurrentPrincipal) -> AuditVerifyPublic:
     """Recompute every hash; name the first edited, deleted or cut-off entry."""
-    return AuditVerifyPublic.model_validate(verify_audit(session, principal))
+    return AuditVerifyPublic.model_validate(audit.check(session, principal))

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query
 
 from procura.api.deps import CurrentPrincipal, SessionDep
 from procura.api.schemas.common import ERRORS, PagePublic
-from procura.api.schemas.leads import EventPublic, LeadDetailPublic, LeadSummaryPublic, score_range
+from procura.api.schemas.leads import EventPublic, LeadDetailPublic, LeadSummaryPublic
 from procura.workflow.queries import LeadFilter, get_lead, history, list_leads
 
 router = APIRouter(
@@ -35,7 +35,6 @@ def queue(
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> PagePublic[LeadSummaryPublic]:
     """Leads in the caller's jurisdiction matching every filter given, highest score first."""
-    low, high = score_range(severity, min_score, max_score)
     filters = LeadFilter(
         model=model,
         prong=prong,
@@ -43,8 +42,9 @@ def queue(
         region=region,
         office=office,
         status=status,
-        min_score=low,
-        max_score=high,
+        min_score=min_score,
+        max_score=max_score,
+        severity=severity,
         overdue=overdue,
         handler=handler,
     )

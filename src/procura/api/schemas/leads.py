@@ -7,43 +7,18 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, computed_field
 
-from procura.access.errors import ValidationError
 from procura.api.schemas.common import Note
+from procura.workflow.queries import SEVERITY
 
 _ATTRS = ConfigDict(from_attributes=True)
-# Severity bands over the model score (ADR 0552): [low, high) per band.
-SEVERITY_BANDS: dict[str, tuple[float, float | None]] = {
-    "high": (0.8, None),
-    "medium": (0.5, 0.8),
-    "low": (0.0, 0.5),
-}
 
 
 def severity_of(score: float) -> str:
-    """The band a score falls in."""
-    for name, (low, high) in SEVERITY_BANDS.items():
-        if score >= low and (high is None or score < high):
+    """The severity band of a score, from the workflow's bands (high >= 0.8 > medium >= 0.5 > low)."""
+    for name, (low, high) in SEVERITY.items():
+        if (low is None or score >= low) and (high is None or score < high):
             return name
     return "low"
-
-
-def score_range(
-    severity: str | None, min_score: float | None, max_score: float | None
-) -> tuple[float | None, float | None]:
-    """The score bounds of a severity filter combined with explicit bounds."""
-    if severity is None:
-        return min_score, max_score
-    low, high = SEVERITY_BANDS[severity]
-    if min_score is not None:
-        low = max(low, min_score)
-    if max_score is not None:
-        high = max_score if high is None else min(high, max_score)
-    if high is not None and high < low:
-        raise ValidationError(
-            f"severity {severity} and the score bounds exclude every lead", {"field": "severity"}
-        )
-    # The service's max_score is inclusive; the band's upper bound is not.
-    return low, None if high is None else high - 1e-9
 
 
 class LeadSummaryPublic(BaseModel):
