@@ -46,12 +46,7 @@ def _load(settings: Settings, reports: list[dict[str, Any]]) -> None:
 
 
 @pytest.fixture
-def workspace(settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Settings, Path]:
-    monkeypatch.setattr(
-        warehouse_module,
-        "connect_warehouse",
-        lambda s: duckdb.connect(str(s.warehouse_path), read_only=True),
-    )
+def workspace(settings: Settings, tmp_path: Path) -> tuple[Settings, Path]:
     catalog = tmp_path / "catalog"
     write_model(catalog)
     return settings, catalog

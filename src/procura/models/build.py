@@ -10,7 +10,7 @@ from typing import Any
 import pandas as pd
 
 from procura.engine.base import Engine
-from procura.engine.schema import PRIMARY_KEYS
+from procura.engine.schema import primary_keys
 from procura.leads.fingerprint import fingerprint
 from procura.leads.record import LeadRecord
 from procura.models.explain import render
@@ -51,8 +51,8 @@ def _evidence(model: Model, items: list[Any], where: str) -> list[dict[str, Any]
             raise LeadError(f"{where}: evidence {item!r} is not '<table>:<record key>'")
         if table == anchor.table and len(record_key.split("|")) == len(anchor.key):
             refs.append(_ref(table, _key(anchor.key, record_key, where)))
-        elif table in PRIMARY_KEYS:
-            refs.append(_ref(table, _key(PRIMARY_KEYS[table], record_key, where)))
+        elif table in primary_keys():
+            refs.append(_ref(table, _key(primary_keys()[table], record_key, where)))
         else:
             raise LeadError(f"{where}: evidence names unknown table {table!r}")
     return refs
