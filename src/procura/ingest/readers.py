@@ -85,7 +85,7 @@ def read_source(con: duckdb.DuckDBPyConnection, path: Path, mapping: Mapping | N
     text_path = encoding.to_utf8(path, enc, workdir)
     if fmt == "jsonl":
         return _read_jsonl(con, text_path, path.name, enc)
-    return _read_csv(con, text_path, path.name, mapping.header_row if mapping else 1, enc)
+    return _read_csv(con, text_path, path.name, mapping.header_row if mapping else 1, enc, workdir)
 
 
 def _header(path: Path, header_row: int) -> tuple[list[str], str]:
@@ -99,21 +99,36 @@ def _header(path: Path, header_row: int) -> tuple[list[str], str]:
     return next(csv.reader([line], delimiter=delim)), delim
 
 
-def _read_csv(con: duckdb.DuckDBPyConnection, path: Path, name: str, header_row: int, enc: str) -> RawSource:
+def _scan_csv(con: duckdb.DuckDBPyConnection, path: Path, delim: str, header_row: int) -> None:
+    con.execute("DROP TABLE IF EXISTS __rejects; DROP TABLE IF EXISTS __reject_scans")
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE __read AS SELECT * FROM read_csv(?, all_varchar=true, header=true, "
+        "delim=?, quote='\"', escape='\"', "
+        f"skip={header_row - 1}, store_rejects=true, rejects_table='__rejects', "
+        f"rejects_scan='__reject_scans', max_line_size={MAX_LINE_BYTES}, null_padding=false)",
+        [str(path), delim],
+    )
+
+
+def _read_csv(con: duckdb.DuckDBPyConnection, path: Path, name: str, header_row: int, enc: str,
+              workdir: Path) -> RawSource:
     header, delim = _header(path, header_row)
     if not header:
         raise FileProblem(f"{name}: no header row (expected at line {header_row})")
-    con.execute("DROP TABLE IF EXISTS __rejects; DROP TABLE IF EXISTS __reject_scans")
     try:
-        con.execute(
-            "CREATE OR REPLACE TEMP TABLE __read AS SELECT * FROM read_csv(?, all_varchar=true, header=true, "
-            "delim=?, quote='\"', escape='\"', "
-            f"skip={header_row - 1}, store_rejects=true, rejects_table='__rejects', "
-            f"rejects_scan='__reject_scans', max_line_size={MAX_LINE_BYTES}, null_padding=false)",
-            [str(path), delim],
-        )
+        _scan_csv(con, path, delim, header_row)
     except duckdb.Error as exc:
-        raise FileProblem(f"{name}: cannot read as CSV ({str(exc).splitlines()[0]})") from exc
+        # Exports often mix line endings (a title line with LF, rows with CRLF),
+        # which DuckDB's reader refuses: retry once on a copy with uniform endings.
+        uniform = workdir / (path.name + ".lf")
+        with path.open(encoding="utf-8", errors="surrogateescape", newline=None) as src, \
+                uniform.open("w", encoding="utf-8", errors="surrogateescape", newline="\n") as dst:
+            for line in src:
+                dst.write(line)
+        try:
+            _scan_csv(con, uniform, delim, header_row)
+        except duckdb.Error:
+            raise FileProblem(f"{name}: cannot read as CSV ({str(exc).splitlines()[0]})") from exc
     columns = [d[0] for d in con.execute("SELECT * FROM __read LIMIT 0").description]
     if len(columns) != len(header):
         raise FileProblem(f"{name}: header has {len(header)} columns but the rows have {len(columns)}")
@@ -165,11 +180,16 @@ def _reject_reason(kind: str, message: str) -> str:
 def _read_jsonl(con: duckdb.DuckDBPyConnection, path: Path, name: str, enc: str) -> RawSource:
     try:
         con.execute(
-            "CREATE OR REPLACE TEMP TABLE __lines AS SELECT rowid + 1 AS _row, rtrim(line, chr(13)) AS line "
-            f"FROM read_csv(?, columns={{'line': 'VARCHAR'}}, delim=chr(1), quote='', escape='', header=false, "
-            f"auto_detect=false, max_line_size={MAX_LINE_BYTES})",
+            "CREATE OR REPLACE TEMP TABLE __text AS SELECT line FROM read_csv(?, columns={'line': 'VARCHAR'}, "
+            "delim=chr(1), quote='', escape='', header=false, auto_detect=false, "
+            f"max_line_size={MAX_LINE_BYTES})",
             [str(path)],
         )
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE __lines AS SELECT rowid + 1 AS _row, rtrim(line, chr(13)) AS line "
+            "FROM __text"
+        )
+        con.execute("DROP TABLE __text")
     except duckdb.Error as exc:
         raise FileProblem(f"{name}: cannot read as JSON lines ({str(exc).splitlines()[0]})") from exc
     con.execute("DELETE FROM __lines WHERE line IS NULL OR trim(line) = ''")
