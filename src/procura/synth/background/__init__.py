@@ -1,0 +1,1 @@
+"""Background rows of every table, generated vectorized, that make no lead by construction."""

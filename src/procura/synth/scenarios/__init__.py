@@ -1,0 +1,1 @@
+"""Planted scenarios: for each model, true violations and near-misses beside them."""

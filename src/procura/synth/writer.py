@@ -1,0 +1,63 @@
+"""Writing a rendered table as CSV (UTF-8, UTF-8 with BOM or GB18030), JSONL or XLSX."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from procura.synth.schema import CSV_ENCODINGS, KINDS
+
+
+def write_table(directory: Path, table: str, fmt: str, text: pd.DataFrame, counts: tuple[str, ...]) -> Path:
+    """Write ``text`` (strings, None for empty) to ``directory/<table>.<fmt>``."""
+    path = directory / f"{table}.{fmt}"
+    if fmt == "csv":
+        text.to_csv(path, index=False, encoding=CSV_ENCODINGS.get(table, "utf-8"))
+    elif fmt == "jsonl":
+        _write_jsonl(path, text, counts)
+    elif fmt == "xlsx":
+        _write_xlsx(path, text, counts)
+    else:
+        raise ValueError(f"unknown format {fmt!r}")
+    return path
+
+
+def _typed(text: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
+    """Plain-digit cells of ``columns`` as integers (as a system export would type them).
+
+    Dates are never plain digits except Excel serials (five digits) and
+    ``YYYYMMDD`` (eight): only the former become numbers.
+    """
+    out = text.copy()
+    for column in columns:
+        if column in out.columns:
+            pattern = r"\d{5}" if column.endswith(("_at", "_date")) else r"\d+"
+            digits = out[column].fillna("").str.fullmatch(pattern)
+            out[column] = out[column].where(~digits, out[column].where(~digits, "0").astype("Int64"))
+    return out
+
+
+def _write_jsonl(path: Path, text: pd.DataFrame, counts: tuple[str, ...]) -> None:
+    typed = _typed(text, counts)
+    columns = list(typed.columns)
+    with path.open("w", encoding="utf-8") as fh:
+        for row in typed.itertuples(index=False, name=None):
+            record = {c: (None if v is None or v is pd.NA else (int(v) if not isinstance(v, str) else v))
+                      for c, v in zip(columns, row, strict=True)}
+            fh.write(json.dumps(record, ensure_ascii=False))
+            fh.write("\n")
+
+
+def _write_xlsx(path: Path, text: pd.DataFrame, counts: tuple[str, ...]) -> None:
+    """XLSX with counts as numbers and Excel serial dates (five digits) as numeric cells."""
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(path.stem)
+    sheet.append(list(text.columns))
+    dates = [c for c, kind in KINDS.get(path.stem, {}).items() if kind == "date"]
+    typed = _typed(text, counts + tuple(dates))
+    for row in typed.itertuples(index=False, name=None):
+        sheet.append([None if v is None or v is pd.NA else (v if isinstance(v, str) else int(v)) for v in row])
+    workbook.save(path)
