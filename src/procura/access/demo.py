@@ -17,7 +17,8 @@ from procura.access.auth import hash_password
 from procura.access.clock import utcnow
 from procura.access.offices import get_office, parent_office
 from procura.access.orm import User
-from procura.access.principal import DEPARTMENTS, SYSTEM
+from procura.access.policy import require_role
+from procura.access.principal import DEPARTMENTS, SYSTEM, Principal
 from procura.leads.orm import Lead
 
 
@@ -65,10 +66,12 @@ def _plan(county: str, sibling: str) -> list[tuple[str, str, str, str]]:
 
 
 def create_demo_users(
-    session: Session, county: str | None = None, sibling: str | None = None
+    session: Session, county: str | None = None, sibling: str | None = None, principal: Principal = SYSTEM
 ) -> list[Credential]:
     """Users for one county office (every department and role), a sibling county, its city and
-    province; offices default to the two counties with most leads (else Hangzhou's 余杭 and 西湖)."""
+    province; offices default to the two counties with most leads (else Hangzhou's 余杭 and 西湖).
+    Admins only (the demo runs it as SYSTEM)."""
+    require_role(principal, ["admin"], "create demo users")
     busiest = _busiest_counties(session, 2)
     county = county or (busiest[0] if busiest else "330110-county")
     sibling = sibling or next((o for o in busiest if o != county), None)
@@ -99,6 +102,8 @@ def create_demo_users(
             None,
         )
         session.flush()
-        audit.record(session, SYSTEM, "user.demo_reset", "user", str(user.id), details={"username": username})
+        audit.record(
+            session, principal, "user.demo_reset", "user", str(user.id), details={"username": username}
+        )
         credentials.append(Credential(username, password, office, department, role))
     return credentials

@@ -32,19 +32,18 @@ MIN_PURPOSE = 4
 
 
 @cache
-def _legal_basis_by_model() -> dict[str, tuple[dict[str, str], ...]]:
-    from procura.models.loader import load_catalog
+def legal_basis(model_id: str) -> tuple[dict[str, str], ...]:
+    """The legal basis of a built-in model (empty when the model is unknown or does not load)."""
+    from procura.models.loader import BUILTIN_CATALOG, ModelLoadError, load_model
 
-    catalog = load_catalog()
-    return {
-        model_id: tuple({"ref": b.ref, "zh": b.zh, "en": b.en} for b in model.spec.legal_basis)
-        for model_id, model in catalog.models.items()
-    }
-
-
-def legal_basis(model_id: str) -> list[dict[str, str]]:
-    """The legal basis of a model from the catalogue (empty when the model is unknown)."""
-    return list(_legal_basis_by_model().get(model_id, ()))
+    folder = BUILTIN_CATALOG / model_id
+    if not model_id or "/" in model_id or not folder.is_dir():
+        return ()
+    try:
+        spec = load_model(folder).spec
+    except ModelLoadError:
+        return ()
+    return tuple({"ref": b.ref, "zh": b.zh, "en": b.en} for b in spec.legal_basis)
 
 
 def may_unmask(principal: Principal, work: LeadWork) -> bool:
@@ -128,7 +127,7 @@ def bundle(
             "masked": masked,
         },
         "lead": asdict(detail),
-        "legal_basis": legal_basis(lead.model_id),
+        "legal_basis": list(legal_basis(lead.model_id)),
         "records": _records(settings, lead, masked),
         "history": [asdict(e) for e in history(session, principal, lead_id)],
     }

@@ -1,0 +1,129 @@
+"""The workflow CLI: sign in, take a lead from new to closed, audit, errors as one line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from argon2 import PasswordHasher
+from ops_fixtures import make_lead
+from rich.console import Console
+from sqlalchemy import text
+from typer.testing import CliRunner
+
+from procura.access import auth
+from procura.cli import app
+from procura.cli import workflow as cli_workflow
+from procura.config import Settings
+from procura.db import session_scope
+from procura.migrations import open_store
+
+
+@pytest.fixture(autouse=True)
+def cheap_argon2_wide_console(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(auth, "_hasher", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
+    monkeypatch.setattr(cli_workflow, "console", Console(width=200))
+
+
+def _cli(workspace: Path):  # type: ignore[no-untyped-def]
+    runner = CliRunner()
+
+    def run(*args: str, code: int = 0) -> str:
+        result = runner.invoke(app, ["--workspace", str(workspace), *args])
+        assert result.exit_code == code, result.output
+        assert "Traceback" not in result.output
+        return result.output
+
+    return run
+
+
+def _user(run, name: str, role: str, department: str = "criminal") -> None:  # type: ignore[no-untyped-def]
+    run(
+        "users",
+        "add",
+        name,
+        "--office",
+        "330110-county",
+        "--role",
+        role,
+        "--department",
+        department,
+        "--password",
+        f"{name}-password",
+    )
+
+
+def test_a_lead_from_new_to_closed_on_the_command_line(settings: Settings) -> None:
+    run = _cli(settings.home)
+    assert "0002" in run("db", "upgrade")
+    run(
+        "users", "add", "root", "--office", "330000-province", "--role", "admin", "--password", "rootpassword"
+    )
+    run("login", "-u", "root", "--password", "rootpassword")
+    _user(run, "head", "department_head")
+    _user(run, "wang", "handler")
+    assert "wang" in run("users", "list")
+    with session_scope(open_store(settings)) as db:
+        make_lead(db, "L-1")
+    run("login", "-u", "wang", "--password", "wang-password")
+    assert "L-1" in run("lead", "queue")
+    assert "accepted" in run("lead", "triage", "L-1", "accept", "--note", "real")
+    run("login", "-u", "head", "--password", "head-password")
+    assert "investigating" in run("lead", "assign", "L-1", "--handler", "wang")
+    run("login", "-u", "wang", "--password", "wang-password")
+    assert "2027" in run(
+        "lead", "act", "L-1", "--measure", "procuratorial_suggestion", "--deadline", "2027-01-31"
+    )
+    assert "rectified" in run("lead", "respond", "L-1", "--rectified", "--note", "fixed")
+    assert "closed" in run("lead", "close", "L-1")
+    history = run("lead", "history", "L-1")
+    assert all(step in history for step in ("accept", "assign", "act", "respond_rectified", "close"))
+    assert "bundles" in run("lead", "bundle", "L-1")
+    run("logout")
+    run("lead", "queue", code=2)
+
+
+def test_audit_verify_fails_on_a_tampered_log(settings: Settings) -> None:
+    run = _cli(settings.home)
+    run(
+        "users", "add", "root", "--office", "330000-province", "--role", "admin", "--password", "rootpassword"
+    )
+    run("login", "-u", "root", "--password", "rootpassword")
+    assert "intact" in run("audit", "verify")
+    with session_scope(open_store(settings)) as db:
+        db.execute(text("DROP TRIGGER audit_log_no_update"))
+        db.execute(text("UPDATE audit_log SET actor = 'someone' WHERE seq = 1"))
+    out = run("audit", "verify", code=1)
+    assert "entry 1" in out
+
+
+def test_bad_input_is_one_clear_line(settings: Settings) -> None:
+    run = _cli(settings.home)
+    out = run(
+        "users",
+        "add",
+        "root",
+        "--office",
+        "330000-county",
+        "--role",
+        "admin",
+        "--password",
+        "rootpassword",
+        code=1,
+    )
+    assert "unknown office" in out and len(out.strip().splitlines()) <= 2
+    run(
+        "users", "add", "root", "--office", "330000-province", "--role", "admin", "--password", "rootpassword"
+    )
+    run("login", "-u", "root", "--password", "rootpassword")
+    assert "not found" in run("users", "disable", "ghost", code=1)
+    assert "role admin" in run("lead", "show", "L-404", code=1)
+    assert "wrong username or password" in run("login", "-u", "root", "--password", "nope", code=2)
+
+
+def test_offices_and_demo_users(settings: Settings) -> None:
+    run = _cli(settings.home)
+    assert "330110-county" in run("offices", "--under", "330100-city")
+    out = run("users", "demo")
+    assert "chief_330110" in out and "auditor_330000" in out
+    run("users", "demo", code=2)  # users exist now: only a signed-in admin may reset them
