@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
 from procura.access.principal import ROLES, SYSTEM
+from procura.access.rls import system_scope
 from procura.access.users import add_user
 from procura.api import create_app
 from procura.config import Settings
@@ -59,6 +60,7 @@ class World:
         """A fresh lead in ``office`` (criminal department), moved by the system to ``state``."""
         number = next(_counter)
         with session_scope(self.sessions) as session:
+            system_scope(session)
             lead = Lead(
                 id=f"L-T{number:05d}",
                 fingerprint=f"{number:064d}",
@@ -138,12 +140,13 @@ def _warehouse(path: Path) -> None:
     con.close()
 
 
-def build_world(home: Path) -> World:
-    """Migrate a store in ``home``, add one user per role and office relation, sign each in."""
-    settings = Settings(home=home).ensure()
+def build_world(settings: Settings, sessions: sessionmaker[Session] | None = None) -> World:
+    """A store (migrated SQLite unless given), one user per role and office relation, each signed in."""
+    settings.ensure()
     _warehouse(settings.warehouse_path)
-    sessions = open_store(settings)
+    sessions = sessions or open_store(settings)
     with session_scope(sessions) as session:
+        system_scope(session)
         for role in ROLES:
             for relation, (office, department) in RELATIONS.items():
                 add_user(session, SYSTEM, username(role, relation), PASSWORD, office, department, role)
