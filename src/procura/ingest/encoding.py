@@ -35,6 +35,14 @@ def _decodes(sample: bytes, encoding: str, final: bool) -> str | None:
         return None
 
 
+def _mostly_utf8(sample: bytes) -> bool:
+    """UTF-8 with a few bad rows: DuckDB then quarantines just those rows."""
+    text = sample.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd")
+    good = sum(1 for ch in text if ord(ch) > 0x7F) - bad
+    return good >= 10 * bad
+
+
 def detect(path: Path) -> str:
     """The file's encoding: ``utf-8``, ``utf-16``, ``gb18030`` or charset-normalizer's name."""
     with path.open("rb") as fh:
@@ -42,7 +50,7 @@ def detect(path: Path) -> str:
     final = len(sample) < SAMPLE_BYTES
     if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16"
-    if _decodes(sample, "utf-8", final) is not None:
+    if _decodes(sample, "utf-8", final) is not None or _mostly_utf8(sample):
         return "utf-8"
     text = _decodes(sample, "gb18030", final)
     if text is not None and _cjk_share(text) > 0.6:

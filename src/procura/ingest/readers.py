@@ -18,7 +18,7 @@ import duckdb
 
 from procura.ingest import encoding
 from procura.ingest.mapping import Mapping
-from procura.ingest.transform import FileProblem, q
+from procura.ingest.transform import FileProblem, check_header, q
 from procura.ingest.xlsx import read_xlsx
 
 FORMATS = {".csv": "csv", ".txt": "csv", ".tsv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl",
@@ -58,7 +58,8 @@ def sniff_content(path: Path) -> str:
             return kind
     if not head.strip(b" \t\r\n\xef\xbb\xbf"):
         return "empty"
-    if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+    controls = sum(1 for b in head if b < 32 and b not in (9, 10, 13))
+    if controls > len(head) // 10 and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
         return "binary"
     return "text"
 
@@ -115,6 +116,7 @@ def _read_csv(con: duckdb.DuckDBPyConnection, path: Path, name: str, header_row:
     header, delim = _header(path, header_row)
     if not header:
         raise FileProblem(f"{name}: no header row (expected at line {header_row})")
+    check_header(header, name)
     try:
         _scan_csv(con, path, delim, header_row)
     except duckdb.Error as exc:
@@ -193,7 +195,7 @@ def _read_jsonl(con: duckdb.DuckDBPyConnection, path: Path, name: str, enc: str)
     except duckdb.Error as exc:
         raise FileProblem(f"{name}: cannot read as JSON lines ({str(exc).splitlines()[0]})") from exc
     con.execute("DELETE FROM __lines WHERE line IS NULL OR trim(line) = ''")
-    bad_sql = "NOT coalesce(json_valid(line) AND json_type(line) = 'OBJECT', false)"
+    bad_sql = "NOT (CASE WHEN json_valid(line) THEN json_type(line) = 'OBJECT' ELSE false END)"
     rejected = [Rejected(int(n), "not a JSON object (truncated or broken line?)", line)
                 for n, line in con.execute(f"SELECT _row, line FROM __lines WHERE {bad_sql} ORDER BY _row").fetchall()]
     con.execute(f"DELETE FROM __lines WHERE {bad_sql}")

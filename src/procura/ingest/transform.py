@@ -41,8 +41,8 @@ class Binding:
     columns: list[str] = field(default_factory=list)  # all source columns, in file order
 
 
-def bind(table: Table, columns: list[str], mapping: Mapping | None, filename: str) -> Binding:
-    """Match source columns to standard fields; FileProblem when a required one is missing."""
+def check_header(columns: list[str], filename: str) -> None:
+    """FileProblem for an empty or a repeated column name."""
     for i, col in enumerate(columns, start=1):
         if not col.strip():
             raise FileProblem(f"{filename}: header cell {i} is empty (merged or missing header cells?)")
@@ -52,6 +52,22 @@ def bind(table: Table, columns: list[str], mapping: Mapping | None, filename: st
         if key in seen:
             raise FileProblem(f"{filename}: duplicate column {col.strip()!r} (columns {seen[key]} and {i})")
         seen[key] = i
+
+
+def cell_problem_sql(c: str) -> str:
+    """SQL: why a raw cell cannot be taken whatever its field (NUL, size, formula), else NULL."""
+    return (
+        f"CASE WHEN contains({c}, chr(0)) THEN 'contains a NUL byte' "
+        f"WHEN contains({c}, chr(65533)) THEN 'undecodable bytes (wrong encoding?)' "
+        f"WHEN length({c}) > {MAX_FIELD_CHARS} THEN 'value too long (' || length({c}) || ' characters)' "
+        f"WHEN regexp_matches({c}, {sql_str(FORMULA_RE)}) THEN 'spreadsheet formula (possible formula injection)' "
+        "END"
+    )
+
+
+def bind(table: Table, columns: list[str], mapping: Mapping | None, filename: str) -> Binding:
+    """Match source columns to standard fields; FileProblem when a required one is missing."""
+    check_header(columns, filename)
     renames = {k.strip(): v for k, v in (mapping.columns if mapping else {}).items()}
     binding = Binding(columns=list(columns), defaults=dict(mapping.defaults) if mapping else {})
     by_name = {f.lower(): f for f in table.field_names}
@@ -97,21 +113,14 @@ def staging_sql(table: Table, binding: Binding, source: str, mapping: Mapping | 
             raw = "CAST(NULL AS VARCHAR)"
         sql = field_sql(f, raw, prefix)
         built[f.name] = sql
-        check = f"CASE WHEN ({sql.error}) IS NOT NULL THEN {sql.error}"
+        cell = cell_problem_sql(q(binding.sources[f.name])) if f.name in binding.sources else "NULL"
+        check = f"CASE WHEN ({cell}) IS NOT NULL THEN {cell} WHEN ({sql.error}) IS NOT NULL THEN {sql.error}"
         if f.required:
             check += f" WHEN ({sql.value}) IS NULL THEN 'required field is empty'"
         errors.append(f"{{'field': {sql_str(f.name)}, 'reason': {check} END, 'value': {_shown(raw)}}}")
-    for col in binding.columns:
-        name = binding_field(binding, col)
-        c = q(col)
-        errors.append(
-            f"{{'field': {sql_str(name)}, 'reason': CASE "
-            f"WHEN contains({c}, chr(0)) THEN 'contains a NUL byte' "
-            f"WHEN contains({c}, chr(65533)) THEN 'undecodable bytes (wrong encoding?)' "
-            f"WHEN length({c}) > {MAX_FIELD_CHARS} THEN 'value too long (' || length({c}) || ' characters)' "
-            f"WHEN regexp_matches({c}, {sql_str(FORMULA_RE)}) "
-            f"THEN 'spreadsheet formula (possible formula injection)' END, 'value': {_shown(c)}}}"
-        )
+    for col in binding.extras:
+        errors.append(f"{{'field': {sql_str(col.strip())}, 'reason': {cell_problem_sql(q(col))}, "
+                      f"'value': {_shown(q(col))}}}")
     depth = max((len(s.layers) for s in built.values()), default=0)
     steps = [f"SELECT *{''.join(f', {e} AS {a}' for a, e in inputs)} FROM {source}"]
     for level in range(depth):
@@ -133,10 +142,3 @@ def staging_sql(table: Table, binding: Binding, source: str, mapping: Mapping | 
     out.append(f"list_filter([{', '.join(errors)}], lambda e: e.reason IS NOT NULL) AS _errors")
     return f"WITH {ctes} SELECT {', '.join(out)} FROM __s{len(steps) - 1}"
 
-
-def binding_field(binding: Binding, col: str) -> str:
-    """The standard field a source column feeds, else the column's own name."""
-    for fname, src in binding.sources.items():
-        if src == col:
-            return fname
-    return col.strip()
