@@ -35,7 +35,8 @@ BLOCKING_RULES = (
     "l.name_py = r.name_py AND l.region = r.region",
     "l.id_no = r.id_no",
     "l.name_py = r.name_py AND substr(l.id_no, 1, 6) = substr(r.id_no, 1, 6)",
-    "l.name = r.name AND l.address = r.address",
+    "l.birth_date = r.birth_date AND l.region = r.region",
+    "l.address = r.address",
 )
 EM_BLOCKING_RULES = ("l.name_py = r.name_py", "l.birth_date = r.birth_date AND l.surname = r.surname")
 PRIOR_RULES = ("l.id_no = r.id_no", "l.name = r.name AND l.birth_date = r.birth_date AND l.phone = r.phone")
@@ -58,7 +59,7 @@ def _comparison(col: str, *levels: dict[str, Any]) -> dict[str, Any]:
 
 def comparisons() -> list[dict[str, Any]]:
     """The comparisons of the person model, as Splink settings."""
-    dl = "damerau_levenshtein"
+    dl = "levenshtein"
     return [
         _comparison(
             "name",
@@ -67,12 +68,15 @@ def comparisons() -> list[dict[str, Any]]:
             _level("name_py_l = name_py_r", "same pinyin 拼音相同（同音字）"),
             _level(f"{dl}(name_l, name_r) <= 1", "one character differs 一字之差"),
             _level("jaro_winkler_similarity(name_py_l, name_py_r) >= 0.9", "similar pinyin 拼音相近"),
+            _level("jaro_winkler_similarity(name_py_l, name_py_r) >= 0.75", "loosely similar 拼音略近"),
         ),
         _comparison(
             "birth_date",
             _level("birth_date_l = birth_date_r", "same birth date 出生日期相同"),
             _level(f"{dl}(CAST(birth_date_l AS VARCHAR), CAST(birth_date_r AS VARCHAR)) <= 1",
                    "one digit differs 一位不同"),
+            _level(f"{dl}(CAST(birth_date_l AS VARCHAR), CAST(birth_date_r AS VARCHAR)) <= 2",
+                   "two digits differ 两位不同"),
         ),
         _comparison("sex", _level("sex_l = sex_r", "same sex 性别相同")),
         _comparison(
@@ -89,6 +93,7 @@ def comparisons() -> list[dict[str, Any]]:
             "address",
             _level("address_l = address_r", "same address 地址相同"),
             _level("jaro_winkler_similarity(address_l, address_r) >= 0.9", "similar address 地址相近"),
+            _level("jaro_winkler_similarity(address_l, address_r) >= 0.75", "loosely similar 地址略近"),
         ),
         _comparison(
             "region",

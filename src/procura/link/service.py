@@ -140,9 +140,10 @@ def _cluster(con: duckdb.DuckDBPyConnection, threshold: float) -> tuple[int, int
 
 
 def open_warehouse(settings: Settings) -> duckdb.DuckDBPyConnection:
-    """A read-write connection to the workspace's warehouse."""
-    settings.ensure()
-    return duckdb.connect(str(settings.warehouse_path))
+    """A read-write connection to the workspace's warehouse (standard tables created if missing)."""
+    from procura.ingest.warehouse import connect
+
+    return connect(settings)
 
 
 def run_link(con: duckdb.DuckDBPyConnection, settings: Settings, retrain: bool = False) -> LinkReport:
