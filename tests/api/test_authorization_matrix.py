@@ -146,6 +146,7 @@ ENDPOINTS = (
             "role": "handler",
         },
     ),
+    Endpoint("get user", "GET", "/users/target_user", cells(("admin",), VISIBLE), None),
     Endpoint(
         "enable user",
         "PATCH",
@@ -161,7 +162,7 @@ MATRIX_SIZE = len(ENDPOINTS) * len(ROLES) * len(RELS)
 
 
 def test_the_matrix_covers_every_endpoint_role_and_office_relation() -> None:
-    assert MATRIX_SIZE == 25 * 6 * 5 == 750
+    assert MATRIX_SIZE == 26 * 6 * 5 == 780
     assert len({e.name for e in ENDPOINTS}) == len(ENDPOINTS)
 
 
