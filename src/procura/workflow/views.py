@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from datetime import date, datetime
 from typing import Any
 
+from procura.access.clock import as_utc
+
+
+class _UtcTimes:
+    """Times come back naive from SQLite and aware from PostgreSQL: views always show aware UTC."""
+
+    def __post_init__(self) -> None:
+        for f in fields(self):  # type: ignore[arg-type]
+            value = getattr(self, f.name)
+            if isinstance(value, datetime):
+                setattr(self, f.name, as_utc(value))
+
 
 @dataclass
-class LeadSummary:
+class LeadSummary(_UtcTimes):
     """One row of a lead queue."""
 
     id: str
@@ -28,7 +40,7 @@ class LeadSummary:
 
 
 @dataclass
-class MeasureView:
+class MeasureView(_UtcTimes):
     """A measure with its deadline and response."""
 
     id: int
@@ -45,7 +57,7 @@ class MeasureView:
 
 
 @dataclass
-class EventView:
+class EventView(_UtcTimes):
     """One step of a lead's history."""
 
     id: int
@@ -60,10 +72,10 @@ class EventView:
 
 
 @dataclass
-class Lookback:
+class Lookback(_UtcTimes):
     """回头看: after a body answered a measure, did later runs find the problem again there?"""
 
-    status: str  # not_applicable | pending | clear | recurred
+    status: str  # not_applicable | pending | clear | persists | recurred
     responded_at: datetime | None = None
     later_runs: int = 0
     recurrences: list[str] = field(default_factory=list)

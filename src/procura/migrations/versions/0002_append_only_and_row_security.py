@@ -29,6 +29,8 @@ $$ LANGUAGE plpgsql
 
 def upgrade() -> None:
     """Refuse UPDATE/DELETE on append-only tables; on PostgreSQL add the jurisdiction policies."""
+    # The chain's head exists from the start, so concurrent first entries serialize on its row lock.
+    op.execute(f"INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, '{'0' * 64}')")
     dialect = op.get_bind().dialect.name
     if dialect == "postgresql":
         op.execute(PG_FUNCTION)
@@ -51,6 +53,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     """Remove the triggers and policies."""
+    op.execute("DELETE FROM audit_head WHERE id = 1 AND seq = 0")
     dialect = op.get_bind().dialect.name
     if dialect == "postgresql":
         for table in SCOPED_TABLES:
