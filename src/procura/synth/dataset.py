@@ -44,6 +44,8 @@ class Dataset:
     spoiled: dict[str, list[tuple[int, str, str, str]]]
     forced: dict[str, dict[tuple[int, str], str]]
     seed: int
+    persons: pd.DataFrame
+    orgs: pd.DataFrame
 
     def stored(self, table: str) -> pd.DataFrame:
         """The rows ingest stores: every row except the malformed ones."""
@@ -57,8 +59,9 @@ def instances(scale: float) -> int:
     return max(1, round(2 * math.sqrt(scale)))
 
 
-def build(seed: int = 1, scale: float = 1.0, as_of: date = DEFAULT_AS_OF,
-          province: str = DEFAULT_PROVINCE) -> Dataset:
+def build(
+    seed: int = 1, scale: float = 1.0, as_of: date = DEFAULT_AS_OF, province: str = DEFAULT_PROVINCE
+) -> Dataset:
     """Generate the dataset in memory."""
     if scale <= 0:
         raise ValueError(f"scale must be positive, got {scale}")
@@ -115,9 +118,12 @@ def _finish(world: World) -> Dataset:
     for table, rows in spoiled.items():
         file_name = f"{table}.{FORMATS[table]}"
         for row, field, value, reason in rows:
-            world.truth.malformed.append({"file": file_name, "row": row + 1, "field": field, "value": value,
-                                          "reason": reason})
-    return Dataset(tables, world.truth, spoiled, forced, world.seed)
+            world.truth.malformed.append(
+                {"file": file_name, "row": row + 1, "field": field, "value": value, "reason": reason}
+            )
+    persons = pd.concat(world.persons, ignore_index=True).drop(columns=["pool"], errors="ignore")
+    orgs = pd.concat(world.orgs, ignore_index=True)
+    return Dataset(tables, world.truth, spoiled, forced, world.seed, persons, orgs)
 
 
 def _record_keys(table: str, frame: pd.DataFrame) -> pd.Series:
@@ -141,8 +147,13 @@ def mention_lines(dataset: Dataset) -> list[str]:
             key_text = pd.Series("{", index=named.index)
             for i, field in enumerate(fields):
                 key_text = key_text + ("" if i == 0 else ", ") + f'"{field}": ' + named[field].map(json.dumps)
-            text = (f'  {{"table": "{table}", "key": ' + key_text + f'}}, "role": "{role}", "entity": "'
-                    + named[column].astype(str) + '"}')
+            text = (
+                f'  {{"table": "{table}", "key": '
+                + key_text
+                + f'}}, "role": "{role}", "entity": "'
+                + named[column].astype(str)
+                + '"}'
+            )
             lines.extend(text.tolist())
     return lines
 
@@ -156,8 +167,9 @@ def write(dataset: Dataset, out: Path) -> dict[str, int]:
     for table, frame in dataset.tables.items():
         fmt = FORMATS[table]
         columns = list(COLUMNS[table]) + list(EXTRA_COLUMNS.get(table, ()))
-        text = render(table, frame[columns], rng, dataset.forced.get(table, {}), fmt, COUNTS,
-                      frame["_bg"].to_numpy())
+        text = render(
+            table, frame[columns], rng, dataset.forced.get(table, {}), fmt, COUNTS, frame["_bg"].to_numpy()
+        )
         malformed.apply(text, dataset.spoiled.get(table, []))
         write_table(data_dir, table, fmt, text, COUNTS)
         counts[table] = len(text)
@@ -165,7 +177,12 @@ def write(dataset: Dataset, out: Path) -> dict[str, int]:
     return counts
 
 
-def generate(out: Path, seed: int = 1, scale: float = 1.0, as_of: date = DEFAULT_AS_OF,
-             province: str = DEFAULT_PROVINCE) -> dict[str, int]:
+def generate(
+    out: Path,
+    seed: int = 1,
+    scale: float = 1.0,
+    as_of: date = DEFAULT_AS_OF,
+    province: str = DEFAULT_PROVINCE,
+) -> dict[str, int]:
     """Build and write a dataset; returns rows written per table."""
     return write(build(seed, scale, as_of, province), out)

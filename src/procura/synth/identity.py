@@ -31,8 +31,9 @@ def id_check_digits(body17: np.ndarray) -> np.ndarray:
     return ID_CHECK[total % 11]
 
 
-def make_id_numbers(region: np.ndarray, birth: pd.Series | np.ndarray, sex: np.ndarray,
-                    rng: np.random.Generator) -> np.ndarray:
+def make_id_numbers(
+    region: np.ndarray, birth: pd.Series | np.ndarray, sex: np.ndarray, rng: np.random.Generator
+) -> np.ndarray:
     """18-char identity numbers for people born in ``region`` on ``birth``; sex 'M' gets an odd sequence."""
     birth_str = pd.to_datetime(pd.Series(birth)).dt.strftime("%Y%m%d").to_numpy(dtype=str)
     seq = rng.integers(0, 500, size=len(region)) * 2 + np.where(np.asarray(sex) == "M", 1, 0)

@@ -16,11 +16,21 @@ import pandas as pd
 
 from procura.synth.schema import KINDS, PRIMARY_KEYS
 
-FULLWIDTH = str.maketrans("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz",
-                          "０１２３４５６７８９ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺ"
-                          "ａｂｃｄｅｆｇｈｉｊｋｌｍｎｏｐｑｒｓｔｕｖｗｘｙｚ")
-SHARE = {"id_no": 0.15, "uscc": 0.12, "region": 0.08, "date": 0.2, "timestamp": 0.1, "money": 0.15,
-         "bool": 0.35, "name": 0.05}
+FULLWIDTH = str.maketrans(
+    "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz",
+    "０１２３４５６７８９ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺ"
+    "ａｂｃｄｅｆｇｈｉｊｋｌｍｎｏｐｑｒｓｔｕｖｗｘｙｚ",
+)
+SHARE = {
+    "id_no": 0.15,
+    "uscc": 0.12,
+    "region": 0.08,
+    "date": 0.2,
+    "timestamp": 0.1,
+    "money": 0.15,
+    "bool": 0.35,
+    "name": 0.05,
+}
 BOOL_WORDS = {"one": ("1", "0"), "yn": ("Y", "N"), "zh": ("是", "否"), "yesno": ("yes", "no")}
 EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 
@@ -142,8 +152,15 @@ def apply_variant(text: pd.Series, clean: pd.Series, kind: str, variant: str) ->
     raise ValueError(f"unknown kind {kind!r}")
 
 
-def render(table: str, clean: pd.DataFrame, rng: np.random.Generator, forced: dict[tuple[int, str], str],
-           fmt: str, counts: tuple[str, ...], background: np.ndarray) -> pd.DataFrame:
+def render(
+    table: str,
+    clean: pd.DataFrame,
+    rng: np.random.Generator,
+    forced: dict[tuple[int, str], str],
+    fmt: str,
+    counts: tuple[str, ...],
+    background: np.ndarray,
+) -> pd.DataFrame:
     """The table as strings, with random variants and the ``forced`` (row, column) -> variant cells.
 
     About 1% of the identifiers in ``background`` rows also get a wrong check

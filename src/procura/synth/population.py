@@ -17,13 +17,40 @@ import pandas as pd
 from procura.synth.world import World
 
 POOLS = {"general": 0.62, "defame": 0.08, "pp": 0.04, "lender": 0.08, "defendant": 0.10, "victim": 0.08}
-HOSPITAL_WORDS = ["第一人民医院", "第二人民医院", "中医院", "妇幼保健院", "儿童医院", "中心医院", "人民医院",
-                  "第三人民医院", "妇产科医院", "社区卫生服务中心"]
-COMPANY_WORDS = ["科技", "网络", "信息技术", "电子商务", "贸易", "文化传媒", "数据服务", "商贸", "软件", "实业"]
+HOSPITAL_WORDS = [
+    "第一人民医院",
+    "第二人民医院",
+    "中医院",
+    "妇幼保健院",
+    "儿童医院",
+    "中心医院",
+    "人民医院",
+    "第三人民医院",
+    "妇产科医院",
+    "社区卫生服务中心",
+]
+COMPANY_WORDS = [
+    "科技",
+    "网络",
+    "信息技术",
+    "电子商务",
+    "贸易",
+    "文化传媒",
+    "数据服务",
+    "商贸",
+    "软件",
+    "实业",
+]
 APP_WORDS = ["快", "乐", "云", "易", "智", "优", "趣", "闪", "米", "橙", "蜂", "鲸", "豆", "栗", "火"]
 APP_SUFFIX = ["生活", "购", "圈", "聊", "贷", "学堂", "视频", "出行", "健康", "外卖", "阅读", "相册"]
-PLATFORMS = [("甄选优购", "电子商务有限公司"), ("团团鲜", "网络科技有限公司"), ("云集好物", "电子商务有限公司"),
-             ("速达外卖", "信息技术有限公司"), ("旅途通", "旅行社有限公司"), ("票务星球", "网络科技有限公司")]
+PLATFORMS = [
+    ("甄选优购", "电子商务有限公司"),
+    ("团团鲜", "网络科技有限公司"),
+    ("云集好物", "电子商务有限公司"),
+    ("速达外卖", "信息技术有限公司"),
+    ("旅途通", "旅行社有限公司"),
+    ("票务星球", "网络科技有限公司"),
+]
 
 
 @dataclass
@@ -65,29 +92,44 @@ def build_population(world: World) -> Population:
     people["pool"] = rng.choice(np.array(list(POOLS)), size=n, p=np.array(list(POOLS.values())))
 
     home = world.home
-    n_hosp = max(8, round(30 * world.scale ** 0.5))
+    n_hosp = max(8, round(30 * world.scale**0.5))
     hosp_at = rng.integers(0, len(home), size=n_hosp)
-    hosp_names = np.char.add(home.city_name.to_numpy(dtype=str)[hosp_at],
-                             np.char.add(home.name.to_numpy(dtype=str)[hosp_at],
-                                         rng.choice(np.array(HOSPITAL_WORDS), size=n_hosp)))
+    hosp_names = np.char.add(
+        home.city_name.to_numpy(dtype=str)[hosp_at],
+        np.char.add(
+            home.name.to_numpy(dtype=str)[hosp_at], rng.choice(np.array(HOSPITAL_WORDS), size=n_hosp)
+        ),
+    )
     hospitals = world.add_orgs("hospital", _dedupe(hosp_names), home.code.to_numpy()[hosp_at])
 
     n_comp = max(60, round(800 * world.scale))
     comp_at = rng.integers(0, len(home), size=n_comp)
-    companies = world.add_orgs("company", _company_names(world, n_comp, home.city_name.to_numpy(dtype=str)[comp_at]),
-                               home.code.to_numpy()[comp_at])
+    companies = world.add_orgs(
+        "company",
+        _company_names(world, n_comp, home.city_name.to_numpy(dtype=str)[comp_at]),
+        home.code.to_numpy()[comp_at],
+    )
 
     n_ops = max(40, round(250 * world.scale))
-    apps = _dedupe(np.char.add(np.char.add(rng.choice(np.array(APP_WORDS), size=n_ops),
-                                           rng.choice(np.array(APP_WORDS), size=n_ops)),
-                               rng.choice(np.array(APP_SUFFIX), size=n_ops)))
+    apps = _dedupe(
+        np.char.add(
+            np.char.add(
+                rng.choice(np.array(APP_WORDS), size=n_ops), rng.choice(np.array(APP_WORDS), size=n_ops)
+            ),
+            rng.choice(np.array(APP_SUFFIX), size=n_ops),
+        )
+    )
     op_at = rng.integers(0, len(home), size=n_ops)
     op_names = _company_names(world, n_ops, home.city_name.to_numpy(dtype=str)[op_at])
     operators = world.add_orgs("operator", op_names, home.code.to_numpy()[op_at], app_names=apps)
 
     platform_names = [f"{home.city_name.iloc[0]}{a}{b}" for a, b in PLATFORMS]
-    platforms = world.add_orgs("platform", platform_names, home.code.to_numpy()[:len(PLATFORMS)],
-                               app_names=[a for a, _ in PLATFORMS])
+    platforms = world.add_orgs(
+        "platform",
+        platform_names,
+        home.code.to_numpy()[: len(PLATFORMS)],
+        app_names=[a for a, _ in PLATFORMS],
+    )
     return Population(people, hospitals, companies, operators, platforms)
 
 
@@ -98,8 +140,13 @@ def _dedupe(values: np.ndarray) -> np.ndarray:
     return np.where(counts > 0, series + (counts + 1).astype(str).radd("第").add("分部"), series).astype(str)
 
 
-def person_columns(people: pd.DataFrame, columns: dict[str, str], rng: np.random.Generator,
-                   present: dict[str, float], named: np.ndarray | None = None) -> dict[str, Any]:
+def person_columns(
+    people: pd.DataFrame,
+    columns: dict[str, str],
+    rng: np.random.Generator,
+    present: dict[str, float],
+    named: np.ndarray | None = None,
+) -> dict[str, Any]:
     """Columns naming ``people`` row by row: ``columns`` maps name/id_no/birth/phone/address to field names.
 
     ``present`` gives the share of rows that fill each field; rows where
@@ -122,8 +169,14 @@ def person_columns(people: pd.DataFrame, columns: dict[str, str], rng: np.random
     return out
 
 
-def org_columns(orgs: pd.DataFrame, name_field: str, uscc_field: str | None, rng: np.random.Generator,
-                p_uscc: float = 1.0, named: np.ndarray | None = None) -> dict[str, Any]:
+def org_columns(
+    orgs: pd.DataFrame,
+    name_field: str,
+    uscc_field: str | None,
+    rng: np.random.Generator,
+    p_uscc: float = 1.0,
+    named: np.ndarray | None = None,
+) -> dict[str, Any]:
     """Columns naming organisations: name, USCC (present in a share of rows) and the entity."""
     n = len(orgs)
     named = np.ones(n, dtype=bool) if named is None else named
@@ -149,7 +202,9 @@ def sample(frame: pd.DataFrame, n: int, rng: np.random.Generator, replace: bool 
     return frame.iloc[at].reset_index(drop=True)
 
 
-def assemble(n: int, parts: list[tuple[np.ndarray, pd.DataFrame, bool]], rng: np.random.Generator) -> pd.DataFrame:
+def assemble(
+    n: int, parts: list[tuple[np.ndarray, pd.DataFrame, bool]], rng: np.random.Generator
+) -> pd.DataFrame:
     """``n`` rows drawn per part: rows at ``positions`` come from ``pool`` (without replacement if asked)."""
     frames = []
     for positions, pool, replace in parts:

@@ -14,9 +14,16 @@ from typing import Any
 Ref = dict[str, Any]  # {"table": …, "key": {…}}
 
 MODEL_IDS = (
-    "mandatory-report-failure", "fines-instead-of-prosecution", "unfiled-online-defamation",
-    "non-prosecution-without-penalty", "pi-case-without-civil-pil", "app-pi-violations",
-    "price-discrimination", "false-litigation", "vulnerable-victim-support", "cyberviolence-cluster",
+    "mandatory-report-failure",
+    "fines-instead-of-prosecution",
+    "unfiled-online-defamation",
+    "non-prosecution-without-penalty",
+    "pi-case-without-civil-pil",
+    "app-pi-violations",
+    "price-discrimination",
+    "false-litigation",
+    "vulnerable-victim-support",
+    "cyberviolence-cluster",
 )
 
 
@@ -34,22 +41,37 @@ class Truth:
     as_of: str
     province: str
     models: dict[str, dict[str, list[dict[str, Any]]]] = field(
-        default_factory=lambda: {m: {"violations": [], "near_misses": []} for m in MODEL_IDS})
+        default_factory=lambda: {m: {"violations": [], "near_misses": []} for m in MODEL_IDS}
+    )
     malformed: list[dict[str, Any]] = field(default_factory=list)
 
-    def violation(self, model: str, anchor: list[Ref], evidence: list[Ref], subject: dict[str, str],
-                  note: str, needs_er: bool = False) -> None:
+    def violation(
+        self,
+        model: str,
+        anchor: list[Ref],
+        evidence: list[Ref],
+        subject: dict[str, str],
+        note: str,
+        needs_er: bool = False,
+    ) -> None:
         """Record a true violation: one lead must be found for ``anchor``."""
-        self.models[model]["violations"].append({
-            "anchor": anchor, "evidence": evidence, "subject": subject, "note": note, "needs_er": needs_er})
+        self.models[model]["violations"].append(
+            {"anchor": anchor, "evidence": evidence, "subject": subject, "note": note, "needs_er": needs_er}
+        )
 
     def near_miss(self, model: str, anchor: list[Ref], reason: str, needs_er: bool = False) -> None:
         """Record a near-miss: ``anchor`` looks like a lead but is not one, for ``reason``."""
         self.models[model]["near_misses"].append({"anchor": anchor, "reason": reason, "needs_er": needs_er})
 
     def header(self) -> dict[str, Any]:
-        return {"seed": self.seed, "scale": self.scale, "as_of": self.as_of, "province": self.province,
-                "models": self.models, "malformed": self.malformed}
+        return {
+            "seed": self.seed,
+            "scale": self.scale,
+            "as_of": self.as_of,
+            "province": self.province,
+            "models": self.models,
+            "malformed": self.malformed,
+        }
 
 
 def write_truth(path: Path, truth: Truth, mention_lines: list[str]) -> None:

@@ -19,8 +19,14 @@ from procura.standard.regions import table_path
 from procura.synth import identity, names
 from procura.synth.truth import Truth
 
-ORG_PREFIX = {"hospital": "12", "court": "11", "company": "91", "platform": "91", "operator": "91",
-              "lender": "91"}
+ORG_PREFIX = {
+    "hospital": "12",
+    "court": "11",
+    "company": "91",
+    "platform": "91",
+    "operator": "91",
+    "lender": "91",
+}
 
 
 def load_regions(province: str) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -95,7 +101,7 @@ class World:
         bijection, so keys never repeat, and no pool has to be stored.
         """
         if prefix not in self._pools:
-            a = int(self.rng.integers(10**(width - 1), 10**width)) | 1
+            a = int(self.rng.integers(10 ** (width - 1), 10**width)) | 1
             while a % 5 == 0:
                 a += 2
             self._pools[prefix] = np.array([a, int(self.rng.integers(0, 10**width))], dtype=np.int64)
@@ -111,7 +117,9 @@ class World:
         return np.arange(start + 1, start + n + 1)
 
     # people -------------------------------------------------------------------
-    def add_persons(self, birth: Any, sex: Any, region: Any = None, names_: list[str] | None = None) -> pd.DataFrame:
+    def add_persons(
+        self, birth: Any, sex: Any, region: Any = None, names_: list[str] | None = None
+    ) -> pd.DataFrame:
         """New people with the given birth dates and sexes; (name, birth date) is unique across everyone."""
         birth = pd.to_datetime(pd.Series(birth)).reset_index(drop=True)
         sex = np.asarray(sex)
@@ -133,13 +141,18 @@ class World:
         county = self.counties.reindex(region)
         city_name = county.city_name.fillna("").to_numpy(dtype=str)
         county_name = county.name.fillna("").to_numpy(dtype=str)
-        frame = pd.DataFrame({
-            "entity": entity, "name": name, "sex": sex, "birth": birth,
-            "id_no": identity.make_id_numbers(region, birth, sex, self.rng),
-            "phone": names.unique_phones(n, self.rng),
-            "region": region,
-            "address": names.unique_addresses(city_name, county_name, index, self.rng),
-        })
+        frame = pd.DataFrame(
+            {
+                "entity": entity,
+                "name": name,
+                "sex": sex,
+                "birth": birth,
+                "id_no": identity.make_id_numbers(region, birth, sex, self.rng),
+                "phone": names.unique_phones(n, self.rng),
+                "region": region,
+                "address": names.unique_addresses(city_name, county_name, index, self.rng),
+            }
+        )
         frame["phone"] = self._fresh_phones(frame["phone"])
         self.persons.append(frame)
         return frame
@@ -153,9 +166,15 @@ class World:
         self._phones.update(phones.tolist())
         return phones
 
-    def person(self, age: int, at: date, sex: str = "F", days_after_birthday: int | None = None,
-               region: str | None = None) -> pd.Series:
-        """One new person aged ``age`` completed years on ``at`` (optionally a given number of days past it)."""
+    def person(
+        self,
+        age: int,
+        at: date,
+        sex: str = "F",
+        days_after_birthday: int | None = None,
+        region: str | None = None,
+    ) -> pd.Series:
+        """One new person aged ``age`` completed years on ``at`` (optionally days past the birthday)."""
         if days_after_birthday is None:
             days_after_birthday = int(self.rng.integers(20, 300))
         birth = _years_before(at, age) - timedelta(days=days_after_birthday)
@@ -168,22 +187,33 @@ class World:
 
     def homonym(self, p: pd.Series, years_older: int = 3) -> pd.Series:
         """A different new person with the same name as ``p`` (older, other number, other phone)."""
-        birth = pd.Timestamp(p["birth"]) - pd.DateOffset(years=years_older, days=int(self.rng.integers(5, 200)))
+        birth = pd.Timestamp(p["birth"]) - pd.DateOffset(
+            years=years_older, days=int(self.rng.integers(5, 200))
+        )
         other = self.add_persons([birth], [p["sex"]], names_=[str(p["name"])])
         return other.iloc[0]
 
     # organisations -------------------------------------------------------------
-    def add_orgs(self, kind: str, org_names: list[str] | np.ndarray, region: Any = None,
-                 app_names: list[str] | np.ndarray | None = None) -> pd.DataFrame:
+    def add_orgs(
+        self,
+        kind: str,
+        org_names: list[str] | np.ndarray,
+        region: Any = None,
+        app_names: list[str] | np.ndarray | None = None,
+    ) -> pd.DataFrame:
         """New organisations of one kind with valid USCCs."""
         n = len(org_names)
         region = self.home_counties(n) if region is None else np.asarray(region)
-        frame = pd.DataFrame({
-            "entity": np.char.add("TO-", np.char.zfill(self._entity_numbers("TO-", n).astype(str), 6)), "name": np.asarray(org_names, dtype=str),
-            "uscc": identity.make_usccs(region, np.full(n, ORG_PREFIX[kind]), self.rng),
-            "region": region, "kind": kind,
-            "app_name": np.asarray(app_names, dtype=str) if app_names is not None else np.full(n, ""),
-        })
+        frame = pd.DataFrame(
+            {
+                "entity": np.char.add("TO-", np.char.zfill(self._entity_numbers("TO-", n).astype(str), 6)),
+                "name": np.asarray(org_names, dtype=str),
+                "uscc": identity.make_usccs(region, np.full(n, ORG_PREFIX[kind]), self.rng),
+                "region": region,
+                "kind": kind,
+                "app_name": np.asarray(app_names, dtype=str) if app_names is not None else np.full(n, ""),
+            }
+        )
         self.orgs.append(frame)
         return frame
 
@@ -216,7 +246,9 @@ def ages_on(birth: pd.Series, day: pd.Series) -> np.ndarray:
     b = pd.to_datetime(birth)
     d = pd.to_datetime(day)
     years = (d.dt.year - b.dt.year).to_numpy(dtype=float)
-    before = (d.dt.month.to_numpy() * 100 + d.dt.day.to_numpy()) < (b.dt.month.to_numpy() * 100 + b.dt.day.to_numpy())
+    before = (d.dt.month.to_numpy() * 100 + d.dt.day.to_numpy()) < (
+        b.dt.month.to_numpy() * 100 + b.dt.day.to_numpy()
+    )
     out = years - before
     return np.where(np.isnan(out), -1, out).astype(int)
 

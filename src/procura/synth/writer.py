@@ -34,19 +34,13 @@ def _typed(text: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
         if column in out.columns:
             pattern = r"\d{5}" if column.endswith(("_at", "_date")) else r"\d+"
             digits = out[column].fillna("").str.fullmatch(pattern)
-            out[column] = out[column].where(~digits, out[column].where(~digits, "0").astype("Int64"))
+            numbers = out[column].where(digits, "0").astype("int64").astype(object)
+            out[column] = out[column].astype(object).where(~digits, numbers)
     return out
 
 
 def _write_jsonl(path: Path, text: pd.DataFrame, counts: tuple[str, ...]) -> None:
-    typed = _typed(text, counts)
-    columns = list(typed.columns)
-    with path.open("w", encoding="utf-8") as fh:
-        for row in typed.itertuples(index=False, name=None):
-            record = {c: (None if v is None or v is pd.NA else (int(v) if not isinstance(v, str) else v))
-                      for c, v in zip(columns, row, strict=True)}
-            fh.write(json.dumps(record, ensure_ascii=False))
-            fh.write("\n")
+    _typed(text, counts).to_json(path, orient="records", lines=True, force_ascii=False)
 
 
 def _write_xlsx(path: Path, text: pd.DataFrame, counts: tuple[str, ...]) -> None:
@@ -59,5 +53,11 @@ def _write_xlsx(path: Path, text: pd.DataFrame, counts: tuple[str, ...]) -> None
     dates = [c for c, kind in KINDS.get(path.stem, {}).items() if kind == "date"]
     typed = _typed(text, counts + tuple(dates))
     for row in typed.itertuples(index=False, name=None):
-        sheet.append([None if v is None or v is pd.NA else (v if isinstance(v, str) else int(v)) for v in row])
+        sheet.append([_cell(v) for v in row])
     workbook.save(path)
+
+
+def _cell(value: object) -> object:
+    if isinstance(value, str | int):
+        return value
+    return None

@@ -36,69 +36,111 @@ def plant_pil(world: World, pop: Population, instances: int) -> None:
         d = world.days_ago(int(world.rng.integers(40, 900)))
         for stage, records, victims, pil, is_violation, note in plans:
             suspects = [(world.adult(d), "ni") for _ in records]
-            case_no = criminal_case(world, suspects=suspects, charge="personal_info_infringement", stage=stage,
-                                    decision=d, records=list(records), victims_count=victims, civil_pil=pil)
+            case_no = criminal_case(
+                world,
+                suspects=suspects,
+                charge="personal_info_infringement",
+                stage=stage,
+                decision=d,
+                records=list(records),
+                victims_count=victims,
+                civil_pil=pil,
+            )
             anchor = [ref("criminal_cases", case_no=case_no)]
             if is_violation:
-                t.violation(PIL, anchor, [ref("criminal_cases", case_no=case_no, suspect_key=f"S{i + 1}")
-                                          for i in range(len(records))],
-                            {"kind": "person", "entity_id": suspects[0][0]["entity"]}, note)
+                t.violation(
+                    PIL,
+                    anchor,
+                    [
+                        ref("criminal_cases", case_no=case_no, suspect_key=f"S{i + 1}")
+                        for i in range(len(records))
+                    ],
+                    {"kind": "person", "entity_id": suspects[0][0]["entity"]},
+                    note,
+                )
             else:
                 t.near_miss(PIL, anchor, note)
 
 
 def plant_victims(world: World, pop: Population, instances: int) -> None:
     """Model 9: vulnerable victims of fraud and personal-information crimes without a civil claim."""
-    t = world.truth
     for _ in range(instances):
-        d = world.days_ago(int(world.rng.integers(200, 800)))
-        case_no = criminal_case(world, suspects=[(world.adult(d), "ni")], charge="telecom_fraud", stage="judged",
-                                decision=d, victims_count=8)
-        index = iter(range(1, 100))
+        _victims_round(world, pop)
 
-        def add(victim, style: str, loss: float, disability=None) -> dict:  # type: ignore[no-untyped-def]
-            key = case_victim(world, case_no, next(index), victim, style, loss=loss, disability=disability)
-            return ref("criminal_case_victims", case_no=case_no, victim_key=key)
 
-        def hit(r: dict, victim, note: str, needs_er: bool = False) -> None:  # type: ignore[no-untyped-def]
-            t.violation(VICTIMS, [r], [r], {"kind": "person", "entity_id": victim["entity"]}, note, needs_er)
+def _victims_round(world: World, pop: Population) -> None:
+    """One round of the planted cases."""
+    t = world.truth
+    d = world.days_ago(int(world.rng.integers(200, 800)))
+    case_no = criminal_case(
+        world,
+        suspects=[(world.adult(d), "ni")],
+        charge="telecom_fraud",
+        stage="judged",
+        decision=d,
+        victims_count=8,
+    )
+    index = iter(range(1, 100))
 
-        def sue(victim, days: int, style: str = "ni"):  # type: ignore[no-untyped-def]
-            return court_case(world, case_type="civil", cause="other", filed=d + timedelta(days=days),
-                              closed=None, method=None,
-                              parties=[("plaintiff", victim, style), ("defendant", world.adult(d), "ni")])
+    def add(victim, style: str, loss: float, disability=None) -> dict:  # type: ignore[no-untyped-def]
+        key = case_victim(world, case_no, next(index), victim, style, loss=loss, disability=disability)
+        return ref("criminal_case_victims", case_no=case_no, victim_key=key)
 
-        v = world.person(60, d, "M", days_after_birthday=0)
-        hit(add(v, "nib", 10000.0), v, "60th birthday on the decision date, loss exactly 10000")
-        v = world.person(17, d, "F")
-        hit(add(v, "nbp", 25000.0), v, "minor aged 17, no identity number in the case file")
-        v = world.adult(d)
-        hit(add(v, "ni", 50000.0, disability=True), v, "disabled adult")
-        v = world.person(70, d, "F")
-        r = add(v, "nip", 30000.0)
-        sue(v, -30)
-        hit(r, v, "aged 70; the victim's own civil suit was filed before the decision")
-        v = world.person(65, d, "M")
-        r = add(v, "ni", 40000.0)
-        sue(world.homonym(v), 50)
-        hit(r, v, "aged 65; the later civil suit is by a different person of the same name", True)
+    def hit(r: dict, victim, note: str, needs_er: bool = False) -> None:  # type: ignore[no-untyped-def]
+        t.violation(VICTIMS, [r], [r], {"kind": "person", "entity_id": victim["entity"]}, note, needs_er)
 
-        def near(r: dict, reason: str, needs_er: bool = False) -> None:
-            t.near_miss(VICTIMS, [r], reason, needs_er)
+    def sue(victim, days: int, style: str = "ni"):  # type: ignore[no-untyped-def]
+        return court_case(
+            world,
+            case_type="civil",
+            cause="other",
+            filed=d + timedelta(days=days),
+            closed=None,
+            method=None,
+            parties=[("plaintiff", victim, style), ("defendant", world.adult(d), "ni")],
+        )
 
-        v = world.person(59, d, "F", days_after_birthday=364)
-        near(add(v, "nib", 20000.0), "aged 59, days short of the 60th birthday on the decision date")
-        v = world.person(18, d, "M", days_after_birthday=0)
-        near(add(v, "nib", 20000.0), "boundary age 18: turns 18 on the decision date")
-        v = world.person(75, d, "F")
-        near(add(v, "nib", 9999.99), "loss 9999.99, just under 10000")
-        v = world.person(72, d, "M")
-        r = add(v, "nip", 60000.0)
-        sue(v, 60, "np")
-        near(r, "sued 60 days after the decision; the court knows the victim by name and phone only", True)
+    v = world.person(60, d, "M", days_after_birthday=0)
+    hit(add(v, "nib", 10000.0), v, "60th birthday on the decision date, loss exactly 10000")
+    v = world.person(17, d, "F")
+    hit(add(v, "nbp", 25000.0), v, "minor aged 17, no identity number in the case file")
+    v = world.adult(d)
+    hit(add(v, "ni", 50000.0, disability=True), v, "disabled adult")
+    v = world.person(70, d, "F")
+    r = add(v, "nip", 30000.0)
+    sue(v, -30)
+    hit(r, v, "aged 70; the victim's own civil suit was filed before the decision")
+    v = world.person(65, d, "M")
+    r = add(v, "ni", 40000.0)
+    sue(world.homonym(v), 50)
+    hit(r, v, "aged 65; the later civil suit is by a different person of the same name", True)
 
-        other_case = criminal_case(world, suspects=[(world.adult(d), "ni")], charge="personal_info_infringement",
-                                   stage="prosecution_review", decision=d, records=[100], victims_count=2)
-        v = world.person(80, d, "F")
-        key = case_victim(world, other_case, 1, v, "nib", loss=90000.0)
-        near(ref("criminal_case_victims", case_no=other_case, victim_key=key), "case only at prosecution review")
+    def near(r: dict, reason: str, needs_er: bool = False) -> None:
+        t.near_miss(VICTIMS, [r], reason, needs_er)
+
+    v = world.person(59, d, "F", days_after_birthday=364)
+    near(add(v, "nib", 20000.0), "aged 59, days short of the 60th birthday on the decision date")
+    v = world.person(18, d, "M", days_after_birthday=0)
+    near(add(v, "nib", 20000.0), "boundary age 18: turns 18 on the decision date")
+    v = world.person(75, d, "F")
+    near(add(v, "nib", 9999.99), "loss 9999.99, just under 10000")
+    v = world.person(72, d, "M")
+    r = add(v, "nip", 60000.0)
+    sue(v, 60, "np")
+    near(r, "sued 60 days after the decision; the court knows the victim by name and phone only", True)
+
+    other_case = criminal_case(
+        world,
+        suspects=[(world.adult(d), "ni")],
+        charge="personal_info_infringement",
+        stage="prosecution_review",
+        decision=d,
+        records=[100],
+        victims_count=2,
+    )
+    v = world.person(80, d, "F")
+    key = case_victim(world, other_case, 1, v, "nib", loss=90000.0)
+    near(
+        ref("criminal_case_victims", case_no=other_case, victim_key=key),
+        "case only at prosecution review",
+    )

@@ -28,9 +28,17 @@ def _suits(world: World, plaintiff: pd.Series, t0: date, plan: list[tuple[int, i
     keys = []
     for day, close_after, method, style in plan:
         filed = t0 + timedelta(days=day)
-        keys.append(court_case(world, case_type="civil", cause="private_lending", filed=filed,
-                               closed=filed + timedelta(days=close_after), method=method,
-                               parties=[("plaintiff", plaintiff, style), ("defendant", world.adult(t0), "nip")]))
+        keys.append(
+            court_case(
+                world,
+                case_type="civil",
+                cause="private_lending",
+                filed=filed,
+                closed=filed + timedelta(days=close_after),
+                method=method,
+                parties=[("plaintiff", plaintiff, style), ("defendant", world.adult(t0), "nip")],
+            )
+        )
     return [ref("court_cases", case_no=k) for k in keys]
 
 
@@ -50,27 +58,59 @@ def plant(world: World, pop: Population, instances: int) -> None:
             t.violation(MODEL, anchor, anchor, {"kind": kind, "entity_id": p["entity"]}, note, needs_er)
 
         lender = _lender(world)
-        anchor = _suits(world, lender, t0, [(0, 10, "mediation", "u"), (30, 20, "withdrawal", "u"),
-                                            (60, 120, "judgment", "u"), (90, 15, "mediation", "u"),
-                                            (120, 25, "mediation", "n"), (150, 200, "judgment", "u")])
+        anchor = _suits(
+            world,
+            lender,
+            t0,
+            [
+                (0, 10, "mediation", "u"),
+                (30, 20, "withdrawal", "u"),
+                (60, 120, "judgment", "u"),
+                (90, 15, "mediation", "u"),
+                (120, 25, "mediation", "n"),
+                (150, 200, "judgment", "u"),
+            ],
+        )
         world.force("court_parties", f"{anchor[1]['key']['case_no']}|P1", "uscc", "lower")
-        hit(lender, anchor, "six suits in 150 days, four settled within 30 days; lender named three ways", True)
+        hit(
+            lender,
+            anchor,
+            "six suits in 150 days, four settled within 30 days; lender named three ways",
+            True,
+        )
 
         person = world.adult(t0)
-        anchor = _suits(world, person, t0, [(0, 5, "mediation", "ni"), (20, 12, "withdrawal", "ni"),
-                                            (40, 30, "mediation", "nip"), (60, 90, "judgment", "np"),
-                                            (80, 100, "judgment", "ni")])
+        anchor = _suits(
+            world,
+            person,
+            t0,
+            [
+                (0, 5, "mediation", "ni"),
+                (20, 12, "withdrawal", "ni"),
+                (40, 30, "mediation", "nip"),
+                (60, 90, "judgment", "np"),
+                (80, 100, "judgment", "ni"),
+            ],
+        )
         world.force("court_parties", f"{anchor[1]['key']['case_no']}|P1", "id_no", "legacy15")
         hit(person, anchor, "five suits, three settled within 30 days (60%, inclusive; one on day 30)", True)
 
-        for shared, note in (("phone", "plaintiff and defendant share a phone; mediated"),
-                             ("address", "plaintiff and defendant share an address; mediated")):
+        for shared, note in (
+            ("phone", "plaintiff and defendant share a phone; mediated"),
+            ("address", "plaintiff and defendant share an address; mediated"),
+        ):
             plaintiff, defendant = world.adult(t0), world.adult(t0)
             filed = t0 + timedelta(days=10)
-            key = court_case(world, case_type="civil", cause="other", filed=filed,
-                             closed=filed + timedelta(days=60), method="mediation",
-                             parties=[("plaintiff", plaintiff, "nipa"), ("defendant", defendant, "nipa")],
-                             overrides={1: {shared: plaintiff[shared]}})
+            key = court_case(
+                world,
+                case_type="civil",
+                cause="other",
+                filed=filed,
+                closed=filed + timedelta(days=60),
+                method="mediation",
+                parties=[("plaintiff", plaintiff, "nipa"), ("defendant", defendant, "nipa")],
+                overrides={1: {shared: plaintiff[shared]}},
+            )
             hit(plaintiff, [ref("court_cases", case_no=key)], note)
 
         _near_misses(world, t0)
@@ -79,23 +119,52 @@ def plant(world: World, pop: Population, instances: int) -> None:
 def _near_misses(world: World, t0: date) -> None:
     t = world.truth
     plans = [
-        ([(0, 5, "mediation"), (20, 10, "withdrawal"), (40, 90, "judgment"), (60, 100, "judgment"),
-          (80, 60, "judgment")], "five suits, two settled quickly (40%)"),
-        ([(0, 5, "mediation"), (20, 10, "withdrawal"), (40, 7, "mediation"), (60, 3, "withdrawal")],
-         "four suits, all settled quickly: fewer than five"),
-        ([(d, 5, "mediation") for d in (0, 100, 200, 300, 420)],
-         "five quick suits spread over 420 days: any 365-day window holds four"),
-        ([(0, 5, "mediation"), (20, 10, "mediation"), (40, 31, "mediation"), (60, 90, "judgment"),
-          (80, 90, "judgment")], "five suits; the third settled on day 31, so only 40% within 30 days"),
+        (
+            [
+                (0, 5, "mediation"),
+                (20, 10, "withdrawal"),
+                (40, 90, "judgment"),
+                (60, 100, "judgment"),
+                (80, 60, "judgment"),
+            ],
+            "five suits, two settled quickly (40%)",
+        ),
+        (
+            [(0, 5, "mediation"), (20, 10, "withdrawal"), (40, 7, "mediation"), (60, 3, "withdrawal")],
+            "four suits, all settled quickly: fewer than five",
+        ),
+        (
+            [(d, 5, "mediation") for d in (0, 100, 200, 300, 420)],
+            "five quick suits spread over 420 days: any 365-day window holds four",
+        ),
+        (
+            [
+                (0, 5, "mediation"),
+                (20, 10, "mediation"),
+                (40, 31, "mediation"),
+                (60, 90, "judgment"),
+                (80, 90, "judgment"),
+            ],
+            "five suits; the third settled on day 31, so only 40% within 30 days",
+        ),
     ]
     for plan, reason in plans:
         person = world.adult(t0)
         t.near_miss(MODEL, _suits(world, person, t0, [(*p, "ni") for p in plan]), reason)
-    for shared, method, reason in (("phone", "judgment", "shared phone, but decided by judgment"),
-                                   ("address", "withdrawal", "shared address, but withdrawn, not mediated")):
+    for shared, method, reason in (
+        ("phone", "judgment", "shared phone, but decided by judgment"),
+        ("address", "withdrawal", "shared address, but withdrawn, not mediated"),
+    ):
         plaintiff, defendant = world.adult(t0), world.adult(t0)
         filed = t0 + timedelta(days=10)
-        key = court_case(world, case_type="civil", cause="other", filed=filed, closed=filed + timedelta(days=40),
-                         method=method, parties=[("plaintiff", plaintiff, "nipa"), ("defendant", defendant, "nipa")],
-                         overrides={1: {shared: plaintiff[shared]}})
+        key = court_case(
+            world,
+            case_type="civil",
+            cause="other",
+            filed=filed,
+            closed=filed + timedelta(days=40),
+            method=method,
+            parties=[("plaintiff", plaintiff, "nipa"), ("defendant", defendant, "nipa")],
+            overrides={1: {shared: plaintiff[shared]}},
+        )
         t.near_miss(MODEL, [ref("court_cases", case_no=key)], reason)

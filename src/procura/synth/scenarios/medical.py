@@ -22,17 +22,38 @@ from procura.synth.world import World
 MODEL = "mandatory-report-failure"
 
 
-def _visit(world: World, pop: Population, patient: pd.Series, style: str, visit: date, code: str,
-           name: str | None = None) -> tuple[str, dict]:
+def _visit(
+    world: World,
+    pop: Population,
+    patient: pd.Series,
+    style: str,
+    visit: date,
+    code: str,
+    name: str | None = None,
+) -> tuple[str, dict]:
     hospital = pop.hospitals.iloc[int(world.rng.integers(0, len(pop.hospitals)))]
-    key = medical_visit(world, patient=patient, style=style, hospital=hospital, visit=visit, icd10=code,
-                        text="门诊记录", name=name)
+    key = medical_visit(
+        world,
+        patient=patient,
+        style=style,
+        hospital=hospital,
+        visit=visit,
+        icd10=code,
+        text="门诊记录",
+        name=name,
+    )
     return key, ref("medical_visits", visit_id=key)
 
 
 def _report(world: World, victim: pd.Series, received: date, style: str = "nip") -> str:
-    return police_report(world, offense="sexual_assault_minor", received=received, victim=victim,
-                         victim_style=style, filed=True)
+    return police_report(
+        world,
+        offense="sexual_assault_minor",
+        received=received,
+        victim=victim,
+        victim_style=style,
+        filed=True,
+    )
 
 
 def plant(world: World, pop: Population, instances: int) -> None:
@@ -42,7 +63,9 @@ def plant(world: World, pop: Population, instances: int) -> None:
         visit = world.days_ago(int(world.rng.integers(60, 700)))
 
         def violation(p: pd.Series, key_ref: dict, note: str, needs_er: bool = False) -> None:
-            t.violation(MODEL, [key_ref], [key_ref], {"kind": "person", "entity_id": p["entity"]}, note, needs_er)
+            t.violation(
+                MODEL, [key_ref], [key_ref], {"kind": "person", "entity_id": p["entity"]}, note, needs_er
+            )
 
         girl13 = world.person(13, visit, "F")
         _, r = _visit(world, pop, girl13, "nibs", visit, "O04.9")
@@ -50,7 +73,9 @@ def plant(world: World, pop: Population, instances: int) -> None:
 
         boy16 = world.person(16, visit, "M")
         _, r = _visit(world, pop, boy16, "nbs", visit, "S30.2")
-        violation(boy16, r, "boy aged 16 (no identity number at the hospital), genital injury, never reported")
+        violation(
+            boy16, r, "boy aged 16 (no identity number at the hospital), genital injury, never reported"
+        )
 
         girl17 = world.person(17, visit, "F")
         other = world.homonym(girl17)
@@ -66,7 +91,9 @@ def plant(world: World, pop: Population, instances: int) -> None:
         boy10 = world.person(10, visit, "M")
         _, r = _visit(world, pop, boy10, "nbs", visit, "S30.2")
         _report(world, boy10, visit - timedelta(days=366))
-        violation(boy10, r, "boy aged 10, genital injury; the report is 366 days before the visit (lookback 365)")
+        violation(
+            boy10, r, "boy aged 10, genital injury; the report is 366 days before the visit (lookback 365)"
+        )
 
         plant_near_misses(world, pop, visit)
 
@@ -89,14 +116,22 @@ def plant_near_misses(world: World, pop: Population, visit: date) -> None:
     girl = world.person(12, visit, "F")
     _, r = _visit(world, pop, girl, "nbsp", visit, "S30.2")
     _report(world, girl, visit + timedelta(days=10), style="nip")
-    near(r, "reported 10 days later; hospital has name + birth date + phone, police have the identity number", True)
+    near(
+        r,
+        "reported 10 days later; hospital has name + birth date + phone, police have the identity number",
+        True,
+    )
 
     girl = world.person(13, visit, "F")
     typo = str(homophone_typo(pd.Series([girl["name"]]))[0])
     _, r = _visit(world, pop, girl, "nbsp", visit, "O04.9", name=typo)
     key = _report(world, girl, visit - timedelta(days=200), style="nip")
     world.force("police_reports", key, "victim_id_no", "fullwidth")
-    near(r, "reported 200 days before; hospital wrote a homophone of the name, police a full-width number", True)
+    near(
+        r,
+        "reported 200 days before; hospital wrote a homophone of the name, police a full-width number",
+        True,
+    )
 
     boy = world.person(15, visit, "M")
     _, r = _visit(world, pop, boy, "nibs", visit, "S30.2")
