@@ -11,13 +11,43 @@ import duckdb
 
 from procura.config import Settings
 
-HEADER = ["report_id", "region_code", "received_at", "offense_type", "victim_name", "victim_id_no",
-          "victim_phone", "filed", "views_count", "unit_note"]
+HEADER = [
+    "report_id",
+    "region_code",
+    "received_at",
+    "offense_type",
+    "victim_name",
+    "victim_id_no",
+    "victim_phone",
+    "filed",
+    "views_count",
+    "unit_note",
+]
 ROWS = [
-    ["R1", "330110", "2024-01-05", "online_defamation", "张三", "11010519491231002X", "13800000000", "true", "10",
-     "x"],
-    ["R2", "330110000000", "2024/1/6", "Online Insult", "李 四", "11010519491231002x", "+86 13800000001", "是",
-     "1,234", ""],
+    [
+        "R1",
+        "330110",
+        "2024-01-05",
+        "online_defamation",
+        "张三",
+        "11010519491231002X",
+        "13800000000",
+        "true",
+        "10",
+        "x",
+    ],
+    [
+        "R2",
+        "330110000000",
+        "2024/1/6",
+        "Online Insult",
+        "李 四",
+        "11010519491231002x",
+        "+86 13800000001",
+        "是",
+        "1,234",
+        "",
+    ],
     ["R3", "330102", "2024年1月7日", "telecom_fraud", "王五", "110105194912310021", "", "N", "", "y"],
     ["R4", "330102", "45299", "other", "", "130503670401001", "", "0", "0", ""],
 ]

@@ -6,17 +6,19 @@ import shutil
 from pathlib import Path
 
 import pytest
+from tests.ingest.sample_files import HEADER, ROWS, rows_of, write_csv
 
 from procura.config import Settings
 from procura.ingest.mapping import MappingError, load_mapping, parse_mapping
 from procura.ingest.service import ingest
-from tests.ingest.sample_files import HEADER, ROWS, rows_of, write_csv
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "police"
 
 
 def test_loading_the_same_file_twice_changes_nothing(settings: Settings, tmp_path: Path) -> None:
-    path = write_csv(tmp_path / "police_reports.csv", HEADER, ROWS + [["R9", "x", "", "", "", "", "", "", "", ""]])
+    path = write_csv(
+        tmp_path / "police_reports.csv", HEADER, [*ROWS, ["R9", "x", "", "", "", "", "", "", "", ""]]
+    )
     first = ingest(settings, path)
     assert first.totals == {"read": 5, "stored": 4, "updated": 0, "unchanged": 0, "quarantined": 1}
     before = rows_of(settings, "SELECT * FROM police_reports ORDER BY report_id")
@@ -33,7 +35,7 @@ def test_same_rows_in_a_new_file_are_unchanged(settings: Settings, tmp_path: Pat
     ingest(settings, write_csv(tmp_path / "police_reports.csv", HEADER, ROWS))
     other = tmp_path / "more"
     other.mkdir()
-    summary = ingest(settings, write_csv(other / "police_reports.csv", HEADER, ROWS[:2] + [ROWS[1]]))
+    summary = ingest(settings, write_csv(other / "police_reports.csv", HEADER, [*ROWS[:2], ROWS[1]]))
     # Row 3 repeats row 2's key inside the file: the second occurrence is quarantined.
     assert summary.totals == {"read": 3, "stored": 0, "updated": 0, "unchanged": 2, "quarantined": 1}
     reason = rows_of(settings, "SELECT reason FROM _quarantine")
@@ -59,12 +61,17 @@ def test_the_example_police_export_loads_with_its_mapping(settings: Settings) ->
     summary = ingest(settings, EXAMPLES, EXAMPLES / "mapping.yaml")
     assert summary.totals == {"read": 8, "stored": 6, "updated": 0, "unchanged": 0, "quarantined": 2}
     assert [f.file for f in summary.skipped] == ["mapping.yaml"]
-    rows = rows_of(settings, "SELECT report_id, offense_type, filed, victim_name, victim_phone, received_at, "
-                             "_extra->>'录入民警' FROM police_reports ORDER BY report_id")
+    rows = rows_of(
+        settings,
+        "SELECT report_id, offense_type, filed, victim_name, victim_phone, received_at, "
+        "_extra->>'录入民警' FROM police_reports ORDER BY report_id",
+    )
     assert rows[0][1:5] == ("online_defamation", False, "陈静", "13857120001")
     assert rows[0][6] == "张警官"
     assert rows_of(settings, "SELECT source_row, field FROM _quarantine ORDER BY source_row") == [
-        (6, "received_at"), (7, "offense_type")]
+        (6, "received_at"),
+        (7, "offense_type"),
+    ]
     flagged = rows_of(settings, "SELECT count(*) FROM police_reports WHERE NOT victim_id_no_valid")
     assert flagged == [(1,)]
 
@@ -85,8 +92,10 @@ def test_mapping_errors_name_the_file_and_key(tmp_path: Path) -> None:
 
 
 def test_mapping_defaults_fill_missing_fields(settings: Settings, tmp_path: Path) -> None:
-    mapping = parse_mapping("m.yaml", {"table": "police_reports", "defaults": {"region_code": "330110"},
-                                       "columns": {"编号": "report_id"}})
+    mapping = parse_mapping(
+        "m.yaml",
+        {"table": "police_reports", "defaults": {"region_code": "330110"}, "columns": {"编号": "report_id"}},
+    )
     header = ["编号", "received_at", "offense_type", "filed"]
     path = write_csv(tmp_path / "export.csv", header, [["P1", "2024-01-01", "other", "否"]])
     summary = ingest(settings, path, mapping)

@@ -10,10 +10,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from tests.ingest.sample_files import rows_of, write_csv, write_jsonl, write_xlsx
 
 from procura.config import Settings
 from procura.ingest.service import ingest
-from tests.ingest.sample_files import rows_of, write_csv, write_jsonl, write_xlsx
 
 H = ["report_id", "region_code", "received_at", "offense_type", "victim_id_no", "views_count", "filed"]
 OK = ["R1", "330110", "2024-01-05", "other", "", "1", "true"]
@@ -25,8 +25,9 @@ def row(**changes: str) -> list[str]:
     return [values[h] for h in H]
 
 
-def csv_file(rows: list[list[str]], header: list[str] = H, name: str = "police_reports.csv",
-             encoding: str = "utf-8") -> Callable[[Path], Path]:
+def csv_file(
+    rows: list[list[str]], header: list[str] = H, name: str = "police_reports.csv", encoding: str = "utf-8"
+) -> Callable[[Path], Path]:
     return lambda d: write_csv(d / name, header, rows, encoding)
 
 
@@ -34,6 +35,7 @@ def raw_file(name: str, data: bytes) -> Callable[[Path], Path]:
     def build(d: Path) -> Path:
         (d / name).write_bytes(data)
         return d / name
+
     return build
 
 
@@ -75,72 +77,260 @@ REJECTED = "rejected"
 # (case id, file builder, outcome, row, field, words in the reason)
 CASES: list[tuple[str, Callable[[Path], Path], str, int | None, str | None, str]] = [
     ("empty file", raw_file("police_reports.csv", b""), REJECTED, None, None, "empty"),
-    ("only a BOM and blank lines", raw_file("police_reports.csv", b"\xef\xbb\xbf\n\n"), REJECTED, None, None,
-     "empty"),
-    ("missing required column", csv_file([OK[:2] + OK[3:]], H[:2] + H[3:]), REJECTED, None, None,
-     "missing required column(s) received_at"),
+    (
+        "only a BOM and blank lines",
+        raw_file("police_reports.csv", b"\xef\xbb\xbf\n\n"),
+        REJECTED,
+        None,
+        None,
+        "empty",
+    ),
+    (
+        "missing required column",
+        csv_file([OK[:2] + OK[3:]], H[:2] + H[3:]),
+        REJECTED,
+        None,
+        None,
+        "missing required column(s) received_at",
+    ),
     ("duplicate column", csv_file([[*OK, "x"]], [*H, "Report_ID"]), REJECTED, None, None, "duplicate column"),
-    ("empty header cell", csv_file([[*OK[:2], "x", *OK[2:]]], [*H[:2], "", *H[2:]]), REJECTED, None, None,
-     "header cell 3 is empty"),
+    (
+        "empty header cell",
+        csv_file([[*OK[:2], "x", *OK[2:]]], [*H[:2], "", *H[2:]]),
+        REJECTED,
+        None,
+        None,
+        "header cell 3 is empty",
+    ),
     ("xlsx merged header cells", xlsx_merged_header, REJECTED, None, None, "merged header"),
     ("xlsx zip bomb", zip_bomb, REJECTED, None, None, "zip bomb"),
-    ("csv content named .xlsx", raw_file("police_reports.xlsx", text_lines(",".join(H), ",".join(OK))),
-     REJECTED, None, None, "extension says xlsx but the content is text"),
-    ("xlsx content named .csv", lambda d: write_xlsx(d / "police_reports.csv", H, [OK]), REJECTED, None, None,
-     "extension says csv but the content is XLSX"),
-    ("binary data named .csv", raw_file("police_reports.csv", bytes(range(256)) * 4), REJECTED, None, None,
-     "content is binary"),
-    ("zip without worksheets", raw_file("police_reports.xlsx", b"PK\x03\x04" + b"\0" * 64), REJECTED, None, None,
-     "not a valid XLSX"),
-    ("broken parquet", raw_file("police_reports.parquet", b"PAR1" + b"\x01" * 64), REJECTED, None, None,
-     "cannot read as Parquet"),
-    ("truncated row", raw_file("police_reports.csv", text_lines(",".join(H), ",".join(OK), "R2,330110")),
-     "quarantine", 2, None, "too few columns"),
-    ("row with too many columns", raw_file("police_reports.csv", text_lines(",".join(H), ",".join(OK),
-                                                                           ",".join([*row(), "extra"]))),
-     "quarantine", 2, None, "too many columns"),
+    (
+        "csv content named .xlsx",
+        raw_file("police_reports.xlsx", text_lines(",".join(H), ",".join(OK))),
+        REJECTED,
+        None,
+        None,
+        "extension says xlsx but the content is text",
+    ),
+    (
+        "xlsx content named .csv",
+        lambda d: write_xlsx(d / "police_reports.csv", H, [OK]),
+        REJECTED,
+        None,
+        None,
+        "extension says csv but the content is XLSX",
+    ),
+    (
+        "binary data named .csv",
+        raw_file("police_reports.csv", bytes(range(256)) * 4),
+        REJECTED,
+        None,
+        None,
+        "content is binary",
+    ),
+    (
+        "zip without worksheets",
+        raw_file("police_reports.xlsx", b"PK\x03\x04" + b"\0" * 64),
+        REJECTED,
+        None,
+        None,
+        "not a valid XLSX",
+    ),
+    (
+        "broken parquet",
+        raw_file("police_reports.parquet", b"PAR1" + b"\x01" * 64),
+        REJECTED,
+        None,
+        None,
+        "cannot read as Parquet",
+    ),
+    (
+        "truncated row",
+        raw_file("police_reports.csv", text_lines(",".join(H), ",".join(OK), "R2,330110")),
+        "quarantine",
+        2,
+        None,
+        "too few columns",
+    ),
+    (
+        "row with too many columns",
+        raw_file("police_reports.csv", text_lines(",".join(H), ",".join(OK), ",".join([*row(), "extra"]))),
+        "quarantine",
+        2,
+        None,
+        "too many columns",
+    ),
     ("wrong encoding in one row", mixed_encoding, "quarantine", 2, None, "not valid UTF-8"),
-    ("10 MB field", csv_file([OK, row(report_id="R2", offense_type="x" * (10 * 1024 * 1024))]), "quarantine", 2,
-     "offense_type", "value too long"),
+    (
+        "10 MB field",
+        csv_file([OK, row(report_id="R2", offense_type="x" * (10 * 1024 * 1024))]),
+        "quarantine",
+        2,
+        "offense_type",
+        "value too long",
+    ),
     ("NUL byte", csv_file([OK, row(victim_id_no="1101\x0005")]), "quarantine", 2, "victim_id_no", "NUL byte"),
-    ("formula injection", csv_file([OK, row(report_id="=cmd|' /C calc'!A0")]), "quarantine", 2, "report_id",
-     "formula"),
-    ("formula injection with +", csv_file([OK, row(offense_type="+SUM(A1:A9)")]), "quarantine", 2,
-     "offense_type", "formula"),
-    ("impossible date 2024-02-30", csv_file([OK, row(received_at="2024-02-30")]), "quarantine", 2,
-     "received_at", "impossible date"),
-    ("date out of range", csv_file([OK, row(received_at="3024-01-01")]), "quarantine", 2, "received_at",
-     "out of range"),
-    ("not a date", csv_file([OK, row(received_at="yesterday")]), "quarantine", 2, "received_at", "not a date"),
-    ("required field empty", csv_file([OK, row(received_at="")]), "quarantine", 2, "received_at",
-     "required field is empty"),
-    ("unknown enum value", csv_file([OK, row(offense_type="libel")]), "quarantine", 2, "offense_type",
-     "unknown value"),
+    (
+        "formula injection",
+        csv_file([OK, row(report_id="=cmd|' /C calc'!A0")]),
+        "quarantine",
+        2,
+        "report_id",
+        "formula",
+    ),
+    (
+        "formula injection with +",
+        csv_file([OK, row(offense_type="+SUM(A1:A9)")]),
+        "quarantine",
+        2,
+        "offense_type",
+        "formula",
+    ),
+    (
+        "impossible date 2024-02-30",
+        csv_file([OK, row(received_at="2024-02-30")]),
+        "quarantine",
+        2,
+        "received_at",
+        "impossible date",
+    ),
+    (
+        "date out of range",
+        csv_file([OK, row(received_at="3024-01-01")]),
+        "quarantine",
+        2,
+        "received_at",
+        "out of range",
+    ),
+    (
+        "not a date",
+        csv_file([OK, row(received_at="yesterday")]),
+        "quarantine",
+        2,
+        "received_at",
+        "not a date",
+    ),
+    (
+        "required field empty",
+        csv_file([OK, row(received_at="")]),
+        "quarantine",
+        2,
+        "received_at",
+        "required field is empty",
+    ),
+    (
+        "unknown enum value",
+        csv_file([OK, row(offense_type="libel")]),
+        "quarantine",
+        2,
+        "offense_type",
+        "unknown value",
+    ),
     ("not a boolean", csv_file([OK, row(filed="maybe")]), "quarantine", 2, "filed", "yes/no"),
-    ("bad region code", csv_file([OK, row(region_code="3301")]), "quarantine", 2, "region_code", "region code"),
-    ("count with letters", csv_file([OK, row(views_count="12a")]), "quarantine", 2, "views_count",
-     "not a whole number"),
-    ("negative count", csv_file([OK, row(views_count="-3")]), "quarantine", 2, "views_count", "negative count"),
-    ("duplicate primary key", csv_file([OK, row(report_id="R1", filed="false")]), "quarantine", 2, "report_id",
-     "duplicate primary key (first at row 1)"),
-    ("negative money", csv_file([["C1", "V1", "-100"]], ["case_no", "victim_key", "loss_amount"],
-                                "criminal_case_victims.csv"), "quarantine", 1, "loss_amount", "negative amount"),
-    ("money with two dots", csv_file([["C1", "V1", "1.2.3"]], ["case_no", "victim_key", "loss_amount"],
-                                     "criminal_case_victims.csv"), "quarantine", 1, "loss_amount",
-     "not an amount"),
-    ("impossible timestamp", csv_file(
-        [["O1", "91350100M000100Y43", "U1", "330100", "S1", "2024-13-01 10:00", "9.9"]],
-        ["order_id", "platform_uscc", "user_ref", "city_code", "sku", "ordered_at", "paid_price"],
-        "platform_orders.csv"), "quarantine", 1, "ordered_at", "impossible date"),
-    ("broken JSON line", lambda d: _jsonl_with(d, '{"report_id": "R2", "region_code"'), "quarantine", 2, None,
-     "not a JSON object"),
-    ("JSON line that is an array", lambda d: _jsonl_with(d, '["R2", "330110"]'), "quarantine", 2, None,
-     "not a JSON object"),
-    ("xlsx formula cell", lambda d: write_xlsx(d / "police_reports.xlsx", H, [OK, row(views_count="=1+1")]),
-     "quarantine", 2, "views_count", "formula"),
-    ("17-digit id_no", csv_file([OK, row(victim_id_no="11010519491231002")]), "flagged", 2, "victim_id_no", ""),
-    ("id_no with a birth date of month 13", csv_file([OK, row(victim_id_no="110105194913310028")]), "flagged", 2,
-     "victim_id_no", ""),
+    (
+        "bad region code",
+        csv_file([OK, row(region_code="3301")]),
+        "quarantine",
+        2,
+        "region_code",
+        "region code",
+    ),
+    (
+        "count with letters",
+        csv_file([OK, row(views_count="12a")]),
+        "quarantine",
+        2,
+        "views_count",
+        "not a whole number",
+    ),
+    (
+        "negative count",
+        csv_file([OK, row(views_count="-3")]),
+        "quarantine",
+        2,
+        "views_count",
+        "negative count",
+    ),
+    (
+        "duplicate primary key",
+        csv_file([OK, row(report_id="R1", filed="false")]),
+        "quarantine",
+        2,
+        "report_id",
+        "duplicate primary key (first at row 1)",
+    ),
+    (
+        "negative money",
+        csv_file(
+            [["C1", "V1", "-100"]], ["case_no", "victim_key", "loss_amount"], "criminal_case_victims.csv"
+        ),
+        "quarantine",
+        1,
+        "loss_amount",
+        "negative amount",
+    ),
+    (
+        "money with two dots",
+        csv_file(
+            [["C1", "V1", "1.2.3"]], ["case_no", "victim_key", "loss_amount"], "criminal_case_victims.csv"
+        ),
+        "quarantine",
+        1,
+        "loss_amount",
+        "not an amount",
+    ),
+    (
+        "impossible timestamp",
+        csv_file(
+            [["O1", "91350100M000100Y43", "U1", "330100", "S1", "2024-13-01 10:00", "9.9"]],
+            ["order_id", "platform_uscc", "user_ref", "city_code", "sku", "ordered_at", "paid_price"],
+            "platform_orders.csv",
+        ),
+        "quarantine",
+        1,
+        "ordered_at",
+        "impossible date",
+    ),
+    (
+        "broken JSON line",
+        lambda d: _jsonl_with(d, '{"report_id": "R2", "region_code"'),
+        "quarantine",
+        2,
+        None,
+        "not a JSON object",
+    ),
+    (
+        "JSON line that is an array",
+        lambda d: _jsonl_with(d, '["R2", "330110"]'),
+        "quarantine",
+        2,
+        None,
+        "not a JSON object",
+    ),
+    (
+        "xlsx formula cell",
+        lambda d: write_xlsx(d / "police_reports.xlsx", H, [OK, row(views_count="=1+1")]),
+        "quarantine",
+        2,
+        "views_count",
+        "formula",
+    ),
+    (
+        "17-digit id_no",
+        csv_file([OK, row(victim_id_no="11010519491231002")]),
+        "flagged",
+        2,
+        "victim_id_no",
+        "",
+    ),
+    (
+        "id_no with a birth date of month 13",
+        csv_file([OK, row(victim_id_no="110105194913310028")]),
+        "flagged",
+        2,
+        "victim_id_no",
+        "",
+    ),
 ]
 
 
@@ -155,10 +345,18 @@ def test_the_table_has_at_least_thirty_cases() -> None:
     assert len(CASES) >= 30
 
 
-@pytest.mark.parametrize(("build", "outcome", "row_no", "field", "words"),
-                         [c[1:] for c in CASES], ids=[c[0] for c in CASES])
-def test_malformed_input(settings: Settings, tmp_path: Path, build: Callable[[Path], Path], outcome: str,
-                         row_no: int | None, field: str | None, words: str) -> None:
+@pytest.mark.parametrize(
+    ("build", "outcome", "row_no", "field", "words"), [c[1:] for c in CASES], ids=[c[0] for c in CASES]
+)
+def test_malformed_input(
+    settings: Settings,
+    tmp_path: Path,
+    build: Callable[[Path], Path],
+    outcome: str,
+    row_no: int | None,
+    field: str | None,
+    words: str,
+) -> None:
     folder = tmp_path / "in"
     folder.mkdir()
     path = build(folder)

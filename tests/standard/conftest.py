@@ -34,7 +34,7 @@ def run_sql(con: duckdb.DuckDBPyConnection) -> SqlRun:
         sql = staging_sql(table, binding, "raw", None)
         valid = f'"{f.name}_valid"' if f.flagged else "NULL"
         rows = con.execute(
-            f'SELECT "{f.name}", {valid}, list_filter(_errors, lambda e: e.field = \'{f.name}\')[1].reason '
+            f"SELECT \"{f.name}\", {valid}, list_filter(_errors, lambda e: e.field = '{f.name}')[1].reason "
             f"FROM ({sql}) ORDER BY _row"
         ).fetchall()
         return [(r[0], r[1], r[2]) for r in rows]

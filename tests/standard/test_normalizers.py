@@ -58,16 +58,23 @@ def valid_id_no(draw: st.DrawFn) -> str:
 @FAST
 def test_id_no_variants_normalize_to_the_standard_form(number: str, variant: str) -> None:
     shown = {
-        "plain": number, "lower": number.lower(),
+        "plain": number,
+        "lower": number.lower(),
         "spaces": f" {number[:6]} {number[6:14]} {number[14:]} ",
-        "hyphens": f"{number[:6]}-{number[6:14]}-{number[14:]}", "fullwidth": fullwidth(number),
+        "hyphens": f"{number[:6]}-{number[6:14]}-{number[14:]}",
+        "fullwidth": fullwidth(number),
     }[variant]
     assert id_no.normalize_id_no(shown) == (number, True)
-    assert id_no.id_no_birth_date(number) == dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+    assert id_no.id_no_birth_date(number) == dt.date(
+        int(number[6:10]), int(number[10:12]), int(number[12:14])
+    )
 
 
-@given(st.sampled_from(COUNTIES), st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(1999, 12, 31)),
-       st.integers(0, 999))
+@given(
+    st.sampled_from(COUNTIES),
+    st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(1999, 12, 31)),
+    st.integers(0, 999),
+)
 @FAST
 def test_15_digit_numbers_are_converted(area: str, born: dt.date, seq: int) -> None:
     legacy = f"{area}{born:%y%m%d}{seq:03d}"
@@ -121,13 +128,25 @@ def valid_uscc(draw: st.DrawFn) -> str:
 @given(valid_uscc(), st.sampled_from(["plain", "lower", "spaces", "fullwidth"]))
 @FAST
 def test_uscc_variants(code: str, variant: str) -> None:
-    shown = {"plain": code, "lower": code.lower(), "spaces": f" {code[:9]} {code[9:]}",
-             "fullwidth": fullwidth(code)}[variant]
+    shown = {
+        "plain": code,
+        "lower": code.lower(),
+        "spaces": f" {code[:9]} {code[9:]}",
+        "fullwidth": fullwidth(code),
+    }[variant]
     assert uscc.normalize_uscc(shown) == (code, True)
 
 
-@given(batch(st.one_of(valid_uscc(), valid_uscc().map(lambda c: c[:-1] + ("0" if c[-1] != "0" else "1")),
-                       st.text(alphabet=USCC_CHARS + "abc IOZS", min_size=16, max_size=19), noise)))
+@given(
+    batch(
+        st.one_of(
+            valid_uscc(),
+            valid_uscc().map(lambda c: c[:-1] + ("0" if c[-1] != "0" else "1")),
+            st.text(alphabet=USCC_CHARS + "abc IOZS", min_size=16, max_size=19),
+            noise,
+        )
+    )
+)
 @AGREE
 def test_uscc_sql_agrees_with_stdnum(run_sql, raws: list[str]) -> None:
     for raw, (value, valid, _) in zip(raws, run_sql(Field("v", "uscc"), raws), strict=True):
@@ -136,24 +155,43 @@ def test_uscc_sql_agrees_with_stdnum(run_sql, raws: list[str]) -> None:
 
 # --- dates ------------------------------------------------------------------
 
-DATE_FORMATS = ["{d:%Y-%m-%d}", "{d.year}/{d.month}/{d.day}", "{d:%Y%m%d}", "{d.year}年{d.month}月{d.day}日",
-                "{d:%Y-%m-%d}T08:30:00", "{d:%Y-%m-%d} 08:30", "{d:%Y.%m.%d}", "{serial}"]
+DATE_FORMATS = [
+    "{d:%Y-%m-%d}",
+    "{d.year}/{d.month}/{d.day}",
+    "{d:%Y%m%d}",
+    "{d.year}年{d.month}月{d.day}日",
+    "{d:%Y-%m-%d}T08:30:00",
+    "{d:%Y-%m-%d} 08:30",
+    "{d:%Y.%m.%d}",
+    "{serial}",
+]
 
 
-@given(st.dates(min_value=dt.date(1930, 1, 1), max_value=dt.date(2100, 12, 31)), st.sampled_from(DATE_FORMATS))
+@given(
+    st.dates(min_value=dt.date(1930, 1, 1), max_value=dt.date(2100, 12, 31)), st.sampled_from(DATE_FORMATS)
+)
 @FAST
 def test_date_variants(day: dt.date, fmt: str) -> None:
     serial = (day - dates.EXCEL_EPOCH).days
     assert dates.parse_date(fmt.format(d=day, serial=serial)) == day
 
 
-@given(batch(st.one_of(
-    st.builds(lambda d, f: f.format(d=d, serial=(d - dates.EXCEL_EPOCH).days),
-              st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2100, 12, 31)), st.sampled_from(DATE_FORMATS)),
-    st.from_regex(r"\A(19|20)\d\d-(0?[1-9]|1[0-3])-(0?[1-9]|[12]\d|3[0-2])( \d\d:\d\d(:\d\d)?)?"
-                  r"( ?(Z|[+-]0\d(:?\d\d)?))?\Z"),
-    noise,
-)))
+@given(
+    batch(
+        st.one_of(
+            st.builds(
+                lambda d, f: f.format(d=d, serial=(d - dates.EXCEL_EPOCH).days),
+                st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2100, 12, 31)),
+                st.sampled_from(DATE_FORMATS),
+            ),
+            st.from_regex(
+                r"\A(19|20)\d\d-(0?[1-9]|1[0-3])-(0?[1-9]|[12]\d|3[0-2])( \d\d:\d\d(:\d\d)?)?"
+                r"( ?(Z|[+-]0\d(:?\d\d)?))?\Z"
+            ),
+            noise,
+        )
+    )
+)
 @AGREE
 def test_date_sql_agrees_with_python(run_sql, raws: list[str]) -> None:
     for kind in ("date", "timestamp"):
@@ -176,7 +214,9 @@ def test_impossible_dates_are_errors_not_rolled_over() -> None:
 # --- money, counts, booleans ------------------------------------------------
 
 
-@given(st.decimals(min_value=0, max_value=10**9, places=2), st.sampled_from(["plain", "commas", "yen", "wan"]))
+@given(
+    st.decimals(min_value=0, max_value=10**9, places=2), st.sampled_from(["plain", "commas", "yen", "wan"])
+)
 @FAST
 def test_money_variants(amount: Decimal, variant: str) -> None:
     if variant == "wan":
@@ -186,9 +226,16 @@ def test_money_variants(amount: Decimal, variant: str) -> None:
     assert values.normalize_money(shown) == amount
 
 
-@given(batch(st.one_of(st.decimals(min_value=-10**6, max_value=10**12, places=3).map(str),
-                       st.decimals(min_value=0, max_value=10**6, places=2).map(lambda d: f"¥{d:,}"),
-                       st.decimals(min_value=0, max_value=10**4, places=4).map(lambda d: f"{d}万"), noise)))
+@given(
+    batch(
+        st.one_of(
+            st.decimals(min_value=-(10**6), max_value=10**12, places=3).map(str),
+            st.decimals(min_value=0, max_value=10**6, places=2).map(lambda d: f"¥{d:,}"),
+            st.decimals(min_value=0, max_value=10**4, places=4).map(lambda d: f"{d}万"),
+            noise,
+        )
+    )
+)
 @AGREE
 def test_money_sql_agrees_with_python(run_sql, raws: list[str]) -> None:
     for raw, (value, _, error) in zip(raws, run_sql(Field("v", "money"), raws), strict=True):
@@ -203,22 +250,35 @@ def test_money_examples() -> None:
         assert python_outcome(Field("v", "money"), bad) == (None, reason)
 
 
-@given(batch(st.one_of(st.integers(-10**6, 10**15).map(str), st.integers(0, 10**9).map(lambda n: f"{n:,}"),
-                       st.integers(0, 999).map(lambda n: f"{n}.0"), noise)))
+@given(
+    batch(
+        st.one_of(
+            st.integers(-(10**6), 10**15).map(str),
+            st.integers(0, 10**9).map(lambda n: f"{n:,}"),
+            st.integers(0, 999).map(lambda n: f"{n}.0"),
+            noise,
+        )
+    )
+)
 @AGREE
 def test_count_sql_agrees_with_python(run_sql, raws: list[str]) -> None:
     for raw, (value, _, error) in zip(raws, run_sql(Field("v", "count"), raws), strict=True):
         assert (value, error) == python_outcome(Field("v", "count"), raw), raw
 
 
-@given(st.sampled_from(values.TRUE_WORDS + values.FALSE_WORDS), st.sampled_from(["lower", "upper", "pad", "full"]))
+@given(
+    st.sampled_from(values.TRUE_WORDS + values.FALSE_WORDS),
+    st.sampled_from(["lower", "upper", "pad", "full"]),
+)
 @FAST
 def test_bool_variants(word: str, variant: str) -> None:
     shown = {"lower": word, "upper": word.upper(), "pad": f" {word} ", "full": fullwidth(word)}[variant]
     assert values.normalize_bool(shown) is (word in values.TRUE_WORDS)
 
 
-@given(batch(st.one_of(st.sampled_from(values.TRUE_WORDS + values.FALSE_WORDS + ("Yes", "NO", "maybe")), noise)))
+@given(
+    batch(st.one_of(st.sampled_from(values.TRUE_WORDS + values.FALSE_WORDS + ("Yes", "NO", "maybe")), noise))
+)
 @AGREE
 def test_bool_sql_agrees_with_python(run_sql, raws: list[str]) -> None:
     for raw, (value, _, error) in zip(raws, run_sql(Field("v", "bool"), raws), strict=True):
@@ -254,7 +314,9 @@ def test_phone_variants(phone: str, fmt: str) -> None:
     assert text.normalize_phone(fullwidth(shown) if fmt.startswith("０") else shown) == phone
 
 
-items = st.lists(st.text(alphabet="abc张三 12", min_size=1, max_size=5).map(str.strip).filter(bool), max_size=4)
+items = st.lists(
+    st.text(alphabet="abc张三 12", min_size=1, max_size=5).map(str.strip).filter(bool), max_size=4
+)
 
 
 @given(items)
@@ -275,8 +337,13 @@ def test_region_codes(code: str, tail: int) -> None:
     assert values.normalize_region_code(fullwidth(code)) == code
 
 
-@given(batch(st.one_of(st.from_regex(r"\A[A-Za-z][0-9][0-9]\.?[0-9A-Z]{0,4}\Z"), noise,
-                       st.from_regex(r"\A[0-9]{6,12}\Z"))))
+@given(
+    batch(
+        st.one_of(
+            st.from_regex(r"\A[A-Za-z][0-9][0-9]\.?[0-9A-Z]{0,4}\Z"), noise, st.from_regex(r"\A[0-9]{6,12}\Z")
+        )
+    )
+)
 @AGREE
 def test_region_and_icd10_sql_agree_with_python(run_sql, raws: list[str]) -> None:
     for kind in ("region_code", "icd10"):

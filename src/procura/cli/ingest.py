@@ -33,33 +33,65 @@ def _print_json(data: Any) -> None:
 
 def _summary_table(summary: IngestSummary) -> Table:
     table = Table(title="导入结果 Ingest summary")
-    for col in ("文件 file", "表 table", "状态 status", "读取 read", "新增 stored", "更新 updated",
-                "未变 unchanged", "隔离 quarantined", "说明 note"):
+    for col in (
+        "文件 file",
+        "表 table",
+        "状态 status",
+        "读取 read",
+        "新增 stored",
+        "更新 updated",
+        "未变 unchanged",
+        "隔离 quarantined",
+        "说明 note",
+    ):
         table.add_column(col, justify="right" if col[0] in "读新更未隔" else "left")
     for f in summary.files:
         if f.status == "skipped":
             continue
         note = f.message or ", ".join(f"{k} 无效 invalid: {v}" for k, v in f.flagged.items())
-        table.add_row(f.file, f.table or "-", f.status, str(f.read), str(f.stored), str(f.updated),
-                      str(f.unchanged), str(f.quarantined), note)
+        table.add_row(
+            f.file,
+            f.table or "-",
+            f.status,
+            str(f.read),
+            str(f.stored),
+            str(f.updated),
+            str(f.unchanged),
+            str(f.quarantined),
+            note,
+        )
     t = summary.totals
-    table.add_row("合计 total", "", "", *(str(t[k]) for k in ("read", "stored", "updated", "unchanged",
-                                                              "quarantined")), "", style="bold")
+    table.add_row(
+        "合计 total",
+        "",
+        "",
+        *(str(t[k]) for k in ("read", "stored", "updated", "unchanged", "quarantined")),
+        "",
+        style="bold",
+    )
     return table
 
 
 def ingest_cmd(
     ctx: typer.Context,
     path: Annotated[Path, typer.Argument(help="A dataset folder or one file (csv, xlsx, jsonl, parquet).")],
-    mapping: Annotated[Path | None, typer.Option("--mapping", "-m", help="YAML mapping of a source's columns.")] = None,
+    mapping: Annotated[
+        Path | None, typer.Option("--mapping", "-m", help="YAML mapping of a source's columns.")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
     """导入数据 Load agency files into the warehouse (bad rows go to quarantine)."""
     settings: Settings = ctx.obj
     try:
-        with Progress(TextColumn("[bold]导入 ingest[/bold] {task.description}"), BarColumn(),
-                      MofNCompleteColumn(), TimeElapsedColumn(), console=err, transient=True,
-                      disable=as_json) as bar:
+        with Progress(
+            TextColumn("[bold]导入 ingest[/bold] {task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=err,
+            transient=True,
+            disable=as_json,
+        ) as bar:
             task = bar.add_task("", total=None)
 
             def progress(name: str, done: int, total: int) -> None:
@@ -104,8 +136,10 @@ def status_cmd(
         tables.add_row(t["table"], t["title_zh"], str(t["rows"]))
     console.print(tables)
     b = data["batches"]
-    console.print(f"批次 batches: {b['total']} (提交 committed {b['committed']}, 拒收 rejected {b['rejected']}); "
-                  f"历史版本 row history: {data['row_history']}")
+    console.print(
+        f"批次 batches: {b['total']} (提交 committed {b['committed']}, 拒收 rejected {b['rejected']}); "
+        f"历史版本 row history: {data['row_history']}"
+    )
     if data["quarantine"]:
         q = Table(title="隔离原因 Quarantine by reason")
         for col in ("表 table", "字段 field", "原因 reason", "条数 entries"):
@@ -135,8 +169,14 @@ def quarantine_list(
     for col in ("编号 entry", "文件 file", "行 row", "字段 field", "原因 reason", "值 value"):
         out.add_column(col)
     for e in entries:
-        out.add_row(e["entry_id"], e["file"], str(e["row"] or "-"), e["field"] or "-", e["reason"],
-                    (e["value"] or "")[:40])
+        out.add_row(
+            e["entry_id"],
+            e["file"],
+            str(e["row"] or "-"),
+            e["field"] or "-",
+            e["reason"],
+            (e["value"] or "")[:40],
+        )
     console.print(out)
 
 
@@ -155,7 +195,9 @@ def quarantine_show(
     if as_json:
         _print_json(entry)
         return
-    console.print(f"[bold]{entry['entry_id']}[/bold]  {entry['file']} 第 {entry['row']} 行 row  → {entry['table']}")
+    console.print(
+        f"[bold]{entry['entry_id']}[/bold]  {entry['file']} 第 {entry['row']} 行 row  → {entry['table']}"
+    )
     for p in entry["problems"]:
         console.print(f"  字段 field [cyan]{p['field']}[/cyan]: {p['reason']}  值 value: {p['value']!r}")
     if entry["raw"]:
@@ -172,7 +214,9 @@ standard_app = typer.Typer(help="数据标准 The data standard.", no_args_is_he
 
 @standard_app.command("export")
 def standard_export(
-    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write to this file instead of stdout.")] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Write to this file instead of stdout.")
+    ] = None,
 ) -> None:
     """导出数据标准 Export every table and field of the standard as JSON."""
     text = export_json()
@@ -184,7 +228,9 @@ def standard_export(
 
 
 @standard_app.command("show")
-def standard_show(table: Annotated[str | None, typer.Argument(help="One table; all when omitted.")] = None) -> None:
+def standard_show(
+    table: Annotated[str | None, typer.Argument(help="One table; all when omitted.")] = None,
+) -> None:
     """查看数据标准 Show the standard's tables and fields."""
     tables = standard()
     if table and table not in tables:

@@ -70,8 +70,9 @@ def _new_batch_id(con: duckdb.DuckDBPyConnection, table: str, digest: str) -> st
     return f"{table}-{n + 1:05d}-{digest[:8]}"
 
 
-def load_file(con: duckdb.DuckDBPyConnection, path: Path, table: Table, mapping: Mapping | None,
-              workdir: Path) -> FileResult:
+def load_file(
+    con: duckdb.DuckDBPyConnection, path: Path, table: Table, mapping: Mapping | None, workdir: Path
+) -> FileResult:
     """Load one file as one batch; never leaves a partial write."""
     name = path.name
     digest = content_hash(path)
@@ -80,9 +81,17 @@ def load_file(con: duckdb.DuckDBPyConnection, path: Path, table: Table, mapping:
     if last and last[1] == digest and last[2] == mhash:
         if last[3] == "rejected":
             return FileResult(name, table.name, "rejected", last[0], message=last[10])
-        return FileResult(name, table.name, "unchanged", last[0], read=last[4],
-                          unchanged=last[5] + last[6] + last[7], quarantined=last[8],
-                          flagged=json.loads(last[9] or "{}"), message="same content as batch " + last[0])
+        return FileResult(
+            name,
+            table.name,
+            "unchanged",
+            last[0],
+            read=last[4],
+            unchanged=last[5] + last[6] + last[7],
+            quarantined=last[8],
+            flagged=json.loads(last[9] or "{}"),
+            message="same content as batch " + last[0],
+        )
     started = dt.datetime.now()
     try:
         raw = read_source(con, path, mapping, workdir)
@@ -95,11 +104,28 @@ def load_file(con: duckdb.DuckDBPyConnection, path: Path, table: Table, mapping:
     try:
         result = _write(con, name, table, raw, batch_id)
         result.read = raw.rows + len(raw.rejected)
+        result.message = "" if result.read else "no data rows (header only)"
         con.execute(
             "INSERT INTO _batches VALUES (?, ?, ?, ?, ?, ?, ?, 'committed', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [batch_id, table.name, name, str(path.resolve()), digest, mapping.name if mapping else None, mhash,
-             raw.encoding, result.read, result.stored, result.updated, result.unchanged, result.quarantined,
-             json.dumps(result.flagged), None, started, dt.datetime.now()],
+            [
+                batch_id,
+                table.name,
+                name,
+                str(path.resolve()),
+                digest,
+                mapping.name if mapping else None,
+                mhash,
+                raw.encoding,
+                result.read,
+                result.stored,
+                result.updated,
+                result.unchanged,
+                result.quarantined,
+                json.dumps(result.flagged),
+                None,
+                started,
+                dt.datetime.now(),
+            ],
         )
         con.execute("COMMIT")
     except BaseException:
@@ -110,15 +136,33 @@ def load_file(con: duckdb.DuckDBPyConnection, path: Path, table: Table, mapping:
     return result
 
 
-def _reject(con: duckdb.DuckDBPyConnection, path: Path, table: Table, mapping: Mapping | None, digest: str,
-            message: str, started: dt.datetime) -> FileResult:
+def _reject(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    table: Table,
+    mapping: Mapping | None,
+    digest: str,
+    message: str,
+    started: dt.datetime,
+) -> FileResult:
     batch_id = _new_batch_id(con, table.name, digest)
     con.execute("BEGIN TRANSACTION")
     try:
         con.execute(
-            "INSERT INTO _batches VALUES (?, ?, ?, ?, ?, ?, ?, 'rejected', NULL, 0, 0, 0, 0, 0, '{}', ?, ?, ?)",
-            [batch_id, table.name, path.name, str(path.resolve()), digest, mapping.name if mapping else None,
-             mapping.digest if mapping else "", message, started, dt.datetime.now()],
+            "INSERT INTO _batches VALUES (?, ?, ?, ?, ?, ?, ?, 'rejected', NULL, 0, 0, 0, 0, 0, '{}', "
+            "?, ?, ?)",
+            [
+                batch_id,
+                table.name,
+                path.name,
+                str(path.resolve()),
+                digest,
+                mapping.name if mapping else None,
+                mapping.digest if mapping else "",
+                message,
+                started,
+                dt.datetime.now(),
+            ],
         )
         con.execute(
             "INSERT INTO _quarantine VALUES (?, ?, ?, ?, NULL, NULL, ?, NULL, NULL, ?)",
@@ -131,7 +175,9 @@ def _reject(con: duckdb.DuckDBPyConnection, path: Path, table: Table, mapping: M
     return FileResult(path.name, table.name, "rejected", batch_id, message=message)
 
 
-def _write(con: duckdb.DuckDBPyConnection, name: str, table: Table, raw: RawSource, batch_id: str) -> FileResult:
+def _write(
+    con: duckdb.DuckDBPyConnection, name: str, table: Table, raw: RawSource, batch_id: str
+) -> FileResult:
     now = dt.datetime.now()
     pk = ", ".join(q(k) for k in table.primary_key)
     raw_json = "json_object(" + ", ".join(f"{sql_str(c)}, r.{q(c)}" for c in raw.columns) + ")"
@@ -154,8 +200,10 @@ def _write(con: duckdb.DuckDBPyConnection, name: str, table: Table, raw: RawSour
     if raw.rejected:
         con.executemany(
             "INSERT INTO _quarantine VALUES (?, ?, ?, ?, ?, NULL, ?, ?, json_object('line', ?), ?)",
-            [[f"{batch_id}/{r.row}", batch_id, table.name, name, r.row, r.reason, r.raw[:200], r.raw, now]
-             for r in raw.rejected],
+            [
+                [f"{batch_id}/{r.row}", batch_id, table.name, name, r.row, r.reason, r.raw[:200], r.raw, now]
+                for r in raw.rejected
+            ],
         )
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE __good AS SELECT s.* EXCLUDE (_errors) FROM {STAGED} s "
@@ -164,7 +212,8 @@ def _write(con: duckdb.DuckDBPyConnection, name: str, table: Table, raw: RawSour
     target = q(table.name)
     on = " AND ".join(f"t.{q(k)} = g.{q(k)}" for k in table.primary_key)
     changed, same = con.execute(
-        f"SELECT count(*) FILTER (WHERE t._row_hash <> g._row_hash), count(*) FILTER (WHERE t._row_hash = g._row_hash) "
+        "SELECT count(*) FILTER (WHERE t._row_hash <> g._row_hash), "
+        "count(*) FILTER (WHERE t._row_hash = g._row_hash) "
         f"FROM __good g JOIN {target} t ON {on}"
     ).fetchone()  # type: ignore[misc]
     if changed:
@@ -173,13 +222,16 @@ def _write(con: duckdb.DuckDBPyConnection, name: str, table: Table, raw: RawSour
             f"FROM {target} t JOIN __good g ON {on} WHERE t._row_hash <> g._row_hash",
             [table.name, batch_id, now],
         )
-        con.execute(
-            f"DELETE FROM {target} t USING __good g WHERE {on} AND t._row_hash <> g._row_hash"
-        )
+        con.execute(f"DELETE FROM {target} t USING __good g WHERE {on} AND t._row_hash <> g._row_hash")
     columns = [c for c, _ in table.columns()]
     values = [
-        "g._row" if c == "_source_row" else sql_str(batch_id) if c == "_batch_id"
-        else sql_str(name) if c == "_source_file" else f"g.{q(c)}"
+        "g._row"
+        if c == "_source_row"
+        else sql_str(batch_id)
+        if c == "_batch_id"
+        else sql_str(name)
+        if c == "_source_file"
+        else f"g.{q(c)}"
         for c in columns
     ]
     inserted = con.execute(
@@ -198,6 +250,13 @@ def _write(con: duckdb.DuckDBPyConnection, name: str, table: Table, raw: RawSour
     ).fetchone()[0]  # type: ignore[index]
     con.execute("DROP TABLE __good; DROP TABLE __firsts")
     return FileResult(
-        name, table.name, "loaded", batch_id, stored=int(inserted) - int(changed), updated=int(changed),
-        unchanged=int(same), quarantined=int(bad_rows) + len(raw.rejected), flagged=flagged,
+        name,
+        table.name,
+        "loaded",
+        batch_id,
+        stored=int(inserted) - int(changed),
+        updated=int(changed),
+        unchanged=int(same),
+        quarantined=int(bad_rows) + len(raw.rejected),
+        flagged=flagged,
     )

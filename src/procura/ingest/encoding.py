@@ -75,4 +75,3 @@ def to_utf8(path: Path, encoding: str, workdir: Path) -> Path:
             dst.write(decoder.decode(chunk))
         dst.write(decoder.decode(b"", final=True))
     return target
-

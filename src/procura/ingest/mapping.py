@@ -56,8 +56,17 @@ class Mapping:
     def digest(self) -> str:
         """A hash of everything that changes how rows are read."""
         body = json.dumps(
-            [self.table, self.header_row, self.encoding, self.sheet, self.columns, self.values, self.defaults],
-            ensure_ascii=False, sort_keys=True,
+            [
+                self.table,
+                self.header_row,
+                self.encoding,
+                self.sheet,
+                self.columns,
+                self.values,
+                self.defaults,
+            ],
+            ensure_ascii=False,
+            sort_keys=True,
         )
         return hashlib.sha256(body.encode()).hexdigest()[:16]
 
@@ -110,10 +119,16 @@ def parse_mapping(source: str, raw: Any) -> Mapping:
     files = raw.get("files", ["*"])
     files = [files] if isinstance(files, str) else files
     return Mapping(
-        name=str(raw.get("mapping") or source), table=table.name, source=source,
-        files=tuple(str(f) for f in files), header_row=header_row,
-        encoding=raw.get("encoding"), sheet=raw.get("sheet"),
-        columns=columns, values=values, defaults=defaults,
+        name=str(raw.get("mapping") or source),
+        table=table.name,
+        source=source,
+        files=tuple(str(f) for f in files),
+        header_row=header_row,
+        encoding=raw.get("encoding"),
+        sheet=raw.get("sheet"),
+        columns=columns,
+        values=values,
+        defaults=defaults,
     )
 
 

@@ -15,8 +15,9 @@ class NotFound(LookupError):
     """No quarantine entry with that id."""
 
 
-def list_entries(settings: Settings, table: str | None = None, file: str | None = None,
-                 limit: int = 100) -> list[dict[str, Any]]:
+def list_entries(
+    settings: Settings, table: str | None = None, file: str | None = None, limit: int = 100
+) -> list[dict[str, Any]]:
     """Quarantine entries (one per problem), newest batch first, optionally for one table or file."""
     where, params = [], []
     if table:
@@ -43,8 +44,10 @@ def show_entry(settings: Settings, entry_id: str) -> dict[str, Any]:
     con = connect(settings, read_only=True)
     try:
         rows = con.execute(
-            "SELECT entry_id, batch_id, table_name, source_file, source_row, field, reason, value, created_at, raw "
-            "FROM _quarantine WHERE entry_id = ? ORDER BY field", [entry_id]
+            "SELECT entry_id, batch_id, table_name, source_file, source_row, field, reason, value, "
+            "created_at, raw "
+            "FROM _quarantine WHERE entry_id = ? ORDER BY field",
+            [entry_id],
         ).fetchall()
     finally:
         con.close()
@@ -52,7 +55,11 @@ def show_entry(settings: Settings, entry_id: str) -> dict[str, Any]:
         raise NotFound(f"no quarantine entry {entry_id!r} (see `procura quarantine list`)")
     first = rows[0]
     return {
-        "entry_id": first[0], "batch_id": first[1], "table": first[2], "file": first[3], "row": first[4],
+        "entry_id": first[0],
+        "batch_id": first[1],
+        "table": first[2],
+        "file": first[3],
+        "row": first[4],
         "problems": [{"field": r[5], "reason": r[6], "value": r[7]} for r in rows],
         "raw": json.loads(first[9]) if first[9] else None,
     }

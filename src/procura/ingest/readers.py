@@ -21,8 +21,16 @@ from procura.ingest.mapping import Mapping
 from procura.ingest.transform import FileProblem, check_header, q
 from procura.ingest.xlsx import read_xlsx
 
-FORMATS = {".csv": "csv", ".txt": "csv", ".tsv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl",
-           ".json": "jsonl", ".parquet": "parquet", ".xlsx": "xlsx"}
+FORMATS = {
+    ".csv": "csv",
+    ".txt": "csv",
+    ".tsv": "csv",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".json": "jsonl",
+    ".parquet": "parquet",
+    ".xlsx": "xlsx",
+}
 MAX_LINE_BYTES = 64 * 1024 * 1024
 RAW = "__raw"
 _MAGIC = {b"PK\x03\x04": "xlsx", b"PAR1": "parquet"}
@@ -64,7 +72,9 @@ def sniff_content(path: Path) -> str:
     return "text"
 
 
-def read_source(con: duckdb.DuckDBPyConnection, path: Path, mapping: Mapping | None, workdir: Path) -> RawSource:
+def read_source(
+    con: duckdb.DuckDBPyConnection, path: Path, mapping: Mapping | None, workdir: Path
+) -> RawSource:
     """Read ``path`` into ``__raw``; FileProblem when the file as a whole is unusable."""
     fmt = file_format(path)
     content = sniff_content(path)
@@ -111,8 +121,9 @@ def _scan_csv(con: duckdb.DuckDBPyConnection, path: Path, delim: str, header_row
     )
 
 
-def _read_csv(con: duckdb.DuckDBPyConnection, path: Path, name: str, header_row: int, enc: str,
-              workdir: Path) -> RawSource:
+def _read_csv(
+    con: duckdb.DuckDBPyConnection, path: Path, name: str, header_row: int, enc: str, workdir: Path
+) -> RawSource:
     header, delim = _header(path, header_row)
     if not header:
         raise FileProblem(f"{name}: no header row (expected at line {header_row})")
@@ -123,8 +134,10 @@ def _read_csv(con: duckdb.DuckDBPyConnection, path: Path, name: str, header_row:
         # Exports often mix line endings (a title line with LF, rows with CRLF),
         # which DuckDB's reader refuses: retry once on a copy with uniform endings.
         uniform = workdir / (path.name + ".lf")
-        with path.open(encoding="utf-8", errors="surrogateescape", newline=None) as src, \
-                uniform.open("w", encoding="utf-8", errors="surrogateescape", newline="\n") as dst:
+        with (
+            path.open(encoding="utf-8", errors="surrogateescape", newline=None) as src,
+            uniform.open("w", encoding="utf-8", errors="surrogateescape", newline="\n") as dst,
+        ):
             for line in src:
                 dst.write(line)
         try:
@@ -182,7 +195,8 @@ def _reject_reason(kind: str, message: str) -> str:
 def _read_jsonl(con: duckdb.DuckDBPyConnection, path: Path, name: str, enc: str) -> RawSource:
     try:
         con.execute(
-            "CREATE OR REPLACE TEMP TABLE __text AS SELECT line FROM read_csv(?, columns={'line': 'VARCHAR'}, "
+            "CREATE OR REPLACE TEMP TABLE __text AS SELECT line "
+            "FROM read_csv(?, columns={'line': 'VARCHAR'}, "
             "delim=chr(1), quote='', escape='', header=false, auto_detect=false, "
             f"max_line_size={MAX_LINE_BYTES})",
             [str(path)],
@@ -196,18 +210,22 @@ def _read_jsonl(con: duckdb.DuckDBPyConnection, path: Path, name: str, enc: str)
         raise FileProblem(f"{name}: cannot read as JSON lines ({str(exc).splitlines()[0]})") from exc
     con.execute("DELETE FROM __lines WHERE line IS NULL OR trim(line) = ''")
     bad_sql = "NOT (CASE WHEN json_valid(line) THEN json_type(line) = 'OBJECT' ELSE false END)"
-    rejected = [Rejected(int(n), "not a JSON object (truncated or broken line?)", line)
-                for n, line in con.execute(f"SELECT _row, line FROM __lines WHERE {bad_sql} ORDER BY _row").fetchall()]
+    rejected = [
+        Rejected(int(n), "not a JSON object (truncated or broken line?)", line)
+        for n, line in con.execute(f"SELECT _row, line FROM __lines WHERE {bad_sql} ORDER BY _row").fetchall()
+    ]
     con.execute(f"DELETE FROM __lines WHERE {bad_sql}")
-    keys = [k for (k,) in con.execute(
-        "SELECT k FROM (SELECT _row, unnest(json_keys(line)) AS k, generate_subscripts(json_keys(line), 1) AS i "
-        "FROM __lines) GROUP BY k ORDER BY min(_row), min(i)"
-    ).fetchall()]
+    keys = [
+        k
+        for (k,) in con.execute(
+            "SELECT k FROM (SELECT _row, unnest(json_keys(line)) AS k, "
+            "generate_subscripts(json_keys(line), 1) AS i "
+            "FROM __lines) GROUP BY k ORDER BY min(_row), min(i)"
+        ).fetchall()
+    ]
     if not keys:
         raise FileProblem(f"{name}: no JSON objects with fields")
-    cols = ", ".join(
-        f"json_extract_string(line, {_json_path(k)}) AS {q(k)}" for k in keys
-    )
+    cols = ", ".join(f"json_extract_string(line, {_json_path(k)}) AS {q(k)}" for k in keys)
     con.execute(f"CREATE OR REPLACE TEMP TABLE {RAW} AS SELECT _row, {cols} FROM __lines ORDER BY _row")
     con.execute("DROP TABLE __lines")
     rows = con.execute(f"SELECT count(*) FROM {RAW}").fetchone()[0]  # type: ignore[index]
@@ -232,8 +250,9 @@ def _read_parquet(con: duckdb.DuckDBPyConnection, path: Path) -> RawSource:
     return RawSource(columns, int(rows))
 
 
-def _register(con: duckdb.DuckDBPyConnection, header: list[str], data: list[list[str | None]],
-              rows: list[int]) -> RawSource:
+def _register(
+    con: duckdb.DuckDBPyConnection, header: list[str], data: list[list[str | None]], rows: list[int]
+) -> RawSource:
     import pyarrow as pa
 
     arrays = [pa.array(rows, pa.int64())] + [pa.array(col, pa.string()) for col in data]

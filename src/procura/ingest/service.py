@@ -59,8 +59,11 @@ class IngestSummary:
 def _files(path: Path) -> list[Path]:
     if path.is_file():
         return [path]
-    return sorted(p for p in path.rglob("*") if p.is_file() and not any(
-        part.startswith(".") for part in p.relative_to(path).parts))
+    return sorted(
+        p
+        for p in path.rglob("*")
+        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts)
+    )
 
 
 def plan(path: Path, mapping: Mapping | None) -> list[tuple[Path, str | None, str]]:
@@ -79,8 +82,9 @@ def plan(path: Path, mapping: Mapping | None) -> list[tuple[Path, str | None, st
     return out
 
 
-def ingest(settings: Settings, path: Path, mapping: Path | Mapping | None = None,
-           progress: Progress | None = None) -> IngestSummary:
+def ingest(
+    settings: Settings, path: Path, mapping: Path | Mapping | None = None, progress: Progress | None = None
+) -> IngestSummary:
     """Load ``path`` (a file or a dataset folder) into the warehouse."""
     if not path.exists():
         raise IngestError(f"{path}: no such file or folder")
@@ -98,8 +102,13 @@ def ingest(settings: Settings, path: Path, mapping: Path | Mapping | None = None
                 if table is None:
                     summary.files.append(FileResult(file.name, None, "skipped", message=why))
                     continue
-                use = mapping if mapping and mapping.table == table and (
-                    path.is_file() or mapping.applies_to(file.name)) else None
+                use = (
+                    mapping
+                    if mapping
+                    and mapping.table == table
+                    and (path.is_file() or mapping.applies_to(file.name))
+                    else None
+                )
                 summary.files.append(load_file(con, file, tables[table], use, Path(tmp)))
             if progress:
                 progress("", len(work), len(work))

@@ -18,11 +18,30 @@ def status(settings: Settings, recent: int = 20) -> dict[str, Any]:
             rows = con.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0]  # type: ignore[index]
             tables.append({"table": name, "title_zh": table.title_zh, "rows": int(rows)})
         batches = [
-            dict(zip(("batch_id", "table", "file", "status", "read", "stored", "updated", "unchanged",
-                      "quarantined", "finished_at", "message"), (*row[:9], str(row[9]), row[10]), strict=True))
+            dict(
+                zip(
+                    (
+                        "batch_id",
+                        "table",
+                        "file",
+                        "status",
+                        "read",
+                        "stored",
+                        "updated",
+                        "unchanged",
+                        "quarantined",
+                        "finished_at",
+                        "message",
+                    ),
+                    (*row[:9], str(row[9]), row[10]),
+                    strict=True,
+                )
+            )
             for row in con.execute(
-                "SELECT batch_id, table_name, source_file, status, read, stored, updated, unchanged, quarantined, "
-                "finished_at, message FROM _batches ORDER BY finished_at DESC LIMIT ?", [recent]
+                "SELECT batch_id, table_name, source_file, status, read, stored, updated, unchanged, "
+                "quarantined, "
+                "finished_at, message FROM _batches ORDER BY finished_at DESC LIMIT ?",
+                [recent],
             ).fetchall()
         ]
         counts = con.execute(
@@ -43,8 +62,12 @@ def status(settings: Settings, recent: int = 20) -> dict[str, Any]:
     return {
         "warehouse": str(settings.warehouse_path),
         "tables": tables,
-        "batches": {"total": int(counts[0]), "committed": int(counts[1]), "rejected": int(counts[2]),
-                    "recent": batches},
+        "batches": {
+            "total": int(counts[0]),
+            "committed": int(counts[1]),
+            "rejected": int(counts[2]),
+            "recent": batches,
+        },
         "quarantine": quarantine,
         "row_history": int(history),
     }

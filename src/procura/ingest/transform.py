@@ -60,7 +60,8 @@ def cell_problem_sql(c: str) -> str:
         f"CASE WHEN contains({c}, chr(0)) THEN 'contains a NUL byte' "
         f"WHEN contains({c}, chr(65533)) THEN 'undecodable bytes (wrong encoding?)' "
         f"WHEN length({c}) > {MAX_FIELD_CHARS} THEN 'value too long (' || length({c}) || ' characters)' "
-        f"WHEN regexp_matches({c}, {sql_str(FORMULA_RE)}) THEN 'spreadsheet formula (possible formula injection)' "
+        f"WHEN regexp_matches({c}, {sql_str(FORMULA_RE)}) "
+        "THEN 'spreadsheet formula (possible formula injection)' "
         "END"
     )
 
@@ -77,10 +78,15 @@ def bind(table: Table, columns: list[str], mapping: Mapping | None, filename: st
             binding.sources[target] = col
         else:
             binding.extras.append(col)
-    missing = [f.name for f in table.fields
-               if f.required and f.name not in binding.sources and f.name not in binding.defaults]
+    missing = [
+        f.name
+        for f in table.fields
+        if f.required and f.name not in binding.sources and f.name not in binding.defaults
+    ]
     if missing:
-        raise FileProblem(f"{filename}: missing required column(s) {', '.join(missing)} for table {table.name}")
+        raise FileProblem(
+            f"{filename}: missing required column(s) {', '.join(missing)} for table {table.name}"
+        )
     return binding
 
 
@@ -119,13 +125,17 @@ def staging_sql(table: Table, binding: Binding, source: str, mapping: Mapping | 
             check += f" WHEN ({sql.value}) IS NULL THEN 'required field is empty'"
         errors.append(f"{{'field': {sql_str(f.name)}, 'reason': {check} END, 'value': {_shown(raw)}}}")
     for col in binding.extras:
-        errors.append(f"{{'field': {sql_str(col.strip())}, 'reason': {cell_problem_sql(q(col))}, "
-                      f"'value': {_shown(q(col))}}}")
+        errors.append(
+            f"{{'field': {sql_str(col.strip())}, 'reason': {cell_problem_sql(q(col))}, "
+            f"'value': {_shown(q(col))}}}"
+        )
     depth = max((len(s.layers) for s in built.values()), default=0)
     steps = [f"SELECT *{''.join(f', {e} AS {a}' for a, e in inputs)} FROM {source}"]
     for level in range(depth):
         exprs = [f"{e} AS {a}" for s in built.values() if level < len(s.layers) for a, e in s.layers[level]]
-        steps.append(f"SELECT *, {', '.join(exprs)} FROM __s{level}" if exprs else f"SELECT * FROM __s{level}")
+        steps.append(
+            f"SELECT *, {', '.join(exprs)} FROM __s{level}" if exprs else f"SELECT * FROM __s{level}"
+        )
     ctes = ", ".join(f"__s{i} AS ({body})" for i, body in enumerate(steps))
     out = [ROW]
     for f in table.fields:
@@ -141,4 +151,3 @@ def staging_sql(table: Table, binding: Binding, source: str, mapping: Mapping | 
     out.append(f"md5(concat_ws(chr(31), {hashed})) AS _row_hash")
     out.append(f"list_filter([{', '.join(errors)}], lambda e: e.reason IS NOT NULL) AS _errors")
     return f"WITH {ctes} SELECT {', '.join(out)} FROM __s{len(steps) - 1}"
-

@@ -83,7 +83,8 @@ def read_xlsx(path: Path, mapping: Mapping | None) -> tuple[list[str], list[list
         for i, name in enumerate(header, start=1):
             if not name.strip():
                 raise FileProblem(
-                    f"{path.name}: header cell {_column_letter(i)}{header_row} is empty (merged header cells?)"
+                    f"{path.name}: header cell {_column_letter(i)}{header_row} is empty "
+                    "(merged header cells?)"
                 )
         width = len(header)
         columns: list[list[str | None]] = [[] for _ in range(width)]

@@ -100,10 +100,7 @@ def id18_sql(compact_col: str) -> str:
     """DuckDB: the 18-character candidate (15-digit numbers converted) of a compacted column."""
     c = compact_col
     p17 = f"(left({c}, 6) || '19' || substr({c}, 7))"
-    return (
-        f"CASE WHEN regexp_full_match({c}, '\\d{{15}}') "
-        f"THEN {p17} || {_checksum_sql(p17)} ELSE {c} END"
-    )
+    return f"CASE WHEN regexp_full_match({c}, '\\d{{15}}') THEN {p17} || {_checksum_sql(p17)} ELSE {c} END"
 
 
 def valid_sql(id18_col: str) -> str:
@@ -123,5 +120,16 @@ def birth_date_sql(expr: str) -> str:
     )
 
 
-__all__ = ["WS", "area_known", "birth_date_sql", "check_char", "compact", "compact_sql",
-           "id18_sql", "id_no_birth_date", "id_no_sex", "normalize_id_no", "valid_sql"]
+__all__ = [
+    "WS",
+    "area_known",
+    "birth_date_sql",
+    "check_char",
+    "compact",
+    "compact_sql",
+    "id18_sql",
+    "id_no_birth_date",
+    "id_no_sex",
+    "normalize_id_no",
+    "valid_sql",
+]

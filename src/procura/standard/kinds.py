@@ -48,10 +48,17 @@ def normalize(f: Field, raw: str | None) -> Any:
     if kind in ("id_no", "uscc"):
         return (id_no.normalize_id_no if kind == "id_no" else uscc.normalize_uscc)(raw)[0]
     simple = {
-        "id": text.normalize_id, "text": text.clean, "name": text.normalize_name,
-        "phone": text.normalize_phone, "date": dates.parse_date, "timestamp": dates.parse_timestamp,
-        "money": values.normalize_money, "count": values.normalize_count, "bool": values.normalize_bool,
-        "region_code": values.normalize_region_code, "icd10": values.normalize_icd10,
+        "id": text.normalize_id,
+        "text": text.clean,
+        "name": text.normalize_name,
+        "phone": text.normalize_phone,
+        "date": dates.parse_date,
+        "timestamp": dates.parse_timestamp,
+        "money": values.normalize_money,
+        "count": values.normalize_count,
+        "bool": values.normalize_bool,
+        "region_code": values.normalize_region_code,
+        "icd10": values.normalize_icd10,
         "list": values.normalize_list,
     }
     if kind in simple:
@@ -108,8 +115,9 @@ def field_sql(f: Field, raw: str, prefix: str) -> FieldSQL:
         )
     if kind == "count":
         v = f"{prefix}_v"
-        return FieldSQL(layers=[[(c, half)], [(v, values.count_sql(c))]], value=v,
-                        error=values.count_error_sql(c, v))
+        return FieldSQL(
+            layers=[[(c, half)], [(v, values.count_sql(c))]], value=v, error=values.count_error_sql(c, v)
+        )
     if kind == "enum":
         return _enum_sql(f, half, prefix)
     one = {
@@ -120,8 +128,11 @@ def field_sql(f: Field, raw: str, prefix: str) -> FieldSQL:
     }
     build, reason = one[kind]
     v = f"{prefix}_v"
-    return FieldSQL(layers=[[(c, half)], [(v, build(c))]], value=v,
-                    error=f"CASE WHEN {c} IS NOT NULL AND {v} IS NULL THEN {sql_str(reason)} END")
+    return FieldSQL(
+        layers=[[(c, half)], [(v, build(c))]],
+        value=v,
+        error=f"CASE WHEN {c} IS NOT NULL AND {v} IS NULL THEN {sql_str(reason)} END",
+    )
 
 
 def _enum_sql(f: Field, half: str, prefix: str) -> FieldSQL:

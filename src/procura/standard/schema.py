@@ -119,8 +119,15 @@ def _field(source: str, raw: Any) -> Field:
     bad = sorted(v for v in aliases.values() if v not in values)
     if bad:
         raise StandardError(f"{source}: field {name}: aliases point to unknown values {bad}")
-    return Field(name, kind, bool(raw.get("required", False)), str(raw.get("zh", "")), values,
-                 aliases, bool(raw.get("open", False)))
+    return Field(
+        name,
+        kind,
+        bool(raw.get("required", False)),
+        str(raw.get("zh", "")),
+        values,
+        aliases,
+        bool(raw.get("open", False)),
+    )
 
 
 def parse_table(source: str, raw: Any) -> Table:
