@@ -1,0 +1,65 @@
+"""Leads to score: a lead export (JSON Lines, the models spec's format) or the workspace's lead store."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from procura.config import Settings
+
+
+class EvaluationInputError(ValueError):
+    """An input file or store that cannot be scored; the message names file, line and field."""
+
+
+def read_lead_export(path: Path) -> list[dict[str, Any]]:
+    """Leads from a JSONL export; every line needs ``model_id`` and a list ``anchor``."""
+    if not path.exists():
+        raise EvaluationInputError(f"{path}: no such lead export")
+    leads = []
+    with path.open(encoding="utf-8") as fh:
+        for number, line in enumerate(fh, start=1):
+            if not line.strip():
+                continue
+            try:
+                lead = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise EvaluationInputError(f"{path}: line {number}: not JSON ({exc.msg})") from exc
+            _check(lead, f"{path}: line {number}")
+            leads.append(lead)
+    return leads
+
+
+def _check(lead: Any, where: str) -> None:
+    if not isinstance(lead, dict):
+        raise EvaluationInputError(f"{where}: a lead must be a JSON object")
+    if not isinstance(lead.get("model_id"), str):
+        raise EvaluationInputError(f"{where}: field 'model_id' missing")
+    anchor = lead.get("anchor")
+    if not isinstance(anchor, list) or not all(
+        isinstance(a, dict) and isinstance(a.get("table"), str) and isinstance(a.get("key"), dict)
+        for a in anchor
+    ):
+        raise EvaluationInputError(f"{where}: field 'anchor' must be a list of {{table, key}} objects")
+
+
+def leads_from_store(settings: Settings) -> list[dict[str, Any]]:
+    """Every lead in the workspace's operational database, in the export format."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from procura.db import session_factory, session_scope
+    from procura.leads.export import export_record
+    from procura.leads.query import list_leads
+
+    if settings.ops_url.startswith("sqlite") and not (settings.home / "procura.db").exists():
+        raise EvaluationInputError(
+            f"{settings.home}: no lead store in this workspace; run the models first or pass --leads FILE"
+        )
+    try:
+        with session_scope(session_factory(settings)) as session:
+            return [export_record(lead) for lead in list_leads(session)]
+    except SQLAlchemyError as exc:
+        raise EvaluationInputError(
+            f"cannot read leads from {settings.ops_url}: {exc.__class__.__name__}"
+        ) from exc
