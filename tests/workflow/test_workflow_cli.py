@@ -127,3 +127,46 @@ def test_offices_and_demo_users(settings: Settings) -> None:
     out = run("users", "demo")
     assert "chief_330110" in out and "auditor_330000" in out
     run("users", "demo", code=2)  # users exist now: only a signed-in admin may reset them
+
+
+def test_reads_unmask_audit_and_stats_on_the_command_line(settings: Settings) -> None:
+    run = _cli(settings.home)
+    run(
+        "users", "add", "root", "--office", "330000-province", "--role", "admin", "--password", "rootpassword"
+    )
+    run("login", "-u", "root", "--password", "rootpassword")
+    _user(run, "chief", "chief")
+    run(
+        "users",
+        "add",
+        "carol",
+        "--office",
+        "330000-province",
+        "--role",
+        "auditor",
+        "--password",
+        "carolpassword",
+    )
+    with session_scope(open_store(settings)) as db:
+        make_lead(
+            db,
+            "L-1",
+            subject={
+                "kind": "person",
+                "name": "张小明",
+                "id_no": "330110201005061234",
+                "birth_date": "2010-05-06",
+            },
+        )
+    run("login", "-u", "chief", "--password", "chief-password")
+    shown = run("lead", "show", "L-1")
+    assert "张某" in shown and "330110201005061234" not in shown
+    run("lead", "unmask", "L-1", "--purpose", "x", code=1)
+    assert "330110201005061234" in run("lead", "unmask", "L-1", "--purpose", "prepare the notice")
+    run("lead", "triage", "L-1", "dismiss", "--reason", "false_match")
+    stats = run("models", "stats", "--all-time")
+    assert "unfiled-online-defamation" in stats and "0%" in stats
+    run("audit", "list", code=1)  # chiefs do not read the audit log
+    run("login", "-u", "carol", "--password", "carolpassword")
+    audit_out = run("audit", "list", "--action", "lead.unmask")
+    assert "prepare the notice" in audit_out

@@ -7,11 +7,11 @@ from collections.abc import Iterator
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from ops_fixtures import PgStore, make_lead, make_user, postgres_database
+from ops_fixtures import PASSWORD, PgStore, make_lead, make_user, postgres_database
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import DBAPIError
 
-from procura.access import audit
+from procura.access import audit, auth
 from procura.access.errors import NotFound
 from procura.access.principal import Principal
 from procura.access.rls import SCOPED_TABLES, apply_scope, system_scope
@@ -93,7 +93,11 @@ def test_row_security_hides_other_jurisdictions_even_from_raw_sql(
 def test_the_whole_workflow_runs_as_the_app_role(pg: PgStore, people: dict[str, Principal]) -> None:
     settings = Settings()
     with pg.factory() as db:
-        chief, handler = people["chief"], people["handler"]
+        token = auth.login(db, settings, "pg_handler", PASSWORD, "10.1.1.1")
+        db.commit()
+        handler = auth.authenticate(db, settings, token)
+        assert handler.user_id == people["handler"].user_id and handler.ip == "10.1.1.1"
+        chief = people["chief"]
         service.triage(db, handler, "P-1", "accept")
         service.assign(db, chief, "P-1", "pg_handler")
         service.act(db, settings, handler, "P-1", "procuratorial_suggestion")
