@@ -48,7 +48,7 @@ def test_scrub_withholds_phones_codes_and_names_but_keeps_ordinary_numbers() -> 
 
 
 def test_scrub_can_leave_record_keys_alone() -> None:
-    assert scrub("C-1|S12", codes=False) == "C-1|S12"
+    assert scrub("C-1|S12", free_text=False) == "C-1|S12"
 
 
 def test_clean_drops_xml_illegal_characters_and_cuts_long_text() -> None:
@@ -67,3 +67,18 @@ def test_birth_date_from_identity_number() -> None:
     assert birth_from_id_no("330106201203150021") == date(2012, 3, 15)
     assert birth_from_id_no("330106201213150021") is None
     assert birth_from_id_no("garbage") is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["住址：杭州市西湖区文三路100号3幢201室", "家住某村5号", "他现住西湖区某小区2栋", "在学院路18号门口"],
+)
+def test_scrub_withholds_addresses_in_free_text(text: str) -> None:
+    out = scrub(f"据称{text}，情况属实")
+    assert "［已隐去］" in out and "号" not in out.replace("［已隐去］", "")
+    assert out.endswith("，情况属实")  # over-redacting a few words before an address is accepted
+
+
+def test_scrub_withholds_known_secret_values_quoted_in_free_text() -> None:
+    out = scrub("患者自述外阴挫伤，住城西某处", secrets=["外阴挫伤", "城西某处"])
+    assert "外阴挫伤" not in out and "城西某处" not in out

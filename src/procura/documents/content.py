@@ -113,7 +113,7 @@ def compose(
     if lang not in LANGS:
         raise DocumentError(f"unknown language {lang!r}; use one of {', '.join(LANGS)}")
     names = person_names(rows)
-    recipient = scrub(addressee or lead.target, names, limit=120, lang=lang, codes=False)
+    recipient = scrub(addressee or lead.target, names, limit=120, lang=lang, free_text=False)
     if not recipient:
         raise DocumentError(f"lead {lead.id}: no addressee (the lead has no target and none was given)")
     due = deadline or kind.deadline_from(issued_on)
@@ -123,13 +123,15 @@ def compose(
         f"{kind.abbr}〔{year}〕{lead.id}号" if lang == "zh" else f"{kind.abbr} ({year}) No. {lead.id}"
     )
     basis = list(kind.basis[lang])
-    basis += [scrub(line, names, limit=200, lang=lang, codes=False) for line in model_basis]
+    basis += [scrub(line, names, limit=200, lang=lang, free_text=False) for line in model_basis]
     return DocumentContent(
         kind=kind.id,
         lang=lang,
         title=kind.title[lang],
-        office_name=scrub(issuer or office_name(lead.office, lang), (), limit=120, lang=lang, codes=False),
-        doc_no=scrub(number, (), limit=80, lang=lang, codes=False),
+        office_name=scrub(
+            issuer or office_name(lead.office, lang), (), limit=120, lang=lang, free_text=False
+        ),
+        doc_no=scrub(number, (), limit=80, lang=lang, free_text=False),
         addressee=recipient,
         intro=words["intro"],
         facts=fact_sentences(rows, lang) or [words["no_facts"]],
@@ -138,6 +140,6 @@ def compose(
         reply=kind.reply[lang],
         deadline=words["deadline_value"].format(date=_date_text(due, lang)) if due else words["no_deadline"],
         issued_on=_date_text(issued_on, lang),
-        lead_ref=f"{words['lead']}: {scrub(lead.id, (), limit=60, lang=lang, codes=False)}",
+        lead_ref=f"{words['lead']}: {scrub(lead.id, (), limit=60, lang=lang, free_text=False)}",
         headings={k: v for k, v in words.items() if k in ("facts", "basis", "request", "deadline")},
     )

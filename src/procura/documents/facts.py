@@ -25,6 +25,8 @@ from procura.standard import regions
 MAX_FACTS = 20
 # Fields holding a person's name that is always masked, and those masked only for minors.
 _ALWAYS_MASKED = ("victim_name", "patient_name")
+# Fields whose values must never reach a document, even quoted inside free text.
+_SECRET_FIELDS = ("address", "phone", "id_no", "diagnosis", "icd10", "user_ref")
 
 
 @cache
@@ -41,6 +43,12 @@ class _Writer:
         self.lang = lang
         self.book = _phrasebook()
         self.names = [name for row in rows for name in _people(row)]
+        self.secrets = [
+            str(value)
+            for row in rows
+            for column, value in row.values.items()
+            if value and any(part in column for part in _SECRET_FIELDS)
+        ]
         self.decisions = {
             str(r.values.get("case_no")): r.values.get("decision_date")
             for r in rows
@@ -77,10 +85,10 @@ class _Writer:
 
     def text(self, value: Any, limit: int = 60) -> str:
         """A short field (a name of a body, a case number): identity numbers and phones withheld."""
-        return scrub(value, (), limit=limit, lang=self.lang, codes=False) or self.unknown
+        return scrub(value, (), limit=limit, lang=self.lang, free_text=False) or self.unknown
 
     def desc(self, value: Any) -> str:
-        summary = scrub(value, self.names, limit=200, lang=self.lang)
+        summary = scrub(value, self.names, limit=200, lang=self.lang, secrets=self.secrets)
         return self.word("desc", text=summary) if summary else ""
 
     def age(self, values: dict[str, Any], birth_field: str, id_field: str, on: Any) -> str:
@@ -101,7 +109,7 @@ class _Writer:
         return self.text(name, 60)
 
     def ref(self, key: dict[str, Any]) -> str:
-        return scrub("|".join(str(v) for v in key.values()), lang=self.lang, limit=80, codes=False)
+        return scrub("|".join(str(v) for v in key.values()), lang=self.lang, limit=80, free_text=False)
 
 
 def _people(row: EvidenceRow) -> list[str]:

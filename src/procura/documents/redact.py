@@ -28,6 +28,11 @@ REDACTED_EN = "[withheld]"
 _ID_NO = re.compile(r"(?<!\d)\d(?:[\s-]?\d){14,}[Xx]?(?!\d)")
 _FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９ＸＸｘ", "0123456789XXx")
 _PHONE = re.compile(r"(?<!\d)(?:\+?86[\s-]?)?1[3-9]\d(?:[\s-]?\d){8}(?!\d)")
+# An address after a keyword (to the next punctuation), or a street-and-number phrase.
+_ADDRESS = re.compile(
+    r"(?:住址|地址|家住|住在|居住于?|户籍地|现住)[:：]?\s*[^，。；;,.!?！？\s]{1,40}"
+    r"|[\u4e00-\u9fff\w]{0,20}?(?:路|街|大道|巷|弄|胡同|村|小区|公寓|大厦)[\w\u4e00-\u9fff-]{0,12}?[号栋幢室](?:[\w-]{0,8}室)?"
+)
 _ICD10 = re.compile(r"(?<![0-9A-Za-z])[A-TV-Z]\d{2}(?:\.\d{1,2})?(?![0-9A-Za-z])")
 # Characters XML 1.0 forbids, plus lone surrogates and the non-characters.
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -89,15 +94,28 @@ def birth_from_id_no(id_no: object) -> date | None:
 
 
 def scrub(
-    text: object, names: Iterable[str] = (), limit: int = 300, lang: str = "zh", codes: bool = True
+    text: object,
+    names: Iterable[str] = (),
+    limit: int = 300,
+    lang: str = "zh",
+    free_text: bool = True,
+    secrets: Iterable[str] = (),
 ) -> str:
-    """Free text with identity numbers, phones, ICD-10 codes (when ``codes``) and full names masked."""
+    """``text`` with identity numbers, phones, the ``secrets`` withheld and the full ``names`` masked.
+
+    ``free_text`` (narrative fields) also withholds ICD-10 codes and anything that reads
+    as an address; short fields (names of bodies, record numbers) keep them.
+    """
     value = clean(text, 10_000).translate(_FULLWIDTH_DIGITS)
     withheld = REDACTED_ZH if lang == "zh" else REDACTED_EN
+    for secret in sorted({clean(x, 200) for x in secrets if x}, key=len, reverse=True):
+        if len(secret) >= 3:
+            value = value.replace(secret, withheld)
     value = _ID_NO.sub(withheld, value)
     value = _PHONE.sub(withheld, value)
-    if codes:
+    if free_text:
         value = _ICD10.sub(withheld, value)
+        value = _ADDRESS.sub(withheld, value)
     for full in sorted({clean(n, 80) for n in names if n}, key=len, reverse=True):
         if len(full) >= 2:
             value = value.replace(full, mask_name(full))
