@@ -40,7 +40,7 @@ def synth_command(
     ] = None,
     province: Annotated[str, typer.Option(help="Primary province, GB/T 2260 code.")] = DEFAULT_PROVINCE,
 ) -> None:
-    """Generate a synthetic dataset with planted violations (生成带标注答案的合成数据)."""
+    """合成数据 Generate a synthetic dataset with planted violations and its truth file."""
     try:
         day = date.fromisoformat(as_of) if as_of else DEFAULT_AS_OF
     except ValueError:
@@ -129,8 +129,9 @@ def _linkage_line(evaluation: Evaluation) -> str:
         return "实体解析 Entity resolution: no linkage found (run `procura link`, or pass --mentions FILE)"
     kinds = ", ".join(f"{k} P {_pct(v['precision'])} R {_pct(v['recall'])}" for k, v in link.by_kind.items())
     return (
-        f"实体解析 Entity resolution (pairwise): precision {_pct(link.precision)}, recall {_pct(link.recall)}, "
-        f"F1 {_pct(link.f1)} over {link.compared:,} of {link.truth_mentions:,} true mentions ({kinds})"
+        f"实体解析 Entity resolution (pairwise): precision {_pct(link.precision)}, "
+        f"recall {_pct(link.recall)}, F1 {_pct(link.f1)} over {link.compared:,} of "
+        f"{link.truth_mentions:,} true mentions ({kinds})"
     )
 
 
@@ -146,7 +147,7 @@ def evaluate_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print the full result as JSON.")] = False,
     show: Annotated[int, typer.Option(help="Missed and false leads listed per model.")] = 10,
 ) -> None:
-    """Score leads and entity resolution against a truth file (按真值评估线索与实体解析)."""
+    """评估 Score leads and entity resolution against a truth file."""
     settings: Settings = ctx.obj
     try:
         result = evaluate(truth, settings=settings, leads_path=leads, mentions_path=mentions)
