@@ -35,6 +35,7 @@ def people(pg: PgStore) -> dict[str, Principal]:
             "chief": make_user(db, "pg_chief", "330110-county", "criminal", "chief"),
             "handler": make_user(db, "pg_handler", "330110-county", "criminal", "handler"),
             "sibling": make_user(db, "pg_sibling", "330106-county", "criminal", "chief"),
+            "sib_handler": make_user(db, "pg_sib_handler", "330106-county", "criminal", "handler"),
             "city": make_user(db, "pg_city", "330100-city", "criminal", "chief"),
         }
         system_scope(db)
@@ -146,3 +147,39 @@ def test_tampering_by_the_owner_is_detected(pg: PgStore, people: dict[str, Princ
     with pg.factory() as db:
         report = audit.verify(db)
     assert not report.ok and report.first_bad_seq == first
+
+
+def test_handovers_work_under_row_security(pg: PgStore, people: dict[str, Principal]) -> None:
+    settings = Settings()
+    with pg.factory() as db:
+        system_scope(db)
+        for lead_id in ("H-1", "H-2", "H-3"):
+            make_lead(db, lead_id, office="330110-county", status="accepted")
+        db.commit()
+        chief, city, sibling = people["chief"], people["city"], people["sibling"]
+        child = service.spawn(db, chief, "H-1", "public_interest")
+        db.commit()
+        assert queries.get_lead(db, chief, "H-1").links[0]["lead_id"] == child.id
+        service.transfer(db, chief, "H-2", office="330106-county")
+        db.commit()
+        service.triage(db, sibling, "H-2", "accept")
+        db.commit()
+        with pytest.raises(NotFound):
+            queries.get_lead(db, chief, "H-2")
+        db.rollback()
+        service.escalate(db, chief, "H-3")
+        db.commit()
+        service.designate(db, city, "H-3", "330106-county")
+        db.commit()
+        service.triage(db, sibling, "H-3", "accept")
+        service.assign(db, sibling, "H-3", "pg_sib_handler")
+        measure = service.act(db, settings, people["sib_handler"], "H-3", "procuratorial_suggestion")
+        db.commit()
+        assert measure.deadline is not None
+        assert [e.action for e in queries.history(db, sibling, "H-3")] == [
+            "escalate",
+            "designate",
+            "accept",
+            "assign",
+            "act",
+        ]
