@@ -121,12 +121,22 @@ def test_bad_input_is_one_clear_line(settings: Settings) -> None:
     assert "wrong username or password" in run("login", "-u", "root", "--password", "nope", code=2)
 
 
+def _password(table: str, username: str) -> str:
+    row = next(line for line in table.splitlines() if f" {username} " in line)
+    return row.split("│")[2].strip()
+
+
 def test_offices_and_demo_users(settings: Settings) -> None:
     run = _cli(settings.home)
     assert "330110-county" in run("offices", "--under", "330100-city")
-    out = run("users", "demo")
-    assert "chief_330110" in out and "auditor_330000" in out
-    run("users", "demo", code=2)  # users exist now: only a signed-in admin may reset them
+    assert "chief_330110" in run("users", "demo")
+    password = _password(run("users", "demo"), "admin_330000")  # only demo users: may run again
+    run("login", "-u", "admin_330000", "--password", password)
+    _user(run, "real", "handler")
+    run("logout")
+    assert "sign in as an admin" in run("users", "demo", code=1)
+    run("login", "-u", "admin_330000", "--password", password)
+    assert "admin_330000" in run("users", "demo")
 
 
 def test_reads_unmask_audit_and_stats_on_the_command_line(settings: Settings) -> None:

@@ -15,11 +15,14 @@ from sqlalchemy.orm import Session
 from procura.access import audit
 from procura.access.auth import hash_password
 from procura.access.clock import utcnow
+from procura.access.errors import Forbidden
 from procura.access.offices import get_office, parent_office
 from procura.access.orm import User
 from procura.access.policy import require_role
 from procura.access.principal import DEPARTMENTS, SYSTEM, Principal
 from procura.leads.orm import Lead
+
+DEMO_NAME = "演示 demo"
 
 
 @dataclass(frozen=True)
@@ -66,11 +69,20 @@ def _plan(county: str, sibling: str) -> list[tuple[str, str, str, str]]:
 
 
 def create_demo_users(
-    session: Session, county: str | None = None, sibling: str | None = None, principal: Principal = SYSTEM
+    session: Session,
+    county: str | None = None,
+    sibling: str | None = None,
+    principal: Principal | None = None,
 ) -> list[Credential]:
     """Users for one county office (every department and role), a sibling county, its city and
     province; offices default to the two counties with most leads (else Hangzhou's 余杭 and 西湖).
-    Admins only (the demo runs it as SYSTEM)."""
+    Admins only; without a principal (the demo) only while the store holds demo users alone."""
+    if principal is None:
+        # Unattended (the demo): allowed only while every user is a demo user.
+        others = session.scalar(select(func.count()).select_from(User).where(User.display_name != DEMO_NAME))
+        if others:
+            raise Forbidden("real users exist: sign in as an admin to reset the demo users")
+        principal = SYSTEM
     require_role(principal, ["admin"], "create demo users")
     busiest = _busiest_counties(session, 2)
     county = county or (busiest[0] if busiest else "330110-county")
@@ -85,7 +97,7 @@ def create_demo_users(
         if user is None:
             user = User(
                 username=username,
-                display_name=username,
+                display_name=DEMO_NAME,
                 office_id=office,
                 department=department,
                 role=role,

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from procura.access import audit, auth, offices, users
 from procura.access.demo import create_demo_users
 from procura.access.errors import AuthenticationError, ServiceError
-from procura.access.principal import SYSTEM, Principal
+from procura.access.principal import Principal
 from procura.cli.models import models_app
 from procura.config import Settings
 from procura.db import make_engine, session_scope
@@ -197,9 +197,11 @@ def _register_users() -> None:
         ctx: typer.Context,
         county: Annotated[str | None, typer.Option(help="演示县级院 County office.")] = None,
     ) -> None:
-        """演示用户 Create demo users across offices and roles and print their passwords (admins)."""
+        """演示用户 Create or reset demo users across offices and roles and print their passwords.
+
+        Needs an admin once users other than the demo users exist."""
         with _unit(ctx) as (settings, db):
-            me = _me(settings, db) if users.user_count(db) else SYSTEM
+            me = _me(settings, db) if _token_path(settings).exists() else None
             creds = create_demo_users(db, county, principal=me)
         rows = [[c.username, c.password, c.office_id, c.department, c.role] for c in creds]
         _table(
