@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich import box
 from rich.console import Console
 from rich.table import Table
 
@@ -26,7 +27,7 @@ def _fail(message: str, code: int = 2) -> None:
 
 
 def _pct(value: float | None) -> str:
-    return "-" if value is None else f"{value:.1%}"
+    return "-" if value is None else f"{value:.0%}"
 
 
 def synth_command(
@@ -68,20 +69,24 @@ def synth_command(
 
 
 def _model_table(evaluation: Evaluation) -> Table:
-    table = Table(title=f"模型评估 Model evaluation · leads: {evaluation.leads_source}")
+    table = Table(
+        title=f"模型评估 Model evaluation · leads: {evaluation.leads_source}",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+    )
+    table.add_column("模型 model", overflow="fold")
     for column in (
-        "模型 model",
-        "精确率 precision",
-        "召回率 recall",
+        "精确\nP",
+        "召回\nR",
         "F1",
-        "埋设 planted",
-        "命中 found",
-        "误报 false",
-        "近似误报 near-miss flagged",
-        "重复 duplicates",
-        "需实体解析命中 ER found",
+        "埋设\nplant",
+        "命中\nfound",
+        "误报\nfalse",
+        "近似\nnear",
+        "重复\ndup",
+        "解析\nER",
     ):
-        table.add_column(column, justify="left" if column.startswith("模型") else "right")
+        table.add_column(column, justify="right", no_wrap=True)
     for m in evaluation.models:
         table.add_row(
             m.model_id,
@@ -114,10 +119,16 @@ def _model_table(evaluation: Evaluation) -> Table:
 def _details(evaluation: Evaluation, limit: int) -> None:
     for m in evaluation.models:
         for miss in m.missed[:limit]:
-            console.print(f"  漏报 missed [{m.model_id}] {miss['anchor']} — {miss['note']}", highlight=False)
+            console.print(
+                f"  漏报 missed [{m.model_id}] {miss['anchor']} — {miss['note']}",
+                highlight=False,
+                markup=False,
+            )
         for lead in m.false_leads[:limit]:
             label = f" — 近似 near-miss: {lead['near_miss']}" if lead["near_miss"] else ""
-            console.print(f"  误报 false lead [{m.model_id}] {lead['anchor']}{label}", highlight=False)
+            console.print(
+                f"  误报 false lead [{m.model_id}] {lead['anchor']}{label}", highlight=False, markup=False
+            )
         hidden = max(0, len(m.missed) - limit) + max(0, len(m.false_leads) - limit)
         if hidden:
             console.print(f"  … {hidden} more for {m.model_id} (use --json)")
@@ -160,7 +171,7 @@ def evaluate_command(
         return
     console.print(_model_table(result))
     _details(result, show)
-    console.print(_linkage_line(result), highlight=False)
+    console.print(_linkage_line(result), highlight=False, markup=False)
 
 
 def register(app: typer.Typer) -> None:
