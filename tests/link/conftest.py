@@ -24,13 +24,13 @@ def warehouse(settings: Settings) -> Callable[[], duckdb.DuckDBPyConnection]:
 
 @pytest.fixture(scope="session")
 def trained_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A person model trained once per test session on 300 noisy people."""
+    """A person model trained once per test session on 200 noisy people."""
     from procura.link.service import run_link
 
     settings = Settings(home=tmp_path_factory.mktemp("trained")).ensure()
     con = duckdb.connect(str(settings.warehouse_path))
     create_tables(con)
-    populate_people(con, 300, seed=7)
+    populate_people(con, 200, seed=7)
     run_link(con, settings)
     con.close()
     return settings.link_dir / "person_model.json"

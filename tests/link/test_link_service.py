@@ -2,6 +2,7 @@ from collections.abc import Callable
 from itertools import combinations
 
 import duckdb
+import pytest
 from link_fixtures import insert, make_id, make_uscc, populate_people
 
 from procura.config import Settings
@@ -135,9 +136,10 @@ def test_judgements_change_the_clusters(warehouse: Connect, with_model: Settings
     assert ents[str(v1)] == ents[str(r1)] == ents[str(r2)]
 
 
+@pytest.mark.slow
 def test_model_is_trained_once_then_reused(warehouse: Connect, settings: Settings) -> None:
     con = warehouse()
-    populate_people(con, 60, seed=9)
+    populate_people(con, 40, seed=9)
     assert run_link(con, settings).model == "trained"
     assert (settings.link_dir / "person_model.json").exists()
     assert run_link(con, settings).model == "reused"

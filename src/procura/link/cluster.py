@@ -12,6 +12,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+# A weak node's best candidate must be this many times likelier than the next.
+DOMINANCE = 10.0
+
 
 @dataclass
 class Clustering:
@@ -83,6 +86,47 @@ class Clustering:
                 continue
             self._join(ra, rb)
             self._note(a, b, probability, rule)
+
+    def attach(self, edges: Iterable[tuple[int, int, float]], weak: set[int], rule: str) -> int:
+        """Join each weak node (a name and little else) to its one candidate cluster.
+
+        ``edges`` are (weak node, other node, probability) below the match
+        threshold. A weak node still alone joins the single cluster its edges
+        reach; when they reach two or more clusters (namesakes) it stays
+        alone. Strongest weak nodes go first. Returns how many joined.
+        """
+        by_node: dict[int, list[tuple[int, float]]] = {}
+        for a, b, probability in edges:
+            by_node.setdefault(a, []).append((b, probability))
+        order = sorted(by_node, key=lambda n: -max(p for _, p in by_node[n]))
+        # Clusters that hold more than weak nodes are settled: weak evidence does not merge them.
+        settled = {self.find(n) for n in range(len(self.parent)) if n not in weak}
+        joined = 0
+        for node in order:
+            root = self.find(node)
+            if node not in weak or root in settled:
+                continue
+            candidates: dict[int, float] = {}
+            for other, probability in by_node[node]:
+                other_root = self.find(other)
+                if other_root != root:
+                    candidates[other_root] = max(probability, candidates.get(other_root, 0.0))
+            # Settled clusters compete with each other; other weak mentions only count
+            # when no settled cluster is in reach.
+            settled_candidates = {r: p for r, p in candidates.items() if r in settled}
+            pool = sorted((settled_candidates or candidates).items(), key=lambda c: -c[1])
+            # One candidate, or one that clearly outscores the rest (sex or region disagree).
+            if not pool or (len(pool) > 1 and pool[0][1] < DOMINANCE * pool[1][1]):
+                continue
+            target, probability = pool[0]
+            if self._forbidden(root, target):
+                continue
+            self._join(root, target)
+            if target in settled or root in settled:
+                settled.add(self.find(root))
+            self._note(node, node, probability, rule)
+            joined += 1
+        return joined
 
     def roots(self) -> list[int]:
         """The cluster (smallest member node) of every node."""

@@ -37,7 +37,11 @@ BLOCKING_RULES = (
     "l.name_py = r.name_py AND substr(l.id_no, 1, 6) = substr(r.id_no, 1, 6)",
     "l.birth_date = r.birth_date AND l.region = r.region",
     "l.address = r.address",
+    # Any two mentions of a rare name, wherever they are: the name alone may identify.
+    "l.name_block = r.name_block",
 )
+# A name held by at most this many profiles is rare enough to block on alone.
+RARE_NAME_PROFILES = 20
 EM_BLOCKING_RULES = ("l.name_py = r.name_py", "l.birth_date = r.birth_date AND l.surname = r.surname")
 PRIOR_RULES = ("l.id_no = r.id_no", "l.name = r.name AND l.birth_date = r.birth_date AND l.phone = r.phone")
 
@@ -127,7 +131,10 @@ class SplinkSession:
 
         self.con = duckdb.connect()
         self.con.register("_profiles_arrow", profiles)
-        self.con.execute("CREATE TABLE profiles AS SELECT * FROM _profiles_arrow")
+        self.con.execute(
+            "CREATE TABLE profiles AS SELECT *, CASE WHEN count(*) OVER (PARTITION BY name) <= "
+            f"{RARE_NAME_PROFILES} THEN name END AS name_block FROM _profiles_arrow"
+        )
         self.con.unregister("_profiles_arrow")
         db_api = DuckDBAPI(connection=self.con)
         frame = db_api.register("profiles", table_name="profiles_input")

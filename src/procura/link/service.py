@@ -54,7 +54,7 @@ def _score_profiles(con: duckdb.DuckDBPyConnection, settings: Settings, retrain:
         if trained:
             session.train(settings.link_u_max_pairs, settings.link_em_max_pairs, settings.link_seed)
             session.save(path)
-        floor = min(settings.link_review_low, settings.link_match_threshold)
+        floor = min(settings.link_review_low, settings.link_match_threshold, settings.link_attach_floor)
         pairs: pa.Table = session.predict(floor)
     finally:
         session.close()
@@ -69,17 +69,27 @@ CREATE OR REPLACE TEMP TABLE _lk_nodes AS
 SELECT node_key, CAST(row_number() OVER (ORDER BY node_key) - 1 AS BIGINT) AS node,
        CASE WHEN node_key LIKE 'person/id:%' OR node_key LIKE 'org/uscc:%'
             THEN split_part(node_key, ':', 2) END AS identifier,
-       count(*) AS n_mentions
+       count(*) AS n_mentions,
+       bool_and(kind = 'person' AND id_no IS NULL AND birth_date IS NULL) AS weak
 FROM _link_input GROUP BY node_key
 """
 
 _EDGES = """
-SELECT nl.node, nr.node, p.match_probability
+SELECT nl.node AS node_l, nr.node AS node_r, p.match_probability AS p
 FROM _link_pairs p
 JOIN _link_profiles pl ON pl.unique_id = p.unique_id_l JOIN _lk_nodes nl ON nl.node_key = pl.node_key
 JOIN _link_profiles pr ON pr.unique_id = p.unique_id_r JOIN _lk_nodes nr ON nr.node_key = pr.node_key
 WHERE p.match_probability >= ? AND nl.node <> nr.node
 ORDER BY p.match_probability DESC
+"""
+
+# Pairs below the threshold that touch a weak node, weak node first.
+_WEAK_EDGES = f"""
+WITH e AS ({_EDGES.replace("ORDER BY p.match_probability DESC", "").replace(
+    "WHERE p.match_probability >= ?", "WHERE p.match_probability >= ? AND p.match_probability < ?")})
+SELECT e.* FROM e JOIN _lk_nodes w ON w.node = e.node_l AND w.weak
+UNION ALL
+SELECT e.node_r, e.node_l, e.p FROM e JOIN _lk_nodes w ON w.node = e.node_r AND w.weak
 """
 
 _NODE_OF = """
@@ -108,7 +118,7 @@ def _node_of(con: duckdb.DuckDBPyConnection, ref: MentionRef) -> int | None:
     return int(row[0]) if row else None
 
 
-def _cluster(con: duckdb.DuckDBPyConnection, threshold: float) -> tuple[int, int]:
+def _cluster(con: duckdb.DuckDBPyConnection, settings: Settings) -> tuple[int, int]:
     """Cluster the nodes; write ``_lk_assign``; return (links refused, judgements applied)."""
     con.execute(_NODES)
     identifiers = [r[0] for r in con.execute("SELECT identifier FROM _lk_nodes ORDER BY node").fetchall()]
@@ -122,8 +132,12 @@ def _cluster(con: duckdb.DuckDBPyConnection, threshold: float) -> tuple[int, int
         (same if judgement.decision == "same" else different).append((a, b))
     clustering.cannot_link(different)
     clustering.force(same)
-    edges = con.execute(_EDGES, [threshold]).fetchall()
+    edges = con.execute(_EDGES, [settings.link_match_threshold]).fetchall()
     clustering.link(edges, "splink")
+    weak = {int(r[0]) for r in con.execute("SELECT node FROM _lk_nodes WHERE weak").fetchall()}
+    band = [settings.link_attach_floor, settings.link_match_threshold]
+    weak_edges = con.execute(_WEAK_EDGES, band).fetchall()
+    clustering.attach(weak_edges, weak, "sole_candidate")
     best = clustering.best
     roots = clustering.roots()
     table = pa.table({
@@ -156,7 +170,7 @@ def run_link(con: duckdb.DuckDBPyConnection, settings: Settings, retrain: bool =
     report.model = _score_profiles(con, settings, retrain)
     row = con.execute("SELECT count(*) FROM _link_pairs").fetchone()
     report.scored_pairs = int(row[0]) if row else 0
-    report.links_refused, report.judgements = _cluster(con, settings.link_match_threshold)
+    report.links_refused, report.judgements = _cluster(con, settings)
     write_entities(con)
     con.execute("DROP TABLE IF EXISTS _lk_assign")
     con.execute("DROP TABLE IF EXISTS _lk_nodes")
