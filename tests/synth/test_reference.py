@@ -90,8 +90,15 @@ def test_subjects_match_anchor_entities(small: Dataset) -> None:
             assert entities == {entry["subject"]["entity_id"]}, (model, entry["note"])
 
 
-LINKED = ("mandatory-report-failure", "fines-instead-of-prosecution", "non-prosecution-without-penalty",
-          "app-pi-violations", "false-litigation", "vulnerable-victim-support", "cyberviolence-cluster")
+LINKED = (
+    "mandatory-report-failure",
+    "fines-instead-of-prosecution",
+    "non-prosecution-without-penalty",
+    "app-pi-violations",
+    "false-litigation",
+    "vulnerable-victim-support",
+    "cyberviolence-cluster",
+)
 
 
 def test_a_good_share_depends_on_entity_resolution(small: Dataset) -> None:

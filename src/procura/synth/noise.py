@@ -30,6 +30,7 @@ SHARE = {
     "money": 0.15,
     "bool": 0.35,
     "name": 0.05,
+    "phone": 0.08,
 }
 BOOL_WORDS = {"one": ("1", "0"), "yn": ("Y", "N"), "zh": ("是", "否"), "yesno": ("yes", "no")}
 EXCEL_EPOCH = pd.Timestamp("1899-12-30")
@@ -118,6 +119,7 @@ VARIANTS: dict[str, tuple[str, ...]] = {
     "money": ("thousands", "yuan_sign", "wan"),
     "bool": tuple(BOOL_WORDS),
     "name": ("surrounding", "inner_space"),
+    "phone": ("spaced", "plus86", "hyphens"),
 }
 
 
@@ -145,6 +147,12 @@ def apply_variant(text: pd.Series, clean: pd.Series, kind: str, variant: str) ->
     if kind == "bool":
         yes, no = BOOL_WORDS[variant]
         return clean.map(lambda x: yes if bool(x) else no).astype(object)
+    if kind == "phone":
+        mobile = text.str.len() == 11
+        if variant == "plus86":
+            return text.where(~mobile, "+86 " + text)
+        sep = " " if variant == "spaced" else "-"
+        return text.where(~mobile, text.str[:3] + sep + text.str[3:7] + sep + text.str[7:])
     if kind == "name":
         if variant == "surrounding":
             return " " + text + " "

@@ -185,6 +185,7 @@ KINDS: dict[str, dict[str, str]] = {
         "suspect_name": "name",
         "suspect_id_no": "id_no",
         "filed": "bool",
+        "victim_phone": "phone",
         "filed_at": "date",
     },
     "criminal_cases": {
@@ -197,6 +198,7 @@ KINDS: dict[str, dict[str, str]] = {
         "platform_uscc": "uscc",
         "civil_pil_filed": "bool",
         "admin_referral_sent": "bool",
+        "platform_name": "name",
     },
     "criminal_case_victims": {
         "victim_name": "name",
@@ -204,6 +206,7 @@ KINDS: dict[str, dict[str, str]] = {
         "victim_birth_date": "date",
         "disability": "bool",
         "loss_amount": "money",
+        "victim_phone": "phone",
     },
     "admin_penalties": {
         "region_code": "region",
@@ -224,6 +227,8 @@ KINDS: dict[str, dict[str, str]] = {
         "patient_id_no": "id_no",
         "patient_birth_date": "date",
         "visit_date": "date",
+        "hospital_name": "name",
+        "patient_phone": "phone",
     },
     "court_cases": {
         "region_code": "region",
@@ -231,12 +236,13 @@ KINDS: dict[str, dict[str, str]] = {
         "closed_at": "date",
         "claim_amount": "money",
     },
-    "court_parties": {"name": "name", "id_no": "id_no", "uscc": "uscc"},
+    "court_parties": {"name": "name", "id_no": "id_no", "uscc": "uscc", "phone": "phone"},
     "app_reports": {
         "operator_uscc": "uscc",
         "operator_region_code": "region",
         "region_code": "region",
         "reported_at": "date",
+        "operator_name": "name",
     },
     "platform_orders": {
         "platform_uscc": "uscc",
@@ -245,6 +251,8 @@ KINDS: dict[str, dict[str, str]] = {
         "list_price": "money",
         "paid_price": "money",
         "coupon_amount": "money",
+        "city_code": "region",
+        "platform_name": "name",
     },
 }
 
