@@ -53,7 +53,8 @@ def test_a_medical_record_hides_name_number_diagnosis_and_birth_date() -> None:
         "hospital_name": "某某医院",
     }
     masked, names = mask_record(row)
-    assert masked["patient_name"] == "王某" and names == {"王芳": "王某"}
+    assert masked["patient_name"] == "王某"
+    assert names == {"王芳": "王某", "S30.2": MASK, "外阴损伤": MASK}
     assert masked["patient_id_no"] == "330110" + "*" * 12
     assert masked["icd10"] == MASK and masked["diagnosis_text"] == MASK
     assert masked["patient_birth_date"] == "2012-**-**"

@@ -48,6 +48,7 @@ NAME_FIELDS = {
     "suspect_name": None,
 }
 ALWAYS_MASKED_NAMES = frozenset({"patient_name"})
+DIAGNOSIS_FIELDS = frozenset({"icd10", "icd", "diagnosis_text", "diagnosis"})
 TEXT_FIELDS = frozenset({"description", "summary", "not_filed_reason", "note", "explanation"})
 EVENT_DATE_FIELDS = ("visit_date", "received_at", "decision_date", "decided_at", "filed_at", "reported_at")
 
@@ -129,7 +130,8 @@ def _sexual(row: dict[str, Any], sexual_context: bool) -> bool:
 
 
 def mask_record(row: dict[str, Any], sexual_context: bool = False) -> tuple[dict[str, Any], dict[str, str]]:
-    """A masked copy of one record (warehouse row or lead subject) and the names it masked."""
+    """A masked copy of one record (warehouse row or lead subject) and the replacements it made
+    (names, diagnoses, addresses: original -> masked) for the caller to apply to related free text."""
     out = dict(row)
     names: dict[str, str] = {}
     for field, value in row.items():
@@ -137,8 +139,11 @@ def mask_record(row: dict[str, Any], sexual_context: bool = False) -> tuple[dict
             continue
         if field.endswith("id_no"):
             out[field] = mask_id_no(str(value))
-        elif field in ("icd10", "diagnosis_text", "diagnosis", "address") or field.endswith("_address"):
+        elif field in DIAGNOSIS_FIELDS or "address" in field:
             out[field] = MASK
+            # The same diagnosis or address quoted in free text goes too.
+            if isinstance(value, str) and len(value) > 2:
+                names[value] = MASK
         elif field.endswith("phone"):
             out[field] = mask_phone(str(value))
         elif field.endswith("birth_date"):

@@ -25,7 +25,8 @@ from procura.config import Settings
 from procura.leads.orm import Lead
 from procura.workflow.evidence import fetch_records
 from procura.workflow.orm import LeadWork
-from procura.workflow.queries import SEXUAL_CONTEXT_MODELS, get_lead, history
+from procura.workflow.privacy import is_sensitive
+from procura.workflow.queries import get_lead, history
 from procura.workflow.scope import load
 
 MIN_PURPOSE = 4
@@ -62,7 +63,7 @@ def may_unmask(principal: Principal, work: LeadWork) -> bool:
 def _records(settings: Settings, lead: Lead, masked: bool) -> list[dict[str, Any]]:
     records = fetch_records(settings.warehouse_path, list(lead.evidence or []))
     if masked:
-        sexual = lead.model_id in SEXUAL_CONTEXT_MODELS
+        sexual = is_sensitive(lead)
         for item in records:
             if item["row"] is not None:
                 item["row"] = mask_record(item["row"], sexual)[0]
@@ -100,6 +101,7 @@ def unmask(
     return {
         "lead_id": lead.id,
         "subject": dict(lead.subject or {}),
+        "details": dict(lead.details or {}),
         "explanation_zh": lead.explanation_zh,
         "explanation_en": lead.explanation_en,
         "records": _records(settings, lead, masked=False),
@@ -134,6 +136,7 @@ def bundle(
     if not masked:
         content["lead"].update(
             subject=dict(lead.subject or {}),
+            details=dict(lead.details or {}),
             explanation_zh=lead.explanation_zh,
             explanation_en=lead.explanation_en,
             masked=False,

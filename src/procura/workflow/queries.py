@@ -11,7 +11,6 @@ from sqlalchemy.orm import Session
 from procura.access import audit
 from procura.access.clock import utcnow
 from procura.access.errors import ValidationError
-from procura.access.masking import mask_record, mask_text
 from procura.access.orm import User
 from procura.access.policy import require_role
 from procura.access.principal import LEAD_READERS, Principal
@@ -20,13 +19,13 @@ from procura.leads.orm import Lead
 from procura.workflow.lifecycle import STATES
 from procura.workflow.lookback import lookback
 from procura.workflow.orm import LeadEvent, LeadLink, LeadWork, Measure
+from procura.workflow.privacy import masked_lead
 from procura.workflow.scope import handling_office, jurisdiction_filter, load
 from procura.workflow.views import EventView, LeadDetail, LeadSummary, MeasureView, Page
 
 MAX_PAGE = 500
 # Severity bands of a lead's score: high >= 0.8 > medium >= 0.5 > low.
 SEVERITY = {"high": (0.8, None), "medium": (0.5, 0.8), "low": (None, 0.5)}
-SEXUAL_CONTEXT_MODELS = frozenset({"mandatory-report-failure"})
 
 
 @dataclass
@@ -158,12 +157,6 @@ def measure_view(measure: Measure, issued_by: str | None, today: date) -> Measur
     )
 
 
-def masked_lead_text(lead: Lead) -> tuple[dict[str, object], str, str]:
-    """The lead's subject and explanations with sensitive personal data masked."""
-    subject, names = mask_record(dict(lead.subject or {}), lead.model_id in SEXUAL_CONTEXT_MODELS)
-    return subject, mask_text(lead.explanation_zh, names) or "", mask_text(lead.explanation_en, names) or ""
-
-
 def get_lead(session: Session, principal: Principal, lead_id: str, today: date | None = None) -> LeadDetail:
     """A lead page, sensitive data masked; the read is audited."""
     lead, work = load(session, principal, lead_id)
@@ -191,7 +184,7 @@ def get_lead(session: Session, principal: Principal, lead_id: str, today: date |
             .order_by(LeadLink.id)
         )
     ]
-    subject, explanation_zh, explanation_en = masked_lead_text(lead)
+    subject, details, explanation_zh, explanation_en = masked_lead(lead)
     audit.record(session, principal, "lead.read", "lead", lead.id)
     return LeadDetail(
         summary=_summary(lead, work, handler, open_deadline, today),
@@ -202,7 +195,7 @@ def get_lead(session: Session, principal: Principal, lead_id: str, today: date |
         subject=subject,
         explanation_zh=explanation_zh,
         explanation_en=explanation_en,
-        details=dict(lead.details or {}),
+        details=details,
         dismiss_reason=work.dismiss_reason,
         measures=measures,
         links=links,
