@@ -1,4 +1,4 @@
-"""The written files: standard columns, accepted variants only, malformed rows really malformed, determinism."""
+"""The written files: standard columns, accepted variants, malformed rows, determinism."""
 
 from __future__ import annotations
 
