@@ -31,12 +31,9 @@ def run_sql(con: duckdb.DuckDBPyConnection) -> SqlRun:
         binding = bind(table, ["k", "v"], None, "t.csv")
         binding.sources[f.name] = "v"
         binding.extras = []
-        sql = staging_sql(table, binding, "raw", None)
+        staging = staging_sql(table, binding, "raw", None)
         valid = f'"{f.name}_valid"' if f.flagged else "NULL"
-        rows = con.execute(
-            f"SELECT \"{f.name}\", {valid}, list_filter(_errors, lambda e: e.field = '{f.name}')[1].reason "
-            f"FROM ({sql}) ORDER BY _row"
-        ).fetchall()
+        rows = con.execute(f'SELECT "{f.name}", {valid}, __e1 FROM ({staging.sql}) ORDER BY _row').fetchall()
         return [(r[0], r[1], r[2]) for r in rows]
 
     return run

@@ -21,7 +21,7 @@ AGREE = settings(max_examples=15, deadline=None, suppress_health_check=[HealthCh
 COUNTIES = [r.code for r in all_regions() if r.level == "county"]
 FULL = {chr(c): chr(c + 0xFEE0) for c in range(0x21, 0x7F)}
 # Characters that exercise the normalizers without wandering into Unicode corners.
-ALPHABET = "0123456789Xx -/.,:年月日万¥张三李四王五ABCDEFGHJKLMNPQRTUWXYabc０１２３Ｘ　\t元是否"
+ALPHABET = "0123456789Xx -/.,:年月日万¥张三李四王五ABCDEFGHJKLMNPQRTUWXYabc０１２３Ｘ　\t\x0b元是否"
 noise = st.text(alphabet=ALPHABET, max_size=24)
 
 

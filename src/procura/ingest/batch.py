@@ -19,7 +19,7 @@ import duckdb
 
 from procura.ingest.mapping import Mapping
 from procura.ingest.readers import RAW, RawSource, read_source
-from procura.ingest.transform import FileProblem, bind, q, staging_sql
+from procura.ingest.transform import FileProblem, Staging, bind, q, staging_sql
 from procura.ingest.warehouse import record_key_sql
 from procura.standard.schema import Table
 from procura.standard.text import sql_str
@@ -96,13 +96,14 @@ def load_file(
     try:
         raw = read_source(con, path, mapping, workdir)
         binding = bind(table, raw.columns, mapping, name)
-        con.execute(f"CREATE OR REPLACE TEMP TABLE {STAGED} AS {staging_sql(table, binding, RAW, mapping)}")
+        staging = staging_sql(table, binding, RAW, mapping)
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {STAGED} AS {staging.sql}")
     except FileProblem as exc:
         return _reject(con, path, table, mapping, digest, str(exc), started)
     batch_id = _new_batch_id(con, table.name, digest)
     con.execute("BEGIN TRANSACTION")
     try:
-        result = _write(con, name, table, raw, batch_id)
+        result = _write(con, name, table, raw, staging, batch_id)
         result.read = raw.rows + len(raw.rejected)
         result.message = "" if result.read else "no data rows (header only)"
         con.execute(
@@ -176,19 +177,24 @@ def _reject(
 
 
 def _write(
-    con: duckdb.DuckDBPyConnection, name: str, table: Table, raw: RawSource, batch_id: str
+    con: duckdb.DuckDBPyConnection, name: str, table: Table, raw: RawSource, staging: Staging, batch_id: str
 ) -> FileResult:
     now = dt.datetime.now()
     pk = ", ".join(q(k) for k in table.primary_key)
     raw_json = "json_object(" + ", ".join(f"{sql_str(c)}, r.{q(c)}" for c in raw.columns) + ")"
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE __firsts AS SELECT _row, min(_row) OVER (PARTITION BY {pk}) AS _first "
-        f"FROM {STAGED} WHERE len(_errors) = 0"
+        f"FROM {STAGED} WHERE NOT _bad"
     )
     # Bad rows: one quarantine entry per problem field; duplicate keys after the first occurrence.
+    problems = ", ".join(
+        f"{{'field': {sql_str(field)}, 'reason': s.__e{i}, 'value': {shown}}}"
+        for i, (field, shown) in enumerate(staging.checks)
+    )
     con.execute(
-        f"INSERT INTO _quarantine SELECT ? || '/' || s._row, ?, ?, ?, s._row, e.field, e.reason, e.value, "
-        f"{raw_json}, ? FROM (SELECT _row, unnest(_errors) AS e FROM {STAGED}) s JOIN {RAW} r USING (_row)",
+        f"INSERT INTO _quarantine SELECT ? || '/' || _row, ?, ?, ?, _row, e.field, e.reason, e.value, raw, ? "
+        f"FROM (SELECT s._row, unnest([{problems}]) AS e, {raw_json} AS raw "
+        f"FROM {STAGED} s JOIN {RAW} r USING (_row) WHERE s._bad) WHERE e.reason IS NOT NULL",
         [batch_id, batch_id, table.name, name, now],
     )
     con.execute(
@@ -206,7 +212,7 @@ def _write(
             ],
         )
     con.execute(
-        f"CREATE OR REPLACE TEMP TABLE __good AS SELECT s.* EXCLUDE (_errors) FROM {STAGED} s "
+        f"CREATE OR REPLACE TEMP TABLE __good AS SELECT s.* FROM {STAGED} s "
         f"JOIN __firsts f USING (_row) WHERE f._row = f._first"
     )
     target = q(table.name)
@@ -246,7 +252,7 @@ def _write(
                 flagged[f.name] = int(n)
     bad_rows = con.execute(
         f"SELECT count(*) FROM {STAGED} s LEFT JOIN __firsts f USING (_row) "
-        f"WHERE len(s._errors) > 0 OR f._row <> f._first"
+        f"WHERE s._bad OR f._row <> f._first"
     ).fetchone()[0]  # type: ignore[index]
     con.execute("DROP TABLE __good; DROP TABLE __firsts")
     return FileResult(

@@ -102,33 +102,42 @@ def _shown(expr: str) -> str:
     return f"left(replace({expr}, chr(0), '\\0'), {MAX_SHOWN})"
 
 
-def staging_sql(table: Table, binding: Binding, source: str, mapping: Mapping | None) -> str:
-    """SELECT over ``source`` giving standard columns, ``_extra``, ``_row_hash`` and ``_errors``."""
+@dataclass
+class Staging:
+    """The normalizing SELECT and, per problem column ``__e<i>``, its field and shown value."""
+
+    sql: str
+    checks: list[tuple[str, str]]  # (field, SQL of the offending value over the raw row ``r``)
+
+
+def staging_sql(table: Table, binding: Binding, source: str, mapping: Mapping | None) -> Staging:
+    """SELECT over ``source``: standard columns, ``_extra``, ``_row_hash``, ``__e<i>`` reasons, ``_bad``."""
     codes = mapping.values if mapping else {}
     inputs: list[tuple[str, str]] = []
     built: dict[str, FieldSQL] = {}
-    errors: list[str] = []
+    reasons: list[str] = []
+    checks: list[tuple[str, str]] = []
     for i, f in enumerate(table.fields):
         prefix = f"__f{i}"
         if f.name in binding.sources:
             raw = f"{prefix}_in"
             inputs.append((raw, _mapped(binding.sources[f.name], codes.get(f.name, {}))))
+            shown = _shown(f"r.{q(binding.sources[f.name])}")
         elif f.name in binding.defaults:
-            raw = sql_str(binding.defaults[f.name])
+            raw = shown = sql_str(binding.defaults[f.name])
         else:
-            raw = "CAST(NULL AS VARCHAR)"
+            raw, shown = "CAST(NULL AS VARCHAR)", "NULL"
         sql = field_sql(f, raw, prefix)
         built[f.name] = sql
         cell = cell_problem_sql(q(binding.sources[f.name])) if f.name in binding.sources else "NULL"
         check = f"CASE WHEN ({cell}) IS NOT NULL THEN {cell} WHEN ({sql.error}) IS NOT NULL THEN {sql.error}"
         if f.required:
             check += f" WHEN ({sql.value}) IS NULL THEN 'required field is empty'"
-        errors.append(f"{{'field': {sql_str(f.name)}, 'reason': {check} END, 'value': {_shown(raw)}}}")
+        reasons.append(check + " END")
+        checks.append((f.name, shown))
     for col in binding.extras:
-        errors.append(
-            f"{{'field': {sql_str(col.strip())}, 'reason': {cell_problem_sql(q(col))}, "
-            f"'value': {_shown(q(col))}}}"
-        )
+        reasons.append(cell_problem_sql(q(col)))
+        checks.append((col.strip(), _shown(f"r.{q(col)}")))
     depth = max((len(s.layers) for s in built.values()), default=0)
     steps = [f"SELECT *{''.join(f', {e} AS {a}' for a, e in inputs)} FROM {source}"]
     for level in range(depth):
@@ -149,5 +158,7 @@ def staging_sql(table: Table, binding: Binding, source: str, mapping: Mapping | 
         out.append("CAST(NULL AS JSON) AS _extra")
     hashed = ", ".join(f"coalesce({q(c)}, chr(30))" for c in binding.columns) or "''"
     out.append(f"md5(concat_ws(chr(31), {hashed})) AS _row_hash")
-    out.append(f"list_filter([{', '.join(errors)}], lambda e: e.reason IS NOT NULL) AS _errors")
-    return f"WITH {ctes} SELECT {', '.join(out)} FROM __s{len(steps) - 1}"
+    out.extend(f"{r} AS __e{i}" for i, r in enumerate(reasons))
+    bad = " OR ".join(f"__e{i} IS NOT NULL" for i in range(len(reasons))) or "false"
+    sql = f"WITH {ctes} SELECT *, ({bad}) AS _bad FROM (SELECT {', '.join(out)} FROM __s{len(steps) - 1})"
+    return Staging(sql, checks)

@@ -82,6 +82,15 @@ def _real(y: str, m: str, d: str) -> bool:
 # once per value: ``parts_sql`` -> ``stamp_sql`` -> ``in_range_sql``.
 
 
+def fast_sql(c: str) -> str:
+    """DuckDB: the common ``YYYY-MM-DD`` and ``YYYY-MM-DD HH:MM:SS`` forms by a plain cast (else NULL)."""
+    return (
+        f"CASE WHEN length({c}) IN (10, 19) AND substr({c}, 5, 1) = '-' AND substr({c}, 8, 1) = '-' "
+        f"AND regexp_full_match({c}, '\\d{{4}}-\\d\\d-\\d\\d([ T]\\d\\d:\\d\\d:\\d\\d)?') "
+        f"THEN try_cast({c} AS TIMESTAMP) END"
+    )
+
+
 def parts_sql(c: str) -> str:
     """DuckDB: the pattern's parts as a struct, from a cleaned text column."""
     return f"regexp_extract({c}, '^{PATTERN}$', ['y','m','d','hh','mi','ss','tz'])"
@@ -122,6 +131,6 @@ def error_sql(c: str, g: str, t: str) -> str:
         f"CASE WHEN {c} IS NULL THEN NULL "
         f"WHEN {t} IS NOT NULL AND year({t}) NOT BETWEEN {MIN_YEAR} AND {MAX_YEAR} THEN 'date out of range' "
         f"WHEN {t} IS NOT NULL THEN NULL "
-        f"WHEN regexp_full_match({c}, '\\d{{8}}') OR {g}.y <> '' THEN 'impossible date' "
+        f"WHEN regexp_full_match({c}, '\\d{{8}}') OR coalesce({g}.y, '') <> '' THEN 'impossible date' "
         "ELSE 'not a date' END"
     )

@@ -83,7 +83,7 @@ def area_known(value: str | None) -> bool:
 
 def compact_sql(expr: str) -> str:
     """DuckDB: upper-case ASCII without spaces/hyphens."""
-    return f"upper(regexp_replace({halfwidth_sql(expr)}, '[\\s\\-]', '', 'g'))"
+    return f"upper(regexp_replace({halfwidth_sql(expr)}, '[\\t\\n\\r\\x0b\\x0c \\-]', '', 'g'))"
 
 
 def _checksum_sql(s: str) -> str:

@@ -99,10 +99,15 @@ def field_sql(f: Field, raw: str, prefix: str) -> FieldSQL:
             valid=f"{prefix}_v",
         )
     if kind in ("date", "timestamp"):
-        g, t = f"{prefix}_g", f"{prefix}_t"
+        fast, g, t = f"{prefix}_f", f"{prefix}_g", f"{prefix}_t"
         stamp = dates.in_range_sql(t)
         return FieldSQL(
-            layers=[[(c, half)], [(g, dates.parts_sql(c))], [(t, dates.stamp_sql(c, g))]],
+            layers=[
+                [(c, half)],
+                [(fast, dates.fast_sql(c))],
+                [(g, f"CASE WHEN {fast} IS NULL THEN {dates.parts_sql(c)} END")],
+                [(t, f"coalesce({fast}, {dates.stamp_sql(c, g)})")],
+            ],
             value=f"CAST({stamp} AS DATE)" if kind == "date" else stamp,
             error=dates.error_sql(c, g, t),
         )
@@ -137,7 +142,7 @@ def field_sql(f: Field, raw: str, prefix: str) -> FieldSQL:
 
 def _enum_sql(f: Field, half: str, prefix: str) -> FieldSQL:
     c, k = f"{prefix}_c", f"{prefix}_k"
-    key = f"regexp_replace(lower({c}), '[\\s\\-]+', '_', 'g')"
+    key = f"regexp_replace(lower({c}), '[\\t\\n\\r\\x0b\\x0c \\-]+', '_', 'g')"
     cases = " ".join(f"WHEN {sql_str(a)} THEN {sql_str(b)}" for a, b in _enum_table(f).items())
     known = f"CASE {k} {cases} END"
     if f.open:

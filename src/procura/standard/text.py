@@ -14,6 +14,7 @@ HALFWIDTH = "".join(chr(c) for c in range(0x21, 0x7F)) + "  ¥"
 # Only ASCII whitespace counts as space, in Python as in DuckDB's RE2.
 WS = " \t\n\r\x0b\x0c"
 WS_SQL = "' ' || chr(9) || chr(10) || chr(13) || chr(11) || chr(12)"
+SPACE_RE = "[\\t\\n\\r\\x0b\\x0c ]"  # the same whitespace as WS, for RE2
 _HALF = str.maketrans(FULLWIDTH, HALFWIDTH)
 _SPACES = re.compile(r"[ \t\n\r\x0b\x0c]+")
 _HAN_GAP = re.compile(r"([\u3400-\u9fff])[ \t\n\r\x0b\x0c]+([\u3400-\u9fff])")
@@ -34,7 +35,11 @@ def to_halfwidth(text: str) -> str:
 
 
 def halfwidth_sql(expr: str) -> str:
-    return f"translate({expr}, {sql_str(FULLWIDTH)}, {sql_str(HALFWIDTH)})"
+    # translate() is slow in DuckDB; most values have no full-width forms, so test first.
+    return (
+        f"CASE WHEN regexp_matches({expr}, '[\uff01-\uff5e\u3000\u00a0\uffe5]') "
+        f"THEN translate({expr}, {sql_str(FULLWIDTH)}, {sql_str(HALFWIDTH)}) ELSE {expr} END"
+    )
 
 
 def clean(text: str | None) -> str | None:
@@ -61,11 +66,13 @@ def normalize_name(text: str | None) -> str | None:
 
 
 def name_sql(expr: str) -> str:
-    s = f"trim(regexp_replace({halfwidth_sql(expr)}, '\\s+', ' ', 'g'), {WS_SQL})"
-    gap = f"'([{HAN_RANGE}])\\s+([{HAN_RANGE}])'"
+    half = halfwidth_sql(expr)
+    s = f"trim(regexp_replace({half}, '{SPACE_RE}+', ' ', 'g'), {WS_SQL})"
+    gap = f"'([{HAN_RANGE}]){SPACE_RE}+([{HAN_RANGE}])'"
     for _ in range(2):
         s = f"regexp_replace({s}, {gap}, '\\1\\2', 'g')"
-    return f"nullif({s}, '')"
+    # Most names have no whitespace at all: skip the regular expressions for them.
+    return f"nullif(CASE WHEN regexp_matches({half}, '{SPACE_RE}') THEN {s} ELSE {half} END, '')"
 
 
 def normalize_phone(text: str | None) -> str | None:
@@ -78,7 +85,7 @@ def normalize_phone(text: str | None) -> str | None:
 
 
 def phone_sql(expr: str) -> str:
-    s = f"regexp_replace({halfwidth_sql(expr)}, '[\\s\\-()]', '', 'g')"
+    s = f"regexp_replace({halfwidth_sql(expr)}, '[\\t\\n\\r\\x0b\\x0c \\-()]', '', 'g')"
     return f"nullif(regexp_replace({s}, '^(?:\\+86|0086|86)(1\\d{{10}})$', '\\1'), '')"
 
 

@@ -25,7 +25,7 @@ def normalize_uscc(text: str | None) -> tuple[str | None, bool | None]:
 
 
 def compact_sql(expr: str) -> str:
-    return f"upper(regexp_replace({halfwidth_sql(expr)}, '[\\s\\-]', '', 'g'))"
+    return f"upper(regexp_replace({halfwidth_sql(expr)}, '[\\t\\n\\r\\x0b\\x0c \\-]', '', 'g'))"
 
 
 def valid_sql(compact_col: str) -> str:
