@@ -28,3 +28,17 @@ def test_a_missing_warehouse_or_table_gives_rows_without_values(tmp_path: Path, 
     refs = [{"table": "court_cases", "key": {"case_no": "X"}}]
     assert not load_rows(tmp_path / "none.duckdb", refs)[0].found
     assert not load_rows(warehouse, refs)[0].found
+
+
+def test_a_partial_or_non_key_reference_reads_every_matching_row(warehouse) -> None:
+    warehouse.execute("CREATE TABLE criminal_cases(case_no VARCHAR, suspect_key VARCHAR, charge VARCHAR)")
+    warehouse.execute(
+        "INSERT INTO criminal_cases VALUES ('C-1','S1','other'), ('C-1','S2','other'), ('C-2','S1','x')"
+    )
+    rows = load_rows(warehouse, [{"table": "criminal_cases", "key": {"case_no": "C-1"}}])
+    assert [row.key for row in rows] == [
+        {"case_no": "C-1", "suspect_key": "S1"},
+        {"case_no": "C-1", "suspect_key": "S2"},
+    ]
+    [row] = load_rows(warehouse, [{"table": "police_reports", "key": {"offense_type": "online_insult"}}])
+    assert row.values["report_id"] == "PR-2"

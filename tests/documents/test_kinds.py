@@ -3,16 +3,7 @@ from datetime import date
 import pytest
 
 from procura.documents import DocumentError, all_kinds, get_kind, kind_for_measure
-
-WORKFLOW_MEASURES = (
-    "case_filing_notice",
-    "corrective_opinion",
-    "procuratorial_suggestion",
-    "pre_litigation_notice",
-    "public_interest_suit",
-    "support_prosecution",
-    "admin_penalty_opinion",
-)
+from procura.workflow.lifecycle import MEASURES
 
 
 def test_the_four_required_documents_exist_in_both_languages() -> None:
@@ -30,7 +21,7 @@ def test_the_four_required_documents_exist_in_both_languages() -> None:
     assert kinds["support_prosecution"].title["zh"] == "支持起诉书"
 
 
-@pytest.mark.parametrize("measure", WORKFLOW_MEASURES)
+@pytest.mark.parametrize("measure", MEASURES)
 def test_every_drafted_measure_has_a_document(measure: str) -> None:
     assert measure in kind_for_measure(measure).measures
 
@@ -44,5 +35,5 @@ def test_deadlines_follow_the_rules() -> None:
 def test_unknown_kind_and_measure_are_clear_errors() -> None:
     with pytest.raises(DocumentError, match="unknown document kind 'x'; known: "):
         get_kind("x")
-    with pytest.raises(DocumentError, match="protest"):
-        kind_for_measure("protest")
+    with pytest.raises(DocumentError, match="measure 'lawsuit'"):
+        kind_for_measure("lawsuit")

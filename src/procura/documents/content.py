@@ -9,6 +9,7 @@ not learn (ADR 0551); the facts are rebuilt from evidence fields instead.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date
@@ -92,6 +93,24 @@ def office_name(office_id: str, lang: str = "zh") -> str:
     return "".join(reversed(chain)) + "人民检察院"
 
 
+_ENGLISH_PART = re.compile(r"\s[(（](?=[A-Za-z])")
+
+
+def addressee_in(target: str, lang: str) -> str:
+    """One language of a model's bilingual target (``公安机关 (public security organ)``)."""
+    text = target.strip()
+    match = _ENGLISH_PART.search(text)
+    if match is None or not text.endswith((")", "）")) or match.start() == 0:
+        return target
+    return text[: match.start()].strip() if lang == "zh" else text[match.end() : -1].strip()
+
+
+def _basis(kind_lines: Sequence[str], model_lines: list[str]) -> list[str]:
+    """The kind's procedural basis and the model's; a kind line the model cites in more detail is dropped."""
+    kept = [line for line in kind_lines if not any(m != line and m.startswith(line) for m in model_lines)]
+    return kept + [m for m in model_lines if m not in kept]
+
+
 def _date_text(value: date, lang: str) -> str:
     return f"{value.year}年{value.month}月{value.day}日" if lang == "zh" else value.isoformat()
 
@@ -113,7 +132,9 @@ def compose(
     if lang not in LANGS:
         raise DocumentError(f"unknown language {lang!r}; use one of {', '.join(LANGS)}")
     names = person_names(rows)
-    recipient = scrub(addressee or lead.target, names, limit=120, lang=lang, free_text=False)
+    recipient = scrub(
+        addressee_in(addressee or lead.target or "", lang), names, limit=120, lang=lang, free_text=False
+    )
     if not recipient:
         raise DocumentError(f"lead {lead.id}: no addressee (the lead has no target and none was given)")
     due = deadline or kind.deadline_from(issued_on)
@@ -122,8 +143,9 @@ def compose(
     number = doc_no or (
         f"{kind.abbr}〔{year}〕{lead.id}号" if lang == "zh" else f"{kind.abbr} ({year}) No. {lead.id}"
     )
-    basis = list(kind.basis[lang])
-    basis += [scrub(line, names, limit=200, lang=lang, free_text=False) for line in model_basis]
+    basis = _basis(
+        kind.basis[lang], [scrub(line, names, limit=200, lang=lang, free_text=False) for line in model_basis]
+    )
     return DocumentContent(
         kind=kind.id,
         lang=lang,

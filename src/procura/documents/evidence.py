@@ -1,13 +1,16 @@
 """The warehouse rows a lead cites as evidence, read from DuckDB.
 
-A lead cites each record as ``{"table", "key"}`` with the table's primary-key
-fields by standard name (docs/architecture.md). Only the standard tables can be
-read this way, and only by their primary keys: table and column names are
-checked against the fixed list before they reach SQL, values are bound.
+A lead cites each record as ``{"table", "key"}`` (docs/architecture.md). The key
+is usually the table's primary key, but a model may cite a group of rows by
+part of it (a whole criminal case by ``case_no``) or by other columns
+(``platform_orders`` by ``platform_uscc`` and ``sku``); every matching row is
+read, up to ``MAX_ROWS_PER_REFERENCE``. Only the standard tables can be read,
+key columns must be columns of the table, and values are bound, never pasted.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,6 +33,10 @@ PRIMARY_KEYS: dict[str, tuple[str, ...]] = {
 }
 
 
+MAX_ROWS_PER_REFERENCE = 50
+_IDENT = re.compile(r"^[a-z_][a-z0-9_]*$")
+
+
 @dataclass(frozen=True)
 class EvidenceRow:
     """One cited record: its table, key and (when found) its standard fields."""
@@ -45,13 +52,11 @@ class EvidenceRow:
 
 def _checked(ref: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
     table, key = ref.get("table"), ref.get("key")
-    if table not in PRIMARY_KEYS or not isinstance(key, dict):
+    if table not in PRIMARY_KEYS or not isinstance(key, dict) or not key:
         raise DocumentError(f"evidence reference {dict(ref)!r}: unknown table or missing key")
-    if set(key) != set(PRIMARY_KEYS[table]):
-        raise DocumentError(
-            f"evidence reference to {table}: key must be {PRIMARY_KEYS[table]}, got {sorted(key)}"
-        )
-    return table, key
+    if not all(isinstance(column, str) and _IDENT.match(column) for column in key):
+        raise DocumentError(f"evidence reference to {table}: bad key columns {sorted(map(str, key))}")
+    return str(table), key
 
 
 def load_rows(
@@ -66,24 +71,38 @@ def load_rows(
     else:
         con = warehouse
     try:
-        tables = {
-            row[0] for row in con.execute("SELECT table_name FROM information_schema.tables").fetchall()
-        }
         rows: list[EvidenceRow] = []
         for table, key in checked:
-            if table not in tables:
+            columns = _columns(con, table)
+            if not columns:
                 rows.append(EvidenceRow(table, key))
                 continue
-            where = " AND ".join(f'"{column}" = ?' for column in PRIMARY_KEYS[table])
+            unknown = sorted(set(key) - columns)
+            if unknown:
+                raise DocumentError(f"evidence reference to {table}: no column {', '.join(unknown)}")
+            where = " AND ".join(f'CAST("{column}" AS VARCHAR) = ?' for column in key)
+            order = ", ".join(f'"{column}"' for column in PRIMARY_KEYS[table] if column in columns) or "1"
             cursor = con.execute(
-                f'SELECT * FROM "{table}" WHERE {where} LIMIT 1',
-                [str(key[column]) for column in PRIMARY_KEYS[table]],
+                f'SELECT * FROM "{table}" WHERE {where} ORDER BY {order} LIMIT {MAX_ROWS_PER_REFERENCE}',
+                [str(value) for value in key.values()],
             )
-            found = cursor.fetchone()
             names = [d[0] for d in cursor.description or []]
-            values = dict(zip(names, found, strict=True)) if found else {}
-            rows.append(EvidenceRow(table, key, {k: v for k, v in values.items() if not k.startswith("_")}))
+            found = cursor.fetchall()
+            if not found:
+                rows.append(EvidenceRow(table, key))
+            for values in found:
+                record = dict(zip(names, values, strict=True))
+                own_key = {c: record[c] for c in PRIMARY_KEYS[table]} if len(found) > 1 else key
+                rows.append(
+                    EvidenceRow(table, own_key, {k: v for k, v in record.items() if not k.startswith("_")})
+                )
         return rows
     finally:
         if isinstance(warehouse, Path):
             con.close()
+
+
+def _columns(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
+    """The columns of ``table`` (empty when the warehouse has no such table)."""
+    result = con.execute("SELECT column_name FROM information_schema.columns WHERE table_name = ?", [table])
+    return {row[0] for row in result.fetchall()}
