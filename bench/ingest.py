@@ -24,18 +24,41 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-HEADER = ["report_id", "region_code", "police_unit", "received_at", "offense_type", "victim_name", "victim_id_no",
-          "victim_birth_date", "victim_phone", "suspect_name", "suspect_id_no", "description", "views_count",
-          "reposts_count", "filed", "filed_at", "police_case_no", "not_filed_reason"]
+HEADER = [
+    "report_id",
+    "region_code",
+    "police_unit",
+    "received_at",
+    "offense_type",
+    "victim_name",
+    "victim_id_no",
+    "victim_birth_date",
+    "victim_phone",
+    "suspect_name",
+    "suspect_id_no",
+    "description",
+    "views_count",
+    "reposts_count",
+    "filed",
+    "filed_at",
+    "police_case_no",
+    "not_filed_reason",
+]
 TEXT_COLUMNS = ("report_id", "region_code", "victim_id_no", "victim_phone", "suspect_id_no", "police_case_no")
 OFFENSES = ["online_defamation", "Online Insult", "personal_info_infringement", "telecom_fraud", "other"]
-DATE_FORMS = ["{d:%Y-%m-%d}", "{d.year}/{d.month}/{d.day}", "{d:%Y%m%d}", "{d.year}年{d.month}月{d.day}日",
-              "{d:%Y-%m-%d}T09:30:00"]
+DATE_FORMS = [
+    "{d:%Y-%m-%d}",
+    "{d.year}/{d.month}/{d.day}",
+    "{d:%Y%m%d}",
+    "{d.year}年{d.month}月{d.day}日",
+    "{d:%Y-%m-%d}T09:30:00",
+]
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 
 
 def _id_no(rng: random.Random) -> str:
-    body = f"330110{rng.randint(1950, 2015)}{rng.randint(1, 12):02d}{rng.randint(1, 28):02d}{rng.randint(0, 999):03d}"
+    born = f"{rng.randint(1950, 2015)}{rng.randint(1, 12):02d}{rng.randint(1, 28):02d}"
+    body = f"330110{born}{rng.randint(0, 999):03d}"
     return body + "10X98765432"[sum(int(c) * w for c, w in zip(body, WEIGHTS, strict=True)) % 11]
 
 
@@ -55,11 +78,24 @@ def write_dataset(path: Path, rows: int, seed: int = 1) -> None:
                 victim = victim[:-1] + ("0" if victim[-1] != "0" else "1")
             filed = rng.random() < 0.4
             fields = [
-                f"R{i:08d}", rng.choice(["330110", "330102", "330110001000"]), "余杭区公安分局", received,
-                rng.choice(OFFENSES), rng.choice(["张三", "李 四", "王五"]), victim.lower(), "",
-                f"138{rng.randint(0, 99999999):08d}", "", "", "在网络上散布不实信息", str(rng.randint(0, 100000)),
-                str(rng.randint(0, 5000)), rng.choice(["是", "否"]) if not filed else "Y",
-                f"{day:%Y-%m-%d}" if filed else "", f"A{i:08d}" if filed else "", "",
+                f"R{i:08d}",
+                rng.choice(["330110", "330102", "330110001000"]),
+                "余杭区公安分局",
+                received,
+                rng.choice(OFFENSES),
+                rng.choice(["张三", "李 四", "王五"]),
+                victim.lower(),
+                "",
+                f"138{rng.randint(0, 99999999):08d}",
+                "",
+                "",
+                "在网络上散布不实信息",
+                str(rng.randint(0, 100000)),
+                str(rng.randint(0, 5000)),
+                rng.choice(["是", "否"]) if not filed else "Y",
+                f"{day:%Y-%m-%d}" if filed else "",
+                f"A{i:08d}" if filed else "",
+                "",
             ]
             fh.write(",".join(fields) + "\n")
 
@@ -68,7 +104,9 @@ def _to_parquet(csv_path: Path, parquet_path: Path) -> None:
     import duckdb
 
     con = duckdb.connect()
-    con.execute(f"COPY (SELECT * FROM read_csv('{csv_path}', all_varchar=true)) TO '{parquet_path}' (FORMAT parquet)")
+    con.execute(
+        f"COPY (SELECT * FROM read_csv('{csv_path}', all_varchar=true)) TO '{parquet_path}' (FORMAT parquet)"
+    )
 
 
 def run_one(kind: str, path: Path, work: Path) -> float:
@@ -97,8 +135,11 @@ def run_one(kind: str, path: Path, work: Path) -> float:
         from procura.standard.schema import get_table
 
         table = get_table("police_reports")
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False) if path.suffix == ".csv" else (
-            pd.read_parquet(path))
+        frame = (
+            pd.read_csv(path, dtype=str, keep_default_na=False)
+            if path.suffix == ".csv"
+            else (pd.read_parquet(path))
+        )
         bad = 0
         for f in table.fields:
             col = frame[f.name].tolist()
@@ -112,8 +153,12 @@ def run_one(kind: str, path: Path, work: Path) -> float:
 
 def measure(kind: str, path: Path) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as work:
-        out = subprocess.run([sys.executable, __file__, "--one", kind, str(path), work], check=True,
-                             capture_output=True, text=True).stdout
+        out = subprocess.run(
+            [sys.executable, __file__, "--one", kind, str(path), work],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
     return json.loads(out.strip().splitlines()[-1])
 
 
@@ -141,7 +186,13 @@ def main() -> None:
                 kinds = ["duckdb-bare", "procura"] + (["pandas"] if rows <= args.no_pandas_above else [])
                 for kind in kinds:
                     m = measure(kind, path)
-                    result = {"rows": rows, "format": fmt, "kind": kind, **m, "rows_per_s": rows / m["seconds"]}
+                    result = {
+                        "rows": rows,
+                        "format": fmt,
+                        "kind": kind,
+                        **m,
+                        "rows_per_s": rows / m["seconds"],
+                    }
                     results.append(result)
                     print(json.dumps(result), flush=True)
     print(table_markdown(results))
@@ -150,12 +201,17 @@ def main() -> None:
 
 
 def table_markdown(results: list[dict]) -> str:
-    lines = ["| rows | format | reader | seconds | rows/s | peak MB | vs bare DuckDB |", "|---|---|---|---:|---:|---:|---:|"]
+    lines = [
+        "| rows | format | reader | seconds | rows/s | peak MB | vs bare DuckDB |",
+        "|---|---|---|---:|---:|---:|---:|",
+    ]
     bare = {(r["rows"], r["format"]): r["rows_per_s"] for r in results if r["kind"] == "duckdb-bare"}
     for r in results:
         share = r["rows_per_s"] / bare[(r["rows"], r["format"])]
-        lines.append(f"| {r['rows']:,} | {r['format']} | {r['kind']} | {r['seconds']:.2f} | {r['rows_per_s']:,.0f} "
-                     f"| {r['peak_mb']:,.0f} | {share:.0%} |")
+        lines.append(
+            f"| {r['rows']:,} | {r['format']} | {r['kind']} | {r['seconds']:.2f} | {r['rows_per_s']:,.0f} "
+            f"| {r['peak_mb']:,.0f} | {share:.0%} |"
+        )
     return "\n".join(lines)
 
 
@@ -164,10 +220,12 @@ def append(results: list[dict]) -> None:
         f"\n## Ingest (`bench/ingest.py`, {dt.date.today()})\n\n"
         "police_reports with every formatting variant of the standard and ~0.5% malformed rows. "
         "`duckdb-bare`: DuckDB `read_csv`/`read_parquet` into a table, identifier and phone columns declared "
-        "as text — the floor. `procura`: full ingest (normalize, validate, quarantine, provenance, batch log) "
+        "as text — the floor. `procura`: full ingest (normalize, validate, quarantine, provenance, "
+        "batch log) "
         "into a fresh warehouse. `pandas`: `read_csv(dtype=str)` + procura's Python normalizers per value. "
         "Each measurement in a fresh process; peak MB is its maximum resident set.\n\n"
-        + table_markdown(results) + "\n"
+        + table_markdown(results)
+        + "\n"
     )
     with (ROOT / "BENCHMARKS.md").open("a", encoding="utf-8") as fh:
         fh.write(section)
