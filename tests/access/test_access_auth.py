@@ -165,3 +165,30 @@ def test_an_unknown_office_is_refused(db: Session, admin: Principal) -> None:
 def test_bootstrap_only_on_an_empty_store(db: Session, admin: Principal) -> None:
     with pytest.raises(Forbidden, match="already exist"):
         users.bootstrap_admin(db, "root2", "rootpassword", "330000-province")
+
+
+def test_changing_ones_password_ends_every_session(db: Session, settings: Settings, alice: User) -> None:
+    token = auth.login(db, settings, "alice", "alicepassword", now=T0)
+    me = auth.authenticate(db, settings, token, now=T0)
+    with pytest.raises(AuthenticationError):
+        auth.change_password(db, me, "wrong", "newpassword1")
+    with pytest.raises(ValidationError):
+        auth.change_password(db, me, "alicepassword", "short")
+    auth.change_password(db, me, "alicepassword", "newpassword1")
+    with pytest.raises(AuthenticationError):
+        auth.authenticate(db, settings, token, now=T0)
+    with pytest.raises(AuthenticationError):
+        auth.login(db, settings, "alice", "alicepassword", now=T0)
+    assert auth.login(db, settings, "alice", "newpassword1", now=T0)
+
+
+def test_an_admin_reset_unlocks_the_account(
+    db: Session, settings: Settings, admin: Principal, alice: User
+) -> None:
+    for _ in range(settings.lockout_failures):
+        with pytest.raises(AuthenticationError):
+            auth.login(db, settings, "alice", "wrong", now=T0)
+    users.reset_password(db, admin, "alice", "resetpassword")
+    assert auth.login(db, settings, "alice", "resetpassword", now=T0)
+    with pytest.raises(ValidationError):
+        users.reset_password(db, admin, "alice", "short")

@@ -12,8 +12,8 @@ from sqlalchemy import text
 from typer.testing import CliRunner
 
 from procura.access import auth
+from procura.cli import access as cli_access
 from procura.cli import app
-from procura.cli import workflow as cli_workflow
 from procura.config import Settings
 from procura.db import session_scope
 from procura.migrations import open_store
@@ -22,7 +22,7 @@ from procura.migrations import open_store
 @pytest.fixture(autouse=True)
 def cheap_argon2_wide_console(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(auth, "_hasher", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
-    monkeypatch.setattr(cli_workflow, "console", Console(width=200))
+    monkeypatch.setattr(cli_access, "console", Console(width=200))
 
 
 def _cli(workspace: Path):  # type: ignore[no-untyped-def]

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import datetime, timedelta
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -20,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from procura.access import audit
 from procura.access.clock import as_utc, utcnow
-from procura.access.errors import AuthenticationError
+from procura.access.errors import AuthenticationError, ValidationError
 from procura.access.orm import AuthSession, User
 from procura.access.principal import Principal
 from procura.config import Settings
@@ -40,6 +41,11 @@ def check_password(password_hash: str, password: str) -> bool:
         return _hasher.verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
+
+
+@cache
+def _dummy_hash() -> str:
+    return _hasher.hash(secrets.token_urlsafe(16))
 
 
 def token_hash(token: str) -> str:
@@ -68,6 +74,8 @@ def login(
     now = now or utcnow()
     user = session.scalar(select(User).where(User.username == username))
     if user is None:
+        # Spend the same time as for a wrong password, so names cannot be probed by timing.
+        check_password(_dummy_hash(), password)
         audit.record(
             session,
             None,
@@ -191,3 +199,15 @@ def end_sessions(session: Session, user_id: int, reason: str, now: datetime | No
         .values(ended_at=now or utcnow(), end_reason=reason)
     )
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def change_password(session: Session, principal: Principal, old: str, new: str, min_length: int = 8) -> None:
+    """Change one's own password (the old one is checked); every session ends, sign in again."""
+    user = session.get(User, principal.user_id)
+    if user is None or not check_password(user.password_hash, old):
+        raise AuthenticationError(_BAD_LOGIN)
+    if len(new) < min_length:
+        raise ValidationError(f"password: at least {min_length} characters", {"field": "password"})
+    user.password_hash = hash_password(new)
+    ended = end_sessions(session, user.id, "password")
+    audit.record(session, principal, "user.password", "user", str(user.id), details={"sessions_ended": ended})

@@ -115,3 +115,21 @@ def bootstrap_admin(session: Session, username: str, password: str, office_id: s
     if user_count(session):
         raise Forbidden("users already exist: sign in as an admin to add more")
     return add_user(session, SYSTEM, username, password, office_id, "criminal", "admin", "管理员")
+
+
+def reset_password(session: Session, principal: Principal, username: str, password: str) -> User:
+    """Set a user's password (admins, in their jurisdiction); unlocks and ends the user's sessions."""
+    user = get_user(session, principal, username)
+    if len(password) < MIN_PASSWORD:
+        raise ValidationError(f"password: at least {MIN_PASSWORD} characters", {"field": "password"})
+    user.password_hash, user.failed_logins, user.locked_until = hash_password(password), 0, None
+    ended = end_sessions(session, user.id, "password reset")
+    audit.record(
+        session,
+        principal,
+        "user.reset_password",
+        "user",
+        str(user.id),
+        details={"username": username, "sessions_ended": ended},
+    )
+    return user
