@@ -16,6 +16,7 @@ import pandas as pd
 
 from procura.synth.world import World
 
+NULL = np.array([None], dtype=object)  # an empty cell that broadcasts in np.where
 POOLS = {"general": 0.62, "defame": 0.08, "pp": 0.04, "lender": 0.08, "defendant": 0.10, "victim": 0.08}
 HOSPITAL_WORDS = [
     "第一人民医院",

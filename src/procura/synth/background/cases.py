@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from procura.synth.population import Population, org_columns, person_columns, sample
+from procura.synth.population import NULL, Population, org_columns, person_columns, sample
 from procura.synth.world import World, ages_on, later, pick, scaled
 
 CHARGES = {
@@ -94,9 +94,9 @@ def criminal_cases(world: World, pop: Population) -> pd.DataFrame:
         plat["platform_uscc"],
         plat["_entity"],
     )
-    rows["civil_pil_filed"] = np.where(pi & (rng.random(n) < 0.2), True, None)
+    rows["civil_pil_filed"] = np.where(pi & (rng.random(n) < 0.2), True, NULL)
     non_pros = (rows.stage == "non_prosecuted").to_numpy()
-    rows["admin_referral_sent"] = np.where(non_pros, True, np.where(rng.random(n) < 0.1, False, None))
+    rows["admin_referral_sent"] = np.where(non_pros, True, np.where(rng.random(n) < 0.1, False, NULL))
     world.add_rows("criminal_cases", rows.drop(columns=["n_suspects"]))
     return cases
 
@@ -123,7 +123,7 @@ def criminal_case_victims(world: World, pop: Population, cases: pd.DataFrame) ->
     )
     for key, value in v.items():
         rows[key if key != "_entity" else "_e_victim"] = value
-    rows["disability"] = np.where(rng.random(n) < 0.04, True, np.where(rng.random(n) < 0.5, False, None))
+    rows["disability"] = np.where(rng.random(n) < 0.04, True, np.where(rng.random(n) < 0.5, False, NULL))
     loss = np.round(rng.uniform(500, 90000, n), 2)
     age = ages_on(people["birth"], rows["decision_date"])
     qualifying = (

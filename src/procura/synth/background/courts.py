@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from procura.synth.population import Population, assemble, org_columns, person_columns, sample
+from procura.synth.population import NULL, Population, assemble, org_columns, person_columns, sample
 from procura.synth.world import World, later, pick, scaled
 
 CASE_TYPES = {"civil": 0.86, "criminal": 0.05, "administrative": 0.05, "private_prosecution": 0.04}
@@ -35,7 +35,7 @@ def court_cases(world: World, pop: Population) -> None:
     filed = world.random_dates(n, hi_days_ago=10)
     closed = later(world, filed, 35, 400)
     closed = closed.where((closed < pd.Timestamp(world.as_of)) & (rng.random(n) < 0.85))
-    method = np.where(closed.notna(), pick(world, CLOSING, n), None)
+    method = np.where(closed.notna(), pick(world, CLOSING, n), NULL)
     cases = pd.DataFrame(
         {
             "case_no": world.keys("CT-", n),

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from procura.synth.population import Population, assemble, org_columns, person_columns, sample
+from procura.synth.population import NULL, Population, assemble, org_columns, person_columns, sample
 from procura.synth.world import World, ages_on, later, pick, scaled
 
 OFFENSES = {
@@ -104,7 +104,7 @@ def police_reports(world: World, pop: Population) -> None:
             "filed": filed,
             "filed_at": later(world, received, 1, 30).where(filed),
             "police_case_no": None,
-            "not_filed_reason": np.where(filed, None, rng.choice(NOT_FILED, n)),
+            "not_filed_reason": np.where(filed, NULL, rng.choice(NOT_FILED, n)),
             "_e_victim": v["_entity"],
             "_e_suspect": s["_entity"],
         }

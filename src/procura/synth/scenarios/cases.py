@@ -24,7 +24,7 @@ VICTIMS = "vulnerable-victim-support"
 def plant_pil(world: World, pop: Population, instances: int) -> None:
     """Model 5: mass personal-information cases without a civil public-interest suit."""
     t = world.truth
-    plans = [
+    plans: list[tuple[str, list[int], int, list[bool | None], bool, str]] = [
         ("prosecution_review", [5000], 3, [None], True, "records_count exactly 5000"),
         ("judged", [200, 300], 10, [False, False], True, "victims_count exactly 10"),
         ("prosecuted", [100, 8000], 4, [None, None], True, "the second suspect's row holds 8000 records"),

@@ -62,7 +62,9 @@ NEW = (1, 20)
 ESTABLISHED = (400, 1500)
 MIDDLE = (200, 320)
 # (label, groups: [(new prices, established prices, established registration, city index)], is violation)
-PLANS = [
+Spec = tuple[int, float, float] | None
+Group = tuple[Spec, Spec, tuple[int, int], int]
+PLANS: list[tuple[str, list[Group], bool]] = [
     (
         "established users pay 12% more (25 v 25 orders)",
         [((25, 0.98, 1.02), (25, 1.10, 1.14), ESTABLISHED, 0)],
@@ -111,7 +113,7 @@ def plant(world: World, pop: Population, instances: int) -> None:
             base = float(np.round(world.rng.uniform(50, 500), 0))
             for new_spec, est_spec, est_reg, city_index in groups:
                 city = str(cities[city_index % len(cities)])
-                if new_spec is None:
+                if new_spec is None or est_spec is None:
                     new, est = _wide_spread(base)
                 else:
                     new = _prices(new_spec[0], new_spec[1], new_spec[2], base)

@@ -14,14 +14,12 @@ import pandas as pd
 
 from procura.synth.world import World
 
-Person = pd.Series
-
 
 def _ts(day: date | None) -> pd.Timestamp | None:
     return pd.Timestamp(day) if day is not None else None
 
 
-def named(p: Person | None, style: str, fields: dict[str, str], name: str | None = None) -> dict[str, Any]:
+def named(p: pd.Series | None, style: str, fields: dict[str, str], name: str | None = None) -> dict[str, Any]:
     """The fields of one role naming ``p`` in ``style``; an empty role when ``p`` is None."""
     letters = {"n": "name", "i": "id_no", "b": "birth", "p": "phone", "a": "address", "s": "sex"}
     out: dict[str, Any] = {field_name: None for field_name in fields.values()}
@@ -42,10 +40,10 @@ def police_report(
     *,
     offense: str,
     received: date,
-    victim: Person | None = None,
+    victim: pd.Series | None = None,
     victim_style: str = "nibp",
     victim_name: str | None = None,
-    suspect: Person | None = None,
+    suspect: pd.Series | None = None,
     suspect_style: str = "ni",
     suspect_name: str | None = None,
     filed: bool = False,
@@ -91,7 +89,7 @@ def police_report(
 def medical_visit(
     world: World,
     *,
-    patient: Person,
+    patient: pd.Series,
     style: str,
     hospital: pd.Series,
     visit: date,
@@ -179,7 +177,7 @@ def case_victim(
     world: World,
     case_no: str,
     index: int,
-    victim: Person,
+    victim: pd.Series,
     style: str,
     *,
     loss: float,
