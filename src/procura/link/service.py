@@ -9,7 +9,7 @@ written to the warehouse tables ``mentions`` and ``entities``.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import duckdb
 import pyarrow as pa
@@ -35,6 +35,7 @@ class LinkReport:
     judgements: int = 0
     model: str = "none"  # "trained", "reused" or "none" (fewer than two profiles)
     seconds: float = 0.0
+    phases: dict[str, float] = field(default_factory=dict)  # seconds per phase
 
 
 def _score_profiles(con: duckdb.DuckDBPyConnection, settings: Settings, retrain: bool) -> str:
@@ -162,16 +163,27 @@ def open_warehouse(settings: Settings) -> duckdb.DuckDBPyConnection:
 
 def run_link(con: duckdb.DuckDBPyConnection, settings: Settings, retrain: bool = False) -> LinkReport:
     """Link every mention in the warehouse behind ``con``; write ``mentions`` and ``entities``."""
-    started = time.perf_counter()
+    started = last = time.perf_counter()
     report = LinkReport()
+
+    def phase(name: str) -> None:
+        nonlocal last
+        now = time.perf_counter()
+        report.phases[name] = round(now - last, 2)
+        last = now
+
     report.mentions = extract(con)
     row = con.execute("SELECT count(*) FROM _link_profiles").fetchone()
     report.profiles = int(row[0]) if row else 0
+    phase("extract")
     report.model = _score_profiles(con, settings, retrain)
     row = con.execute("SELECT count(*) FROM _link_pairs").fetchone()
     report.scored_pairs = int(row[0]) if row else 0
+    phase("train+score" if report.model == "trained" else "score")
     report.links_refused, report.judgements = _cluster(con, settings)
+    phase("cluster")
     write_entities(con)
+    phase("write")
     con.execute("DROP TABLE IF EXISTS _lk_assign")
     con.execute("DROP TABLE IF EXISTS _lk_nodes")
     for kind, count in con.execute("SELECT kind, count(*) FROM entities GROUP BY kind").fetchall():
