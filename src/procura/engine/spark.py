@@ -7,7 +7,7 @@ session serves the whole process (one JVM); pyspark is imported only here.
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -31,8 +31,13 @@ def unavailable_reason() -> str | None:
     return None
 
 
-def spark_session() -> Any:
-    """The process-wide local Spark session, created on first use."""
+def spark_session(extra_conf: Mapping[str, str] | None = None) -> Any:
+    """The process-wide local Spark session, created on first use.
+
+    ``extra_conf`` adds to the dialect's session settings when the session is
+    created (tests turn off code generation, which costs more than it saves
+    on tiny tables); a later call gets the existing session unchanged.
+    """
     global _SESSION
     if _SESSION is None:
         reason = unavailable_reason()
@@ -41,7 +46,7 @@ def spark_session() -> Any:
         from pyspark.sql import SparkSession
 
         builder = SparkSession.builder.master("local[2]").appName("procura")
-        for key, value in dialect("spark").session_conf.items():
+        for key, value in {**dialect("spark").session_conf, **(extra_conf or {})}.items():
             builder = builder.config(key, value)
         _SESSION = builder.getOrCreate()
         _SESSION.sparkContext.setLogLevel("ERROR")

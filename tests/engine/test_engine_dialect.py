@@ -1,0 +1,68 @@
+from __future__ import annotations
+
+import duckdb
+import pytest
+
+from procura.engine.dialect import DIALECTS, dialect
+from procura.engine.duckdb import DuckDBEngine
+from procura.engine.fixture import FixtureError, fixture_connection
+from procura.engine.schema import primary_keys, readable_tables, table_columns
+from procura.models.sql import parse_rule
+
+
+def test_dialect_table_is_the_one_place_for_engine_differences() -> None:
+    assert set(DIALECTS) == {"duckdb", "spark"}
+    assert dialect("spark").session_conf["spark.sql.shuffle.partitions"] == "2"
+    with pytest.raises(ValueError, match="unknown engine 'oracle'"):
+        dialect("oracle")
+
+
+def test_spark_gets_size_for_list_length() -> None:
+    rule = parse_rule("SELECT len(list_distinct(x)) AS n, len(name) AS m FROM t")
+    sql = dialect("spark").generate(rule)
+    assert "SIZE(ARRAY_DISTINCT(x))" in sql and "LENGTH(name)" in sql
+    assert dialect("duckdb").generate(rule).startswith("SELECT LENGTH(LIST_DISTINCT(x))")
+
+
+def test_schema_covers_standard_and_entity_tables() -> None:
+    assert {"police_reports", "platform_orders", "mentions", "entities"} <= readable_tables()
+    columns = table_columns("police_reports")
+    assert columns["received_at"] == "DATE" and columns["victim_id_no_valid"] == "BOOLEAN"
+    assert columns["views_count"] == "BIGINT" and columns["_source_row"] == "BIGINT"
+    assert table_columns("platform_orders")["paid_price"] == "DECIMAL(18,2)"
+    assert primary_keys()["criminal_cases"] == ("case_no", "suspect_key")
+
+
+def test_fixture_fills_missing_columns_with_typed_nulls() -> None:
+    con = fixture_connection(
+        {"police_reports": [{"report_id": "R1", "received_at": "2026-01-02"}]}, ["mentions"]
+    )
+    engine = DuckDBEngine(con)
+    rows = engine.run(
+        parse_rule("SELECT report_id, received_at + 1 AS next, views_count, filed FROM police_reports")
+    )
+    assert rows == [
+        {
+            "report_id": "R1",
+            "next": __import__("datetime").date(2026, 1, 3),
+            "views_count": None,
+            "filed": None,
+        }
+    ]
+    assert engine.run(parse_rule("SELECT count(*) AS n FROM mentions")) == [{"n": 0}]
+
+
+def test_fixture_errors_name_table_row_and_column() -> None:
+    with pytest.raises(FixtureError, match="police_reports row 2: unknown column 'nope'"):
+        fixture_connection({"police_reports": [{"report_id": "R1"}, {"nope": 1}]})
+    with pytest.raises(FixtureError, match="police_reports row 1"):
+        fixture_connection({"police_reports": [{"received_at": "not a date"}]})
+    with pytest.raises(FixtureError, match="unknown table 'nowhere'"):
+        fixture_connection({"nowhere": []})
+
+
+def test_decimals_come_back_as_floats() -> None:
+    engine = DuckDBEngine(duckdb.connect())
+    assert engine.run(parse_rule("SELECT CAST(1.25 AS DECIMAL(18,2)) AS m, [1, 2] AS l")) == [
+        {"m": 1.25, "l": [1, 2]}
+    ]
