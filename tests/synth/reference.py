@@ -3,8 +3,8 @@
 This is the executable statement of how the generator reads each rule of
 ``spec/supervision-models.md`` (see ADR 0201): the tests assert that it finds
 exactly the planted violations, so the truth file is the exact answer.
-Windows of N days are read as N consecutive days ``[t, t + N - 1]``; plants
-keep well away from that boundary.
+Windows of N days are read as first and last dates at most N days apart (as ADR
+0450 does); plants keep well away from that boundary either way.
 """
 
 from __future__ import annotations
@@ -136,8 +136,8 @@ def pi_case_without_civil_pil(ds: Dataset) -> set[str]:
 
 
 def _max_in_window(days: list[pd.Timestamp], n_days: int) -> list[list[int]]:
-    """Index sets of events in each window [t, t + n_days - 1] starting at an event."""
-    return [[j for j, e in enumerate(days) if t <= e <= t + pd.Timedelta(days=n_days - 1)] for t in days]
+    """Index sets of events in each window [t, t + n_days] starting at an event."""
+    return [[j for j, e in enumerate(days) if t <= e <= t + pd.Timedelta(days=n_days)] for t in days]
 
 
 def app_pi_violations(ds: Dataset) -> set[str]:
@@ -223,7 +223,7 @@ def vulnerable_victim_support(ds: Dataset) -> set[tuple[str, str]]:
     return {
         (row.case_no, row.victim_key)
         for _, row in cand.iterrows()
-        if not any(d > row.decision_date for d in suits.get(row._e_victim, []) if pd.notna(d))
+        if not any(d >= row.decision_date for d in suits.get(row._e_victim, []) if pd.notna(d))
     }
 
 
