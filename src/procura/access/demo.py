@@ -15,12 +15,13 @@ from sqlalchemy.orm import Session
 from procura.access import audit
 from procura.access.auth import hash_password
 from procura.access.clock import utcnow
-from procura.access.errors import Forbidden
-from procura.access.offices import get_office, parent_office
+from procura.access.errors import Forbidden, ValidationError
+from procura.access.offices import get_office, office_id, parent_office, parse_office_id
 from procura.access.orm import User
 from procura.access.policy import require_role
 from procura.access.principal import DEPARTMENTS, SYSTEM, Principal
 from procura.leads.orm import Lead
+from procura.standard import regions
 
 DEMO_NAME = "演示 demo"
 
@@ -36,15 +37,34 @@ class Credential:
     role: str
 
 
+def _valid(office: str) -> bool:
+    try:
+        parse_office_id(office)
+    except ValidationError:
+        return False
+    return True
+
+
 def _busiest_counties(session: Session, count: int) -> list[str]:
     rows = session.execute(
         select(Lead.office, func.count())
         .where(Lead.office.like("%-county"))
         .group_by(Lead.office)
         .order_by(func.count().desc(), Lead.office)
-        .limit(count)
+        .limit(count + 5)
     )
-    return [office for office, _ in rows]
+    # Only well-formed county offices (a lead may carry a malformed id, see ADR 0507).
+    return [office for office, _ in rows if _valid(office)]
+
+
+def _sibling(county: str, busiest: list[str]) -> str:
+    """Another county of the same city: the busiest one, else the first in the region table."""
+    city = parent_office(county)
+    found = next((o for o in busiest if o != county and parent_office(o) == city), None)
+    if found is None and city is not None:
+        codes = [r.code for r in regions.children(city.partition("-")[0]) if r.level == "county"]
+        found = next((office_id(c, "county") for c in codes if office_id(c, "county") != county), None)
+    return found or county
 
 
 def _plan(county: str, sibling: str) -> list[tuple[str, str, str, str]]:
@@ -75,7 +95,8 @@ def create_demo_users(
     principal: Principal | None = None,
 ) -> list[Credential]:
     """Users for one county office (every department and role), a sibling county, its city and
-    province; offices default to the two counties with most leads (else Hangzhou's 余杭 and 西湖).
+    province; the county defaults to the one with most leads (else Hangzhou's 余杭), the sibling
+    to another county of the same city.
     Admins only; without a principal (the demo) only while the store holds demo users alone."""
     if principal is None:
         # Unattended (the demo): allowed only while every user is a demo user.
@@ -86,9 +107,7 @@ def create_demo_users(
     require_role(principal, ["admin"], "create demo users")
     busiest = _busiest_counties(session, 2)
     county = county or (busiest[0] if busiest else "330110-county")
-    sibling = sibling or next((o for o in busiest if o != county), None)
-    if sibling is None:
-        sibling = "330106-county" if county != "330106-county" else "330110-county"
+    sibling = sibling or _sibling(county, busiest)
     credentials: list[Credential] = []
     for username, office, department, role in _plan(county, sibling):
         get_office(session, office)
