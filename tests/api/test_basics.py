@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from api_world import PASSWORD, World
+from fastapi.testclient import TestClient
 
 
 def assert_error(response, status: int, code: str) -> dict:
@@ -137,3 +138,28 @@ def test_pages_carry_the_total_and_filters_narrow_the_queue(world: World) -> Non
     assert_error(
         world.call("GET", "/leads", "chief_own", params={"status": "bogus"}), 422, "validation_error"
     )
+
+
+def test_a_locked_warehouse_is_503_and_an_unexpected_error_500_without_traceback(
+    world: World, monkeypatch
+) -> None:
+    import duckdb
+
+    from procura.workflow import dossier
+
+    lead = world.lead("investigating")
+
+    def locked(*_args, **_kwargs):
+        raise duckdb.IOException("Could not set lock on file")
+
+    monkeypatch.setattr(dossier, "fetch_records", locked)
+    assert_error(world.call("GET", f"/leads/{lead}/evidence", "chief_own"), 503, "warehouse_unavailable")
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("secret internals")
+
+    monkeypatch.setattr(dossier, "fetch_records", broken)
+    client = TestClient(world.client.app, raise_server_exceptions=False)
+    response = client.get(f"/api/v1/leads/{lead}/evidence", headers=world.headers("chief_own"))
+    assert_error(response, 500, "internal_error")
+    assert "secret internals" not in response.text and "Traceback" not in response.text

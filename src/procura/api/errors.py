@@ -2,8 +2,8 @@
 
 Service errors carry their own status (401/403/404/409/422, see
 ``procura.access.errors``); request validation becomes 422 without echoing the
-submitted values (they may hold a password); an unexpected error is a 500 with
-no traceback.
+submitted values (they may hold a password); a warehouse locked by a running
+ingest or model run is a 503; an unexpected error is a 500 with no traceback.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+import duckdb
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -29,6 +30,7 @@ HTTP_CODES = {
     405: "method_not_allowed",
     409: "conflict",
     422: "validation_error",
+    503: "warehouse_unavailable",
 }
 
 
@@ -72,6 +74,13 @@ async def _http_error(_: Request, exc: Exception) -> JSONResponse:
     return error_response(exc.status_code, HTTP_CODES.get(exc.status_code, "error"), str(exc.detail))
 
 
+async def _warehouse_error(_: Request, exc: Exception) -> JSONResponse:
+    log.warning("warehouse unavailable: %s", exc)
+    return error_response(
+        503, "warehouse_unavailable", "数据仓库暂不可用 the warehouse is busy or unreadable; try again"
+    )
+
+
 async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
     log.exception("unexpected error", exc_info=exc)
     return error_response(500, "internal_error", "服务器内部错误 internal server error")
@@ -83,4 +92,6 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(DocumentError, _document_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(HTTPException, _http_error)
+    # A model run or an ingest holds the DuckDB file's write lock for a while.
+    app.add_exception_handler(duckdb.IOException, _warehouse_error)
     app.add_exception_handler(Exception, _unexpected)
