@@ -163,3 +163,19 @@ def test_a_locked_warehouse_is_503_and_an_unexpected_error_500_without_traceback
     response = client.get(f"/api/v1/leads/{lead}/evidence", headers=world.headers("chief_own"))
     assert_error(response, 500, "internal_error")
     assert "secret internals" not in response.text and "Traceback" not in response.text
+
+
+def test_five_wrong_passwords_lock_the_account(world: World) -> None:
+    body = {
+        "username": "lock_me",
+        "password": "long-enough-1",
+        "office_id": "330100-city",
+        "department": "criminal",
+        "role": "handler",
+    }
+    assert world.call("POST", "/users", "admin_own", json=body).status_code == 201
+    for _ in range(world.settings.lockout_failures):
+        wrong = world.call("POST", "/auth/login", None, json={"username": "lock_me", "password": "wrong-one"})
+        assert_error(wrong, 401, "unauthenticated")
+    right = world.call("POST", "/auth/login", None, json={"username": "lock_me", "password": "long-enough-1"})
+    assert "locked" in assert_error(right, 401, "unauthenticated")["message"]
