@@ -26,6 +26,15 @@ def test_every_drafted_measure_has_a_document(measure: str) -> None:
     assert measure in kind_for_measure(measure).measures
 
 
+def test_the_announcement_is_drafted_on_request_to_fixed_addressees() -> None:
+    kind = get_kind("pre_litigation_announcement")
+    assert kind.measures == () and kind.addressee == {
+        "zh": "法律规定的机关和有关组织",
+        "en": "the authorities and organisations entitled by law to sue",
+    }
+    assert kind.deadline_from(date(2026, 6, 1)) == date(2026, 7, 1)
+
+
 def test_deadlines_follow_the_rules() -> None:
     assert get_kind("case_filing_notice").deadline_from(date(2026, 6, 28)) == date(2026, 7, 5)
     assert get_kind("procuratorial_suggestion").deadline_from(date(2026, 12, 31)) == date(2027, 2, 28)

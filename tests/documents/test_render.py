@@ -14,7 +14,15 @@ import pytest
 from procura.documents import DocumentError, all_kinds, draft, get_kind
 from procura.documents.template_files import find_template
 
-KINDS = ("procuratorial_suggestion", "case_filing_notice", "pre_litigation_notice", "support_prosecution")
+KINDS = (
+    "procuratorial_suggestion",
+    "case_filing_notice",
+    "filing_order",
+    "pre_litigation_notice",
+    "pre_litigation_announcement",
+    "support_prosecution",
+    "protest",
+)
 ISSUED = date(2026, 6, 30)
 
 
@@ -47,7 +55,8 @@ def test_docx_names_addressee_basis_and_deadline(warehouse, police_lead, kind_id
     text = docx_text(doc.data)
     kind = get_kind(kind_id)
     assert kind.title[lang] in text
-    assert ("西湖分局：" if lang == "zh" else "西湖分局:") in text
+    recipient = kind.addressee[lang] if kind.addressee else "西湖分局"
+    assert (f"{recipient}：" if lang == "zh" else f"{recipient}:") in text
     assert all(line in text for line in kind.basis[lang])
     due = kind.deadline_from(ISSUED)
     if due is None:

@@ -133,7 +133,11 @@ def compose(
         raise DocumentError(f"unknown language {lang!r}; use one of {', '.join(LANGS)}")
     names = person_names(rows)
     recipient = scrub(
-        addressee_in(addressee or lead.target or "", lang), names, limit=120, lang=lang, free_text=False
+        kind.addressee[lang] if kind.addressee else addressee_in(addressee or lead.target or "", lang),
+        names,
+        limit=120,
+        lang=lang,
+        free_text=False,
     )
     if not recipient:
         raise DocumentError(f"lead {lead.id}: no addressee (the lead has no target and none was given)")

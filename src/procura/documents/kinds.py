@@ -31,6 +31,7 @@ class DocumentKind:
     basis: dict[str, tuple[str, ...]]
     request: dict[str, str]
     reply: dict[str, str]
+    addressee: dict[str, str] | None = None
 
     def deadline_from(self, issued_on: date) -> date | None:
         """The default reply deadline for a document issued on ``issued_on``."""
@@ -56,8 +57,8 @@ def _parse(kind_id: str, raw: dict[str, Any]) -> DocumentKind:
     if not isinstance(deadline, dict) or set(deadline) - {"days", "months"}:
         raise DocumentError(f"kinds.yaml: {kind_id}.deadline must be null, {{days: N}} or {{months: N}}")
     measures = raw.get("measures")
-    if not measures or not isinstance(raw.get("abbr"), str):
-        raise DocumentError(f"kinds.yaml: {kind_id} needs measures and abbr")
+    if not isinstance(measures, list) or not isinstance(raw.get("abbr"), str):
+        raise DocumentError(f"kinds.yaml: {kind_id} needs a list of measures (may be empty) and abbr")
     basis = _bilingual(raw, "basis", kind_id)
     return DocumentKind(
         id=kind_id,
@@ -69,6 +70,7 @@ def _parse(kind_id: str, raw: dict[str, Any]) -> DocumentKind:
         basis={lang: tuple(lines) for lang, lines in basis.items()},
         request={k: " ".join(v.split()) for k, v in _bilingual(raw, "request", kind_id).items()},
         reply=_bilingual(raw, "reply", kind_id),
+        addressee=_bilingual(raw, "addressee", kind_id) if "addressee" in raw else None,
     )
 
 
