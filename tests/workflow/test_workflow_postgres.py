@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -10,11 +11,13 @@ from alembic.runtime.migration import MigrationContext
 from ops_fixtures import PASSWORD, PgStore, make_lead, make_user, postgres_database
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import DBAPIError
+from typer.testing import CliRunner
 
 from procura.access import audit, auth
 from procura.access.errors import NotFound
 from procura.access.principal import Principal
 from procura.access.rls import SCOPED_TABLES, apply_scope, system_scope
+from procura.cli import app
 from procura.config import Settings
 from procura.migrations import load_metadata
 from procura.workflow import queries, service
@@ -183,3 +186,33 @@ def test_handovers_work_under_row_security(pg: PgStore, people: dict[str, Princi
             "assign",
             "act",
         ]
+
+
+def test_the_cli_on_postgres(pg: PgStore, tmp_path: Path) -> None:
+    runner = CliRunner()
+
+    def run(url: str, *args: str, code: int = 0) -> str:
+        env = {"PROCURA_DATABASE_URL": url}
+        result = runner.invoke(app, ["--workspace", str(tmp_path), *args], env=env)
+        assert result.exit_code == code, result.output
+        return result.output
+
+    assert "0002" in run(pg.owner_url, "db", "current")
+    assert pg.app_role in run(pg.owner_url, "db", "grant", pg.app_role)
+    assert "bad role" in run(pg.owner_url, "db", "grant", "x; drop table leads", code=1)
+    run(
+        pg.app_url,
+        "users",
+        "add",
+        "pg_root",
+        "--office",
+        "330000-province",
+        "--role",
+        "admin",
+        "--password",
+        "rootpassword",
+        code=2,
+    )  # users exist already: sign in first
+    run(pg.app_url, "login", "-u", "pg_chief", "--password", PASSWORD)
+    assert "P-1" in run(pg.app_url, "lead", "queue")
+    assert "P-2" not in run(pg.app_url, "lead", "queue")

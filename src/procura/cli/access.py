@@ -16,13 +16,14 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 from rich.table import Table
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from procura.access import audit, auth, offices, users
 from procura.access.demo import create_demo_users
 from procura.access.errors import AuthenticationError, ServiceError
 from procura.access.principal import Principal
+from procura.access.rls import grant_app_role
 from procura.config import Settings
 from procura.db import make_engine, session_scope
 from procura.migrations import current_revision, head_revision, open_store, upgrade
@@ -30,7 +31,7 @@ from procura.migrations import current_revision, head_revision, open_store, upgr
 console = Console()
 TOKEN_FILE = ".procura-session"
 users_app = typer.Typer(help="用户 Users: add, list, disable, enable, demo.", no_args_is_help=True)
-db_app = typer.Typer(help="业务库 Operational database: upgrade, current.", no_args_is_help=True)
+db_app = typer.Typer(help="业务库 Operational database: upgrade, grant, current.", no_args_is_help=True)
 audit_app = typer.Typer(help="审计日志 Audit log: list, verify.", no_args_is_help=True)
 
 
@@ -48,9 +49,15 @@ def unit(ctx: typer.Context) -> Iterator[tuple[Settings, Session]]:
     except ServiceError as exc:
         console.print(f"[red]错误 error[/red] ({exc.code}): {exc.message}", highlight=False)
         raise typer.Exit(2 if isinstance(exc, AuthenticationError) else 1) from exc
-    except OperationalError as exc:
-        console.print(f"[red]业务库错误 database error[/red]: {exc.orig}", highlight=False)
+    except SQLAlchemyError as exc:
+        console.print(f"[red]业务库错误 database error[/red]: {_reason(exc)}", highlight=False)
         raise typer.Exit(1) from exc
+
+
+def _reason(exc: SQLAlchemyError) -> str:
+    """The driver's message without SQL or traceback, on one line."""
+    orig = getattr(exc, "orig", None)
+    return " ".join(str(orig or exc).split())[:300]
 
 
 def me(settings: Settings, session: Session) -> Principal:
@@ -229,12 +236,30 @@ def _register_db() -> None:
         engine = make_engine(settings.ops_url)
         try:
             revision = upgrade(engine)
-        except OperationalError as exc:
-            console.print(f"[red]业务库错误 database error[/red]: {exc.orig}", highlight=False)
+        except SQLAlchemyError as exc:
+            console.print(f"[red]业务库错误 database error[/red]: {_reason(exc)}", highlight=False)
             raise typer.Exit(1) from exc
         finally:
             engine.dispose()
         done(f"database at revision {revision}")
+
+    @db_app.command("grant")
+    def db_grant(
+        ctx: typer.Context, role: Annotated[str, typer.Argument(help="应用角色 The app's login role.")]
+    ) -> None:
+        """授权 Grant the application's non-owner PostgreSQL role its rights (run as the owner)."""
+        settings: Settings = ctx.obj.ensure()
+        engine = make_engine(settings.ops_url)
+        try:
+            with engine.begin() as conn:
+                grant_app_role(conn, role)
+        except (SQLAlchemyError, ValueError) as exc:
+            message = _reason(exc) if isinstance(exc, SQLAlchemyError) else str(exc)
+            console.print(f"[red]授权失败 grant failed[/red]: {message}", highlight=False)
+            raise typer.Exit(1) from exc
+        finally:
+            engine.dispose()
+        done(f"role {role} granted")
 
     @db_app.command("current")
     def db_current(ctx: typer.Context) -> None:
