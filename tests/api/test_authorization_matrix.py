@@ -81,6 +81,9 @@ ENDPOINTS = (
     Endpoint("evidence", "GET", "/leads/{lead}/evidence", READ),
     Endpoint("bundle", "GET", "/leads/{lead}/bundle", READ),
     Endpoint(
+        "bundle in clear", "POST", "/leads/{lead}/bundle", CASE, body=lambda: {"purpose": "移送卷宗 dossier"}
+    ),
+    Endpoint(
         "triage accept", "POST", "/leads/{lead}/triage", CASE, "new", True, lambda: {"decision": "accept"}
     ),
     Endpoint(
@@ -162,7 +165,7 @@ MATRIX_SIZE = len(ENDPOINTS) * len(ROLES) * len(RELS)
 
 
 def test_the_matrix_covers_every_endpoint_role_and_office_relation() -> None:
-    assert MATRIX_SIZE == 26 * 6 * 5 == 780
+    assert MATRIX_SIZE == 27 * 6 * 5 == 810
     assert len({e.name for e in ENDPOINTS}) == len(ENDPOINTS)
 
 

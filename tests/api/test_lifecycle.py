@@ -204,3 +204,14 @@ def test_model_stats_count_triage_outcomes(world: World) -> None:
             "measure_rate": 0.0,
         }
     ]
+
+
+def test_the_bundle_in_clear_needs_the_unmasking_right_and_a_purpose(world: World) -> None:
+    lead = world.lead("investigating")
+    assert (
+        world.call("POST", f"/leads/{lead}/bundle", "analyst_own", json={"purpose": "核实身份"}).status_code
+        == 403
+    )
+    assert world.call("POST", f"/leads/{lead}/bundle", "handler_own", json={"purpose": ""}).status_code == 422
+    clear = world.call("POST", f"/leads/{lead}/bundle", "handler_own", json={"purpose": "移送卷宗"})
+    assert clear.status_code == 200 and clear.json()["bundle"]["masked"] is False and VICTIM_ID in clear.text

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Response
 
 from procura.api.deps import CurrentPrincipal, SessionDep, SettingsDep
 from procura.api.schemas.common import ERRORS
@@ -36,16 +36,21 @@ def unmask(
     return dossier.unmask(session, settings, principal, lead_id, body.purpose)
 
 
-@router.get("/bundle", summary="证据包 Evidence bundle (one JSON file)")
-def bundle(
-    lead_id: str,
-    session: SessionDep,
-    settings: SettingsDep,
-    principal: CurrentPrincipal,
-    purpose: Annotated[str | None, Query(max_length=1000, description="unmask for this purpose")] = None,
+@router.get("/bundle", summary="证据包 Evidence bundle, masked (one JSON file)")
+def bundle(lead_id: str, session: SessionDep, settings: SettingsDep, principal: CurrentPrincipal) -> Response:
+    """Records, explanation, legal basis, measures and history as one downloadable file, masked."""
+    return _bundle_file(lead_id, dossier.bundle(session, settings, principal, lead_id, None))
+
+
+@router.post("/bundle", summary="证据包（不遮蔽）Evidence bundle in clear, for a stated purpose")
+def bundle_in_clear(
+    lead_id: str, body: UnmaskIn, session: SessionDep, settings: SettingsDep, principal: CurrentPrincipal
 ) -> Response:
-    """Records, explanation, legal basis, measures and history as one downloadable file for the dossier."""
-    content = dossier.bundle(session, settings, principal, lead_id, purpose)
+    """The bundle in clear: unmasking rules apply; the purpose is audited and never put in a URL."""
+    return _bundle_file(lead_id, dossier.bundle(session, settings, principal, lead_id, body.purpose))
+
+
+def _bundle_file(lead_id: str, content: dict[str, Any]) -> Response:
     body = json.dumps(content, ensure_ascii=False, indent=2, default=str).encode("utf-8")
     return Response(
         body,
