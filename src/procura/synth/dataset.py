@@ -56,7 +56,7 @@ class Dataset:
 
 def instances(scale: float) -> int:
     """How many rounds of each model's scenarios to plant at ``scale``."""
-    return max(1, round(2 * math.sqrt(scale)))
+    return min(10, max(1, round(2 * math.sqrt(scale))))
 
 
 def build(
@@ -110,18 +110,19 @@ def _finish(world: World) -> Dataset:
         tables[table] = frame
         spoiled[table] = malformed.choose(table, frame["_bg"].to_numpy(), world.rng)
     forced: dict[str, dict[tuple[int, str], str]] = {}
+    positions: dict[str, dict[str, int]] = {}
     for table, key, column, variant in world.forced:
-        frame = tables[table]
-        keys = _record_keys(table, frame)
-        row = int(np.flatnonzero(keys.to_numpy() == key)[0])
-        forced.setdefault(table, {})[(row, column)] = variant
+        if table not in positions:
+            keys = _record_keys(table, tables[table])
+            positions[table] = dict(zip(keys, range(len(keys)), strict=True))
+        forced.setdefault(table, {})[(positions[table][key], column)] = variant
     for table, rows in spoiled.items():
         file_name = f"{table}.{FORMATS[table]}"
         for row, field, value, reason in rows:
             world.truth.malformed.append(
                 {"file": file_name, "row": row + 1, "field": field, "value": value, "reason": reason}
             )
-    persons = pd.concat(world.persons, ignore_index=True).drop(columns=["pool"], errors="ignore")
+    persons = world.all_persons()
     orgs = pd.concat(world.orgs, ignore_index=True)
     return Dataset(tables, world.truth, spoiled, forced, world.seed, persons, orgs)
 

@@ -65,6 +65,7 @@ class World:
     _pools: dict[str, np.ndarray] = field(default_factory=dict)
     _name_birth: set[str] = field(default_factory=set)
     _phones: set[str] = field(default_factory=set)
+    _single_persons: list[dict[str, Any]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.rng = np.random.default_rng(self.seed)
@@ -117,21 +118,17 @@ class World:
         return np.arange(start + 1, start + n + 1)
 
     # people -------------------------------------------------------------------
-    def add_persons(
-        self, birth: Any, sex: Any, region: Any = None, names_: list[str] | None = None
-    ) -> pd.DataFrame:
+    def add_persons(self, birth: Any, sex: Any, region: Any = None) -> pd.DataFrame:
         """New people with the given birth dates and sexes; (name, birth date) is unique across everyone."""
         birth = pd.to_datetime(pd.Series(birth)).reset_index(drop=True)
         sex = np.asarray(sex)
         n = len(birth)
         region = self.home_counties(n) if region is None else np.asarray(region)
-        name = names.person_names(sex, self.rng) if names_ is None else np.asarray(names_, dtype="<U8")
+        name = names.person_names(sex, self.rng)
         birth_str = birth.dt.strftime("%Y-%m-%d").to_numpy(dtype=str)
         for _ in range(50):
-            if names_ is not None:
-                break
             key = pd.Series(np.char.add(np.char.add(name, "|"), birth_str))
-            clash = key.duplicated().to_numpy() | key.isin(self._name_birth).to_numpy()
+            clash = key.duplicated().to_numpy() | _in_set(key, self._name_birth)
             if not clash.any():
                 break
             name[clash] = names.person_names(sex[clash], self.rng)
@@ -159,10 +156,11 @@ class World:
 
     def _fresh_phones(self, phones: pd.Series) -> pd.Series:
         """Phones not used by anyone added before (redrawn where they clash)."""
-        clash = phones.isin(self._phones) | phones.duplicated()
+        phones = phones.copy()
+        clash = _in_set(phones, self._phones) | phones.duplicated().to_numpy()
         while clash.any():
             phones[clash] = names.unique_phones(int(clash.sum()), self.rng)
-            clash = phones.isin(self._phones) | phones.duplicated()
+            clash = _in_set(phones, self._phones) | phones.duplicated().to_numpy()
         self._phones.update(phones.tolist())
         return phones
 
@@ -178,7 +176,50 @@ class World:
         if days_after_birthday is None:
             days_after_birthday = int(self.rng.integers(20, 300))
         birth = _years_before(at, age) - timedelta(days=days_after_birthday)
-        return self.add_persons([birth], [sex], None if region is None else [region]).iloc[0]
+        return self.add_person(birth, sex, region)
+
+    def add_person(
+        self, birth: date, sex: str, region: str | None = None, name: str | None = None
+    ) -> pd.Series:
+        """One new person, built without pandas (scenarios add thousands one at a time)."""
+        rng = self.rng
+        region = region or str(self.home_counties(1)[0])
+        birth_text = birth.isoformat()
+        if name is None:
+            name = str(names.person_names(np.array([sex]), rng)[0])
+            while f"{name}|{birth_text}" in self._name_birth:
+                name = str(names.person_names(np.array([sex]), rng)[0])
+        self._name_birth.add(f"{name}|{birth_text}")
+        body = f"{region}{birth:%Y%m%d}{int(rng.integers(0, 500)) * 2 + (sex == 'M'):03d}"
+        id_no = body + str(identity.id_check_digits(np.array([body]))[0])
+        phone = str(names.unique_phones(1, rng)[0])
+        while phone in self._phones:
+            phone = str(names.unique_phones(1, rng)[0])
+        self._phones.add(phone)
+        number = int(self._entity_numbers("TP-", 1)[0])
+        county = self.counties.loc[region]
+        address = str(
+            names.unique_addresses(
+                np.array([county.city_name]), np.array([county["name"]]), np.array([number]), rng
+            )[0]
+        )
+        row = {
+            "entity": f"TP-{number:06d}",
+            "name": name,
+            "sex": sex,
+            "birth": pd.Timestamp(birth),
+            "id_no": id_no,
+            "phone": phone,
+            "region": region,
+            "address": address,
+        }
+        self._single_persons.append(row)
+        return pd.Series(row)
+
+    def all_persons(self) -> pd.DataFrame:
+        """Everyone: the vectorized batches and the people added one at a time."""
+        frames = [*self.persons, pd.DataFrame(self._single_persons)] if self._single_persons else self.persons
+        return pd.concat(frames, ignore_index=True).drop(columns=["pool"], errors="ignore")
 
     def adult(self, at: date | None = None, sex: str | None = None) -> pd.Series:
         """One new person aged 30 to 59 on ``at`` (born in the 1900s, so a 15-digit number exists)."""
@@ -190,8 +231,7 @@ class World:
         birth = pd.Timestamp(p["birth"]) - pd.DateOffset(
             years=years_older, days=int(self.rng.integers(5, 200))
         )
-        other = self.add_persons([birth], [p["sex"]], names_=[str(p["name"])])
-        return other.iloc[0]
+        return self.add_person(birth.date(), str(p["sex"]), name=str(p["name"]))
 
     # organisations -------------------------------------------------------------
     def add_orgs(
@@ -226,6 +266,13 @@ class World:
     def force(self, table: str, key: str, column: str, variant: str) -> None:
         """Require one formatting variant for one cell (scenarios that test normalization)."""
         self.forced.append((table, key, column, variant))
+
+
+def _in_set(values: pd.Series, seen: set[str]) -> np.ndarray:
+    """Membership in a large set; a few values are looked up directly (no array built from the set)."""
+    if len(values) < 1000:
+        return np.array([v in seen for v in values], dtype=bool)
+    return values.isin(seen).to_numpy()
 
 
 def _years_before(day: date, years: int) -> date:

@@ -7,6 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from procura.synth.schema import CSV_ENCODINGS, KINDS
+from procura.synth.xlsx import write_xlsx
 
 
 def write_table(directory: Path, table: str, fmt: str, text: pd.DataFrame, counts: tuple[str, ...]) -> Path:
@@ -45,19 +46,5 @@ def _write_jsonl(path: Path, text: pd.DataFrame, counts: tuple[str, ...]) -> Non
 
 def _write_xlsx(path: Path, text: pd.DataFrame, counts: tuple[str, ...]) -> None:
     """XLSX with counts as numbers and Excel serial dates (five digits) as numeric cells."""
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(path.stem)
-    sheet.append(list(text.columns))
     dates = [c for c, kind in KINDS.get(path.stem, {}).items() if kind == "date"]
-    typed = _typed(text, counts + tuple(dates))
-    for row in typed.itertuples(index=False, name=None):
-        sheet.append([_cell(v) for v in row])
-    workbook.save(path)
-
-
-def _cell(value: object) -> object:
-    if isinstance(value, str | int):
-        return value
-    return None
+    write_xlsx(path, _typed(text, counts + tuple(dates)), path.stem)

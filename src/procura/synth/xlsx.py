@@ -1,0 +1,107 @@
+"""A minimal, vectorized XLSX writer: one sheet, inline strings and integers.
+
+openpyxl writes about 20k rows a second, which makes a 2M-row dataset miss its
+two-minute budget; building the sheet XML with pandas string operations is
+roughly fifty times faster. The output is a standard Office Open XML package
+(readable by Excel, LibreOffice, openpyxl and pandas).
+"""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+_NS = "http://schemas.openxmlformats.org"
+CONTENT_TYPES = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    f'<Types xmlns="{_NS}/package/2006/content-types">'
+    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+    '<Default Extension="xml" ContentType="application/xml"/>'
+    '<Override PartName="/xl/workbook.xml" '
+    'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+    '<Override PartName="/xl/worksheets/sheet1.xml" '
+    'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>'
+)
+ROOT_RELS = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    f'<Relationships xmlns="{_NS}/package/2006/relationships">'
+    f'<Relationship Id="rId1" Type="{_NS}/officeDocument/2006/relationships/officeDocument" '
+    'Target="xl/workbook.xml"/></Relationships>'
+)
+WORKBOOK_RELS = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    f'<Relationships xmlns="{_NS}/package/2006/relationships">'
+    f'<Relationship Id="rId1" Type="{_NS}/officeDocument/2006/relationships/worksheet" '
+    'Target="worksheets/sheet1.xml"/></Relationships>'
+)
+
+
+def _workbook(sheet: str) -> str:
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        f'<workbook xmlns="{_NS}/spreadsheetml/2006/main" '
+        f'xmlns:r="{_NS}/officeDocument/2006/relationships">'
+        f'<sheets><sheet name="{_escape_one(sheet[:31])}" sheetId="1" r:id="rId1"/></sheets></workbook>'
+    )
+
+
+def _escape_one(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+
+
+def _escape(text: pd.Series) -> pd.Series:
+    return (
+        text.str.replace("&", "&amp;", regex=False)
+        .str.replace("<", "&lt;", regex=False)
+        .str.replace(">", "&gt;", regex=False)
+    )
+
+
+def column_letter(index: int) -> str:
+    """Excel column name of a 0-based index (0 -> A, 26 -> AA)."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _cells(values: pd.Series, letter: str, rows: pd.Series) -> pd.Series:
+    """The XML of one column's cells: integers as numbers, other values as inline strings, None as nothing."""
+    is_int = values.map(lambda v: isinstance(v, int | np.integer) and not isinstance(v, bool)).to_numpy(bool)
+    present = values.notna().to_numpy(bool)
+    ref = f'<c r="{letter}' + rows
+    text = _escape(values.where(present & ~is_int, "").astype(str))
+    strings = ref + '" t="inlineStr"><is><t xml:space="preserve">' + text + "</t></is></c>"
+    numbers = ref + '"><v>' + values.where(is_int, 0).astype(str) + "</v></c>"
+    out = pd.Series(np.where(is_int, numbers, np.where(present, strings, "")), index=values.index)
+    return out
+
+
+def write_xlsx(path: Path, frame: pd.DataFrame, sheet: str) -> None:
+    """Write ``frame`` (str, int or None cells) with a header row to ``path``."""
+    frame = frame.reset_index(drop=True)
+    rows = pd.Series(np.arange(2, len(frame) + 2).astype(str))
+    header = "".join(
+        f'<c r="{column_letter(i)}1" t="inlineStr"><is><t>{_escape_one(str(name))}</t></is></c>'
+        for i, name in enumerate(frame.columns)
+    )
+    body = pd.Series("", index=frame.index, dtype=object)
+    for i, column in enumerate(frame.columns):
+        body = body + _cells(frame[column].astype(object), column_letter(i), rows)
+    xml_rows = '<row r="' + rows + '">' + body + "</row>"
+    sheet_xml = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        f'<worksheet xmlns="{_NS}/spreadsheetml/2006/main"><sheetData>'
+        f'<row r="1">{header}</row>' + "".join(xml_rows.tolist()) + "</sheetData></worksheet>"
+    )
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
+        zf.writestr("[Content_Types].xml", CONTENT_TYPES)
+        zf.writestr("_rels/.rels", ROOT_RELS)
+        zf.writestr("xl/workbook.xml", _workbook(sheet))
+        zf.writestr("xl/_rels/workbook.xml.rels", WORKBOOK_RELS)
+        zf.writestr("xl/worksheets/sheet1.xml", sheet_xml)
