@@ -168,6 +168,8 @@ class SplinkSession:
         """Splink's waterfall data for one pair: prior, each comparison, final score."""
         from splink.internals.waterfall_chart import records_to_waterfall_data
 
+        # The blocking-only column is not part of any comparison.
+        left, right = ({**r, "name_block": None} for r in (left, right))
         scored = self.linker.inference.score_pair(left, right).as_record_list()
         return records_to_waterfall_data(scored, self.linker._settings_obj, hide_details=False)
 
