@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -142,14 +143,21 @@ def test_tampering_by_the_owner_is_detected(pg: PgStore, people: dict[str, Princ
         db.commit()
         first = audit.verify(db).entries - 2
     engine = create_engine(pg.owner_url)
-    with engine.begin() as conn:
-        conn.execute(text("ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only"))
-        conn.execute(text("UPDATE audit_log SET object_id = 'T-9' WHERE seq = :s"), {"s": first})
-        conn.execute(text("ALTER TABLE audit_log ENABLE TRIGGER audit_log_append_only"))
-    engine.dispose()
+
+    def set_object(value: str) -> None:
+        with engine.begin() as conn:
+            conn.execute(text("ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only"))
+            conn.execute(text("UPDATE audit_log SET object_id = :v WHERE seq = :s"), {"v": value, "s": first})
+            conn.execute(text("ALTER TABLE audit_log ENABLE TRIGGER audit_log_append_only"))
+
+    set_object("T-9")
     with pg.factory() as db:
         report = audit.verify(db)
     assert not report.ok and report.first_bad_seq == first
+    set_object("T-0")  # put it back: the chain verifies again (and later tests share this database)
+    with pg.factory() as db:
+        assert audit.verify(db).ok
+    engine.dispose()
 
 
 def test_handovers_work_under_row_security(pg: PgStore, people: dict[str, Principal]) -> None:
@@ -216,3 +224,32 @@ def test_the_cli_on_postgres(pg: PgStore, tmp_path: Path) -> None:
     run(pg.app_url, "login", "-u", "pg_chief", "--password", PASSWORD)
     assert "P-1" in run(pg.app_url, "lead", "queue")
     assert "P-2" not in run(pg.app_url, "lead", "queue")
+
+
+def test_concurrent_audit_appends_keep_one_chain(pg: PgStore, people: dict[str, Principal]) -> None:
+    def append(n: int) -> None:
+        for i in range(15):
+            with pg.factory() as db:
+                audit.record(db, people["chief"], "lead.read", "lead", f"C-{n}-{i}")
+                db.commit()
+
+    threads = [threading.Thread(target=append, args=(n,)) for n in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    with pg.factory() as db:
+        report = audit.verify(db)
+        seqs = [e.seq for e in audit.list_entries(db, limit=1000)[0]]
+    assert report.ok, report.problems
+    assert sorted(seqs) == list(range(1, len(seqs) + 1))
+
+
+@pytest.mark.parametrize("required", [False, True])
+def test_an_unreachable_server_skips_or_fails(required: bool) -> None:
+    settings = Settings(
+        postgres_admin_url="postgresql+psycopg://postgres@127.0.0.1:1/postgres", require_postgres=required
+    )
+    expected = pytest.fail.Exception if required else pytest.skip.Exception
+    with pytest.raises(expected, match=r"127\.0\.0\.1:1"), postgres_database(settings):
+        pass
