@@ -1,0 +1,62 @@
+"""The quality bar, end to end: synth -> ingest -> link -> run -> evaluate at a small scale.
+
+Every model must reach precision and recall >= 0.95 against the planted truth
+and flag no near-miss. The full measurement (scales 1 and 10, two seeds) is in
+BENCHMARKS.md; this runs the smallest scale that plants every scenario once.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from procura.config import Settings
+from procura.evaluate.models import ModelScore
+from procura.evaluate.service import evaluate
+from procura.ingest.service import ingest
+from procura.link.service import open_warehouse, run_link
+from procura.models.service import RunRequest, run
+from procura.synth.dataset import generate
+
+pytestmark = pytest.mark.slow
+
+BAR = 0.95
+# The linker does not yet join a report naming only the app to the operator
+# named by its other reports (ADR 0451): the planted "named five ways" operator is missed.
+APP_NAME_ONLY = pytest.mark.xfail(reason="linkage of app-name-only operator mentions, ADR 0451", strict=False)
+MODELS = (
+    pytest.param("app-pi-violations", marks=APP_NAME_ONLY),
+    "cyberviolence-cluster", "false-litigation", "fines-instead-of-prosecution",
+    "mandatory-report-failure", "non-prosecution-without-penalty", "pi-case-without-civil-pil",
+    "price-discrimination", "unfiled-online-defamation", "vulnerable-victim-support",
+)
+
+
+@pytest.fixture(scope="module")
+def scores(tmp_path_factory: pytest.TempPathFactory) -> dict[str, ModelScore]:
+    out: Path = tmp_path_factory.mktemp("synth")
+    generate(out, seed=1, scale=0.2)
+    settings = Settings(home=tmp_path_factory.mktemp("workspace")).ensure()
+    ingest(settings, out / "data")
+    con = open_warehouse(settings)
+    try:
+        run_link(con, settings)
+    finally:
+        con.close()
+    as_of = date.fromisoformat(json.loads((out / "truth.json").read_text())["as_of"])
+    run(settings, RunRequest(as_of=as_of))
+    return {score.model_id: score for score in evaluate(out / "truth.json", settings).models}
+
+
+@pytest.mark.parametrize("model_id", MODELS)
+def test_model_meets_the_quality_bar(scores: dict[str, ModelScore], model_id: str) -> None:
+    score = scores[model_id]
+    assert score.planted > 0 and score.near_misses > 0
+    missed = [m.get("note") for m in score.missed]
+    false = [f.get("reason") or f.get("anchor") for f in score.false_leads]
+    assert score.near_miss_flagged == 0, f"near-misses flagged: {false}"
+    assert (score.recall or 0) >= BAR, f"recall {score.recall}: missed {missed}"
+    assert (score.precision or 0) >= BAR, f"precision {score.precision}: false leads {false}"
