@@ -98,15 +98,17 @@ def demo(
     console.print(Rule("[bold]完成 Done[/bold]"))
     steps = ", ".join(f"{name} {seconds:.1f}s" for name, seconds in timings.items())
     console.print(f"工作区 workspace: {settings.home}  ·  {total} leads  ·  {steps}")
-    console.print(
-        "下一步 Next:\n"
-        f"  procura -w {settings.home} status                 # tables, batches, quarantine\n"
-        f"  procura -w {settings.home} leads list             # the leads found\n"
-        f"  procura -w {settings.home} leads export --format jsonl --out leads.jsonl\n"
-        f"  procura -w {settings.home} login --user <username from the table above>\n"
-        f"  procura -w {settings.home} serve                  # REST API, OpenAPI at /docs\n"
-        "  (run them with .venv/bin/procura, or after `source .venv/bin/activate`)"
-    )
+    default = settings.home == (Path.cwd() / "procura-workspace").resolve()
+    cmd = ".venv/bin/procura" + ("" if default else f" -w {settings.home}")
+    console.print("下一步 Next:")
+    for args, what in (
+        ("status", "tables, batches, quarantine 数据状态"),
+        ("leads list", "the leads found 线索列表"),
+        ("leads export --format jsonl --out leads.jsonl", "export 导出"),
+        ("login --user <username>", "sign in as a demo user 登录"),
+        ("serve", "REST API, OpenAPI at /docs 接口服务"),
+    ):
+        console.print(f"  {cmd} {args}   # {what}")
 
 
 def register(app: typer.Typer) -> None:
