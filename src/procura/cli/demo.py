@@ -98,7 +98,7 @@ def demo(
     console.print(Rule("[bold]完成 Done[/bold]"))
     steps = ", ".join(f"{name} {seconds:.1f}s" for name, seconds in timings.items())
     console.print(f"工作区 workspace: {settings.home}  ·  {total} leads  ·  {steps}")
-    default = settings.home == (Path.cwd() / "procura-workspace").resolve()
+    default = settings.home.resolve() == (Path.cwd() / "procura-workspace").resolve()
     cmd = ".venv/bin/procura" + ("" if default else f" -w {settings.home}")
     console.print("下一步 Next:")
     for args, what in (
