@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
 
+from procura.access import audit
+from procura.access.principal import Principal
 from procura.config import Settings
 from procura.db import make_engine
+from procura.leads.orm import Lead
 from procura.migrations import current_revision, downgrade, head_revision, load_metadata, open_store, upgrade
 
 
@@ -36,3 +40,29 @@ def test_the_store_migrates_itself_on_first_use(settings: Settings) -> None:
     factory = open_store(settings)
     assert current_revision(factory.kw["bind"]) == head_revision()
     assert (settings.home / "procura.db").exists()
+
+
+def test_concurrent_writers_on_sqlite_wait_instead_of_failing(settings: Settings) -> None:
+    factory = open_store(settings)
+    who = Principal(1, "x", "330110-county", "criminal", "chief")
+    errors: list[Exception] = []
+
+    def append(n: int) -> None:
+        for i in range(10):
+            try:
+                with factory() as db:
+                    db.get(Lead, "L-none")  # a read first, as the services do
+                    audit.record(db, who, "lead.read", "lead", f"{n}-{i}")
+                    db.commit()
+            except Exception as exc:  # collected: the assertion names them
+                errors.append(exc)
+
+    threads = [threading.Thread(target=append, args=(n,)) for n in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    with factory() as db:
+        report = audit.verify(db)
+    assert report.ok and report.entries == 30

@@ -14,7 +14,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine
+from sqlalchemy import Engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 from procura.config import Settings
@@ -78,11 +78,32 @@ def downgrade(engine: Engine, revision: str) -> str | None:
     return current_revision(engine)
 
 
+def serialize_sqlite_writes(engine: Engine) -> Engine:
+    """Make every SQLite transaction ``BEGIN IMMEDIATE``.
+
+    SQLite's default deferred transactions let two sessions read the same audit
+    head and then collide when both write; taking the write lock at BEGIN makes
+    concurrent requests wait (busy timeout) instead of failing. No-op elsewhere.
+    """
+    if engine.dialect.name != "sqlite":
+        return engine
+
+    @event.listens_for(engine, "connect")
+    def _no_implicit_begin(dbapi_conn, _record):  # type: ignore[no-untyped-def]
+        dbapi_conn.isolation_level = None
+
+    @event.listens_for(engine, "begin")
+    def _begin_immediate(conn):  # type: ignore[no-untyped-def]
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return engine
+
+
 def open_store(settings: Settings, url: str | None = None) -> sessionmaker[Session]:
     """A session factory on the operational database, migrated to head on first use."""
     url = url or settings.ops_url
     settings.ensure()
-    engine = make_engine(url)
+    engine = serialize_sqlite_writes(make_engine(url))
     if settings.auto_migrate and url not in _migrated:
         if current_revision(engine) != head_revision():
             upgrade(engine)
