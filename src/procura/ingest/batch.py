@@ -18,7 +18,7 @@ from pathlib import Path
 import duckdb
 
 from procura.ingest.mapping import Mapping
-from procura.ingest.readers import RAW, RawSource, read_source
+from procura.ingest.readers import RAW, RawSource, drop_scratch, read_source
 from procura.ingest.transform import FileProblem, Staging, bind, q, staging_sql
 from procura.ingest.warehouse import record_key_sql
 from procura.standard.schema import Table
@@ -133,7 +133,8 @@ def load_file(
         con.execute("ROLLBACK")
         raise
     finally:
-        con.execute(f"DROP TABLE IF EXISTS {STAGED}; DROP TABLE IF EXISTS {RAW}")
+        con.execute(f"DROP TABLE IF EXISTS {STAGED}")
+        drop_scratch(con)
     return result
 
 
@@ -182,11 +183,7 @@ def _write(
     now = dt.datetime.now()
     pk = ", ".join(q(k) for k in table.primary_key)
     raw_json = "json_object(" + ", ".join(f"{sql_str(c)}, r.{q(c)}" for c in raw.columns) + ")"
-    con.execute(
-        f"CREATE OR REPLACE TEMP TABLE __firsts AS SELECT _row, min(_row) OVER (PARTITION BY {pk}) AS _first "
-        f"FROM {STAGED} WHERE NOT _bad"
-    )
-    # Bad rows: one quarantine entry per problem field; duplicate keys after the first occurrence.
+    # Bad rows: one quarantine entry per problem field.
     problems = ", ".join(
         f"{{'field': {sql_str(field)}, 'reason': s.__e{i}, 'value': {shown}}}"
         for i, (field, shown) in enumerate(staging.checks)
@@ -197,12 +194,6 @@ def _write(
         f"FROM {STAGED} s JOIN {RAW} r USING (_row) WHERE s._bad) WHERE e.reason IS NOT NULL",
         [batch_id, batch_id, table.name, name, now],
     )
-    con.execute(
-        f"INSERT INTO _quarantine SELECT ? || '/' || f._row, ?, ?, ?, f._row, ?, "
-        f"'duplicate primary key (first at row ' || f._first || ')', NULL, {raw_json}, ? "
-        f"FROM __firsts f JOIN {RAW} r USING (_row) WHERE f._row <> f._first",
-        [batch_id, batch_id, table.name, name, ",".join(table.primary_key), now],
-    )
     if raw.rejected:
         con.executemany(
             "INSERT INTO _quarantine VALUES (?, ?, ?, ?, ?, NULL, ?, ?, json_object('line', ?), ?)",
@@ -211,17 +202,17 @@ def _write(
                 for r in raw.rejected
             ],
         )
-    con.execute(
-        f"CREATE OR REPLACE TEMP TABLE __good AS SELECT s.* FROM {STAGED} s "
-        f"JOIN __firsts f USING (_row) WHERE f._row = f._first"
-    )
+    _keep_first_of_each_key(con, table, pk, raw_json, batch_id, name, now)
     target = q(table.name)
     on = " AND ".join(f"t.{q(k)} = g.{q(k)}" for k in table.primary_key)
-    changed, same = con.execute(
-        "SELECT count(*) FILTER (WHERE t._row_hash <> g._row_hash), "
-        "count(*) FILTER (WHERE t._row_hash = g._row_hash) "
-        f"FROM __good g JOIN {target} t ON {on}"
-    ).fetchone()  # type: ignore[misc]
+    empty = con.execute(f"SELECT count(*) = 0 FROM {target}").fetchone()[0]  # type: ignore[index]
+    changed, same = 0, 0
+    if not empty:
+        changed, same = con.execute(
+            "SELECT count(*) FILTER (WHERE t._row_hash <> g._row_hash), "
+            "count(*) FILTER (WHERE t._row_hash = g._row_hash) "
+            f"FROM __good g JOIN {target} t ON {on}"
+        ).fetchone()  # type: ignore[misc]
     if changed:
         con.execute(
             f"INSERT INTO _row_history SELECT ?, {record_key_sql(table, 't')}, ?, ?, to_json(t) "
@@ -229,32 +220,23 @@ def _write(
             [table.name, batch_id, now],
         )
         con.execute(f"DELETE FROM {target} t USING __good g WHERE {on} AND t._row_hash <> g._row_hash")
+    constants = {"_source_row": "g._row", "_batch_id": sql_str(batch_id), "_source_file": sql_str(name)}
     columns = [c for c, _ in table.columns()]
-    values = [
-        "g._row"
-        if c == "_source_row"
-        else sql_str(batch_id)
-        if c == "_batch_id"
-        else sql_str(name)
-        if c == "_source_file"
-        else f"g.{q(c)}"
-        for c in columns
-    ]
+    values = [constants.get(c, f"g.{q(c)}") for c in columns]
+    new_only = "" if empty else f" WHERE NOT EXISTS (SELECT 1 FROM {target} t WHERE {on})"
     inserted = con.execute(
-        f"INSERT INTO {target} ({', '.join(q(c) for c in columns)}) SELECT {', '.join(values)} FROM __good g "
-        f"WHERE NOT EXISTS (SELECT 1 FROM {target} t WHERE {on})"
+        f"INSERT INTO {target} ({', '.join(q(c) for c in columns)}) SELECT {', '.join(values)} "
+        f"FROM __good g{new_only}"
     ).fetchone()[0]  # type: ignore[index]
-    flagged = {}
-    for f in table.fields:
-        if f.flagged:
-            n = con.execute(f"SELECT count(*) FROM __good WHERE {q(f.name + '_valid')} = false").fetchone()[0]  # type: ignore[index]
-            if n:
-                flagged[f.name] = int(n)
-    bad_rows = con.execute(
-        f"SELECT count(*) FROM {STAGED} s LEFT JOIN __firsts f USING (_row) "
-        f"WHERE s._bad OR f._row <> f._first"
-    ).fetchone()[0]  # type: ignore[index]
-    con.execute("DROP TABLE __good; DROP TABLE __firsts")
+    flags = [f for f in table.fields if f.flagged]
+    counts = con.execute(
+        "SELECT count(*)"
+        + "".join(f", count(*) FILTER (WHERE NOT {q(f.name + '_valid')})" for f in flags)
+        + f", (SELECT count(*) FROM {STAGED}) FROM __good"
+    ).fetchone()
+    assert counts is not None
+    flagged = {f.name: int(n) for f, n in zip(flags, counts[1:-1], strict=True) if n}
+    con.execute("DROP VIEW IF EXISTS __good; DROP TABLE IF EXISTS __good_t")
     return FileResult(
         name,
         table.name,
@@ -263,6 +245,35 @@ def _write(
         stored=int(inserted) - int(changed),
         updated=int(changed),
         unchanged=int(same),
-        quarantined=int(bad_rows) + len(raw.rejected),
+        quarantined=int(counts[-1]) - int(counts[0]) + len(raw.rejected),
         flagged=flagged,
     )
+
+
+def _keep_first_of_each_key(
+    con: duckdb.DuckDBPyConnection,
+    table: Table,
+    pk: str,
+    raw_json: str,
+    batch_id: str,
+    name: str,
+    now: dt.datetime,
+) -> None:
+    """Make ``__good`` the good rows, each key once; quarantine later occurrences of a key."""
+    dupes = con.execute(f"SELECT count(*) - count(DISTINCT ({pk})) FROM {STAGED} WHERE NOT _bad").fetchone()[
+        0
+    ]  # type: ignore[index]
+    if not dupes:
+        con.execute(f"CREATE OR REPLACE TEMP VIEW __good AS SELECT * FROM {STAGED} WHERE NOT _bad")
+        return
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE __good_t AS SELECT *, min(_row) OVER (PARTITION BY {pk}) AS _first "
+        f"FROM {STAGED} WHERE NOT _bad"
+    )
+    con.execute(
+        f"INSERT INTO _quarantine SELECT ? || '/' || f._row, ?, ?, ?, f._row, ?, "
+        f"'duplicate primary key (first at row ' || f._first || ')', NULL, {raw_json}, ? "
+        f"FROM __good_t f JOIN {RAW} r USING (_row) WHERE f._row <> f._first",
+        [batch_id, batch_id, table.name, name, ",".join(table.primary_key), now],
+    )
+    con.execute("CREATE OR REPLACE TEMP VIEW __good AS SELECT * FROM __good_t WHERE _row = _first")

@@ -72,10 +72,16 @@ def sniff_content(path: Path) -> str:
     return "text"
 
 
+def drop_scratch(con: duckdb.DuckDBPyConnection) -> None:
+    """Drop what a reader left behind (the ``__raw`` view and the table under it)."""
+    con.execute(f"DROP VIEW IF EXISTS {RAW}; DROP TABLE IF EXISTS __read")
+
+
 def read_source(
     con: duckdb.DuckDBPyConnection, path: Path, mapping: Mapping | None, workdir: Path
 ) -> RawSource:
-    """Read ``path`` into ``__raw``; FileProblem when the file as a whole is unusable."""
+    """Read ``path`` into the view ``__raw``; FileProblem when the file as a whole is unusable."""
+    drop_scratch(con)
     fmt = file_format(path)
     content = sniff_content(path)
     if content == "empty":
@@ -164,13 +170,15 @@ def _read_csv(
             f"FROM range(1, {total + 1}) t(n) WHERE n NOT IN (SELECT n FROM __bad)"
         )
         con.execute(
-            f"CREATE OR REPLACE TEMP TABLE {RAW} AS SELECT r.n AS _row, {renamed} "
-            f"FROM (SELECT rowid AS k, * FROM __read) d JOIN __rownums r USING (k) ORDER BY r.n"
+            "CREATE OR REPLACE TEMP TABLE __numbered AS SELECT r.n AS _row, d.* EXCLUDE (k) "
+            "FROM (SELECT rowid AS k, * FROM __read) d JOIN __rownums r USING (k) ORDER BY r.n"
         )
+        con.execute("DROP TABLE __read; ALTER TABLE __numbered RENAME TO __read")
+        con.execute(f"CREATE TEMP VIEW {RAW} AS SELECT _row, {renamed} FROM __read")
     else:
-        con.execute(f"CREATE OR REPLACE TEMP TABLE {RAW} AS SELECT rowid + 1 AS _row, {renamed} FROM __read")
-    con.execute("DROP TABLE __read")
-    rows = con.execute(f"SELECT count(*) FROM {RAW}").fetchone()[0]  # type: ignore[index]
+        # A view, not a copy: the renamed columns are aliases over the table DuckDB read.
+        con.execute(f"CREATE TEMP VIEW {RAW} AS SELECT rowid + 1 AS _row, {renamed} FROM __read")
+    rows = con.execute("SELECT count(*) FROM __read").fetchone()[0]  # type: ignore[index]
     return RawSource(list(header), int(rows), rejected, enc)
 
 
@@ -226,9 +234,9 @@ def _read_jsonl(con: duckdb.DuckDBPyConnection, path: Path, name: str, enc: str)
     if not keys:
         raise FileProblem(f"{name}: no JSON objects with fields")
     cols = ", ".join(f"json_extract_string(line, {_json_path(k)}) AS {q(k)}" for k in keys)
-    con.execute(f"CREATE OR REPLACE TEMP TABLE {RAW} AS SELECT _row, {cols} FROM __lines ORDER BY _row")
-    con.execute("DROP TABLE __lines")
-    rows = con.execute(f"SELECT count(*) FROM {RAW}").fetchone()[0]  # type: ignore[index]
+    con.execute(f"CREATE OR REPLACE TEMP TABLE __read AS SELECT _row, {cols} FROM __lines ORDER BY _row")
+    con.execute(f"DROP TABLE __lines; CREATE TEMP VIEW {RAW} AS SELECT * FROM __read")
+    rows = con.execute("SELECT count(*) FROM __read").fetchone()[0]  # type: ignore[index]
     return RawSource(keys, int(rows), rejected, enc)
 
 
@@ -244,9 +252,8 @@ def _read_parquet(con: duckdb.DuckDBPyConnection, path: Path) -> RawSource:
         raise FileProblem(f"{path.name}: cannot read as Parquet ({str(exc).splitlines()[0]})") from exc
     columns = [d[0] for d in con.execute("SELECT * FROM __read LIMIT 0").description]
     casts = ", ".join(f"CAST({q(c)} AS VARCHAR) AS {q(c)}" for c in columns)
-    con.execute(f"CREATE OR REPLACE TEMP TABLE {RAW} AS SELECT rowid + 1 AS _row, {casts} FROM __read")
-    con.execute("DROP TABLE __read")
-    rows = con.execute(f"SELECT count(*) FROM {RAW}").fetchone()[0]  # type: ignore[index]
+    con.execute(f"CREATE TEMP VIEW {RAW} AS SELECT rowid + 1 AS _row, {casts} FROM __read")
+    rows = con.execute("SELECT count(*) FROM __read").fetchone()[0]  # type: ignore[index]
     return RawSource(columns, int(rows))
 
 
@@ -260,6 +267,7 @@ def _register(
     table = pa.Table.from_arrays(arrays, names=names)
     con.register("__arrow", table)
     cols = ", ".join(f"c{i} AS {q(h)}" for i, h in enumerate(header))
-    con.execute(f"CREATE OR REPLACE TEMP TABLE {RAW} AS SELECT _row, {cols} FROM __arrow ORDER BY _row")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE __read AS SELECT _row, {cols} FROM __arrow ORDER BY _row")
+    con.execute(f"CREATE TEMP VIEW {RAW} AS SELECT * FROM __read")
     con.unregister("__arrow")
     return RawSource(header, len(rows))

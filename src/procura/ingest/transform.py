@@ -160,5 +160,5 @@ def staging_sql(table: Table, binding: Binding, source: str, mapping: Mapping | 
     out.append(f"md5(concat_ws(chr(31), {hashed})) AS _row_hash")
     out.extend(f"{r} AS __e{i}" for i, r in enumerate(reasons))
     bad = " OR ".join(f"__e{i} IS NOT NULL" for i in range(len(reasons))) or "false"
-    sql = f"WITH {ctes} SELECT *, ({bad}) AS _bad FROM (SELECT {', '.join(out)} FROM __s{len(steps) - 1})"
-    return Staging(sql, checks)
+    select = f"WITH {ctes} SELECT *, ({bad}) AS _bad FROM (SELECT {', '.join(out)} FROM __s{len(steps) - 1})"
+    return Staging(select, checks)

@@ -45,6 +45,10 @@ PROVENANCE = (
 )
 
 
+# libyaml's safe loader when available: ten times faster, same results.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 class StandardError(ValueError):
     """A table declaration that breaks the rules of the standard files."""
 
@@ -161,7 +165,8 @@ def load_tables(directory: Path | None = None) -> dict[str, Table]:
     directory = directory or tables_dir()
     tables: dict[str, Table] = {}
     for path in sorted(directory.glob("*.yaml")):
-        table = parse_table(path.name, yaml.safe_load(path.read_text(encoding="utf-8")))
+        text = path.read_text(encoding="utf-8")
+        table = parse_table(path.name, yaml.load(text, Loader=_LOADER))
         if table.name != path.stem:
             raise StandardError(f"{path.name}: table {table.name!r} must live in {table.name}.yaml")
         tables[table.name] = table

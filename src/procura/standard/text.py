@@ -13,7 +13,7 @@ FULLWIDTH = "".join(chr(c) for c in range(0xFF01, 0xFF5F)) + "\u3000\u00a0\uffe5
 HALFWIDTH = "".join(chr(c) for c in range(0x21, 0x7F)) + "  ¥"
 # Only ASCII whitespace counts as space, in Python as in DuckDB's RE2.
 WS = " \t\n\r\x0b\x0c"
-WS_SQL = "' ' || chr(9) || chr(10) || chr(13) || chr(11) || chr(12)"
+WS_SQL = "' \t\n\r\x0b\x0c'"  # a literal with the control characters themselves
 SPACE_RE = "[\\t\\n\\r\\x0b\\x0c ]"  # the same whitespace as WS, for RE2
 _HALF = str.maketrans(FULLWIDTH, HALFWIDTH)
 _SPACES = re.compile(r"[ \t\n\r\x0b\x0c]+")

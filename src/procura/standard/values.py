@@ -122,9 +122,9 @@ def normalize_bool(text: str | None) -> bool | None:
 
 
 def bool_sql(c: str) -> str:
-    t = ", ".join(sql_str(w) for w in TRUE_WORDS)
-    f = ", ".join(sql_str(w) for w in FALSE_WORDS)
-    return f"CASE WHEN lower({c}) IN ({t}) THEN true WHEN lower({c}) IN ({f}) THEN false END"
+    # A CASE over the words, not IN lists: DuckDB plans those as joins.
+    words = [(w, "true") for w in TRUE_WORDS] + [(w, "false") for w in FALSE_WORDS]
+    return f"CASE lower({c}) {' '.join(f'WHEN {sql_str(w)} THEN {v}' for w, v in words)} END"
 
 
 def normalize_region_code(text: str | None) -> str | None:
