@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 from ops_fixtures import make_lead
@@ -15,7 +16,7 @@ from procura.access.errors import Forbidden, InvalidTransition, NotFound, Valida
 from procura.access.principal import Principal
 from procura.config import Settings
 from procura.workflow import queries, service
-from procura.workflow.deadlines import add_months
+from procura.workflow.deadlines import add_months, default_deadline
 from procura.workflow.queries import LeadFilter
 
 P = dict[str, Principal]
@@ -228,3 +229,15 @@ def test_history_cannot_be_rewritten(db: Session, people: P) -> None:
     db.rollback()
     with pytest.raises(DatabaseError, match="append-only"):
         db.execute(text("DELETE FROM lead_events"))
+
+
+def test_deadlines_are_configurable(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("PROCURA_MEASURE_DEADLINES", '{"protest": "10D", "procuratorial_suggestion": "1M"}')
+    configured = Settings(home=tmp_path)
+    issued = date(2026, 1, 31)
+    assert default_deadline(configured, "protest", issued) == date(2026, 2, 10)
+    assert default_deadline(configured, "procuratorial_suggestion", issued) == date(2026, 2, 28)
+    assert default_deadline(configured, "case_filing_notice", issued) is None
+    broken = Settings(home=tmp_path, measure_deadlines={"protest": "ten days"})
+    with pytest.raises(ValidationError, match="ten days"):
+        default_deadline(broken, "protest", issued)
