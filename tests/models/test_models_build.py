@@ -107,6 +107,13 @@ def test_bad_output_rows_are_reported(tmp_path: Path, replace: tuple[str, str], 
         _run(model, [_report("R1"), _report("R2")])
 
 
+def test_an_empty_value_prints_as_a_dash(tmp_path: Path) -> None:
+    spec = with_changes(explanation={"zh": "被害人：{{ subject_name }}", "en": "victim {{ subject_name }}"})
+    model = load_model(write_model(tmp_path, spec))
+    (lead,) = _run(model, [_report("R1", victim_name=None)])
+    assert (lead.explanation_zh, lead.explanation_en) == ("被害人：—", "victim —")
+
+
 def test_explanation_naming_an_unknown_column_fails(tmp_path: Path) -> None:
     spec = with_changes(explanation={"zh": "{{ no_such_column }}", "en": "x"})
     model = load_model(write_model(tmp_path, spec))

@@ -9,7 +9,13 @@ from typing import Any
 from jinja2 import StrictUndefined, TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 
-_ENV = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False)
+
+def _finalize(value: Any) -> Any:
+    """How a value prints: an empty (NULL) value as a dash, never as "None"."""
+    return "—" if value is None else value
+
+
+_ENV = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False, finalize=_finalize)
 _SPACE = re.compile(r"\s+")
 
 
