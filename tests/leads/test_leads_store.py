@@ -14,7 +14,7 @@ from procura.db import Base
 from procura.leads.export import EXPORT_FIELDS, export_record, write
 from procura.leads.fingerprint import canonical_json, fingerprint, lead_id
 from procura.leads.orm import Lead, LeadRevision, RunFinding
-from procura.leads.query import LeadFilter, count_leads, get_lead, list_leads, revisions, summary
+from procura.leads.query import LeadFilter, count_leads, get_lead, list_leads, revisions
 from procura.leads.record import LeadRecord
 from procura.leads.store import save_leads, start_run
 
@@ -99,12 +99,6 @@ def test_filters_and_lookup(session: Session) -> None:
     assert lead is not None and lead.fingerprint == fp
     assert get_lead(session, record("R3").lead_id) is lead
     assert get_lead(session, "nothing") is None
-    assert summary(session) == [
-        ("m", "criminal", "330110", 1),
-        ("m", "criminal", "330205", 1),
-        ("m", "criminal", "410102", 1),
-    ]
-    assert summary(session, LeadFilter(region="330000")) == summary(session)[:2]
 
 
 def test_export_has_every_field_of_the_spec(session: Session) -> None:

@@ -55,17 +55,6 @@ def count_leads(session: Session, where: LeadFilter = LeadFilter()) -> int:
     return int(session.scalar(select(func.count()).select_from(_filtered(where).subquery())) or 0)
 
 
-def summary(session: Session, where: LeadFilter = LeadFilter()) -> list[tuple[str, str, str, int]]:
-    """Lead counts by (model, prong, region), largest first: the demo's summary table."""
-    leads = _filtered(where).subquery()
-    query = (
-        select(leads.c.model_id, leads.c.prong, leads.c.region_code, func.count())
-        .group_by(leads.c.model_id, leads.c.prong, leads.c.region_code)
-        .order_by(func.count().desc(), leads.c.model_id, leads.c.region_code)
-    )
-    return [(m, p, r, int(n)) for m, p, r, n in session.execute(query)]
-
-
 def get_lead(session: Session, ref: str) -> Lead | None:
     """A lead by id or by fingerprint (or an unambiguous fingerprint prefix of 8+ characters)."""
     lead = session.scalars(select(Lead).where(or_(Lead.id == ref, Lead.fingerprint == ref))).first()
