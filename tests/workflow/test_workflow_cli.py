@@ -171,6 +171,7 @@ def test_reads_unmask_audit_and_stats_on_the_command_line(settings: Settings) ->
     run("login", "-u", "chief", "--password", "chief-password")
     shown = run("lead", "show", "L-1")
     assert "张某" in shown and "330110201005061234" not in shown
+    assert "PR-L-1" in run("lead", "evidence", "L-1")  # no warehouse here: the keys, rows missing
     run("lead", "unmask", "L-1", "--purpose", "x", code=1)
     assert "330110201005061234" in run("lead", "unmask", "L-1", "--purpose", "prepare the notice")
     run("lead", "triage", "L-1", "dismiss", "--reason", "false_match")

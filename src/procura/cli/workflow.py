@@ -145,6 +145,13 @@ def _register_lead_reads() -> None:
             ],
         )
 
+    @lead_app.command("evidence")
+    def evidence(ctx: typer.Context, lead_id: LeadArg) -> None:
+        """证据记录 The warehouse records a lead cites (masked)."""
+        with base.unit(ctx) as (settings, db):
+            records = dossier.evidence_records(db, settings, base.me(settings, db), lead_id)
+        base.console.print_json(json.dumps(records, ensure_ascii=False, default=str))
+
     @lead_app.command("unmask")
     def unmask(
         ctx: typer.Context,
