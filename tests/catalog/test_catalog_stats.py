@@ -43,6 +43,7 @@ def test_a_clear_gap_becomes_one_lead_with_its_statistics() -> None:
     lead = leads.iloc[0]
     assert lead["anchor_keys"] == ["P1|A"]
     assert len(lead["evidence"]) == 40 and lead["region_code"] == "330100"
+    assert lead["office"] == "330100-city"
     (group,) = lead["groups"]
     assert group["median_established"] == 106.0 and group["median_new"] == 100.0
     assert group["gap"] == pytest.approx(0.06) and group["p_adjusted"] <= 0.01

@@ -85,6 +85,7 @@ def _lead(key: tuple[str, str], found: Found, tested: int) -> dict[str, Any]:
     groups = [group for group, _ in found]
     orders = sorted({o for _, row in found for o in [*row["established_orders"], *row["new_orders"]]})
     strongest = min(groups, key=lambda g: (g["p_adjusted"], -g["gap"]))
+    city = str(strongest["city_code"])
     first = found[0][1]
     max_gap = max(g["gap"] for g in groups)
     return {
@@ -93,6 +94,8 @@ def _lead(key: tuple[str, str], found: Found, tested: int) -> dict[str, Any]:
         "subject_entity_id": first["platform_entity_id"],
         "subject_name": first["platform_name"],
         "region_code": strongest["city_code"],
+        # A city code (XXXX00) is served by the city procuratorate, not a county one.
+        "office": f"{city}-city" if city.endswith("00") else f"{city}-county",
         "score": min(1.0, 0.5 + 2.0 * max_gap),
         "platform_uscc": platform_uscc,
         "sku": sku,
