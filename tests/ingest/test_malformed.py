@@ -85,6 +85,10 @@ CASES: list[tuple[str, Callable[[Path], Path], str, int | None, str | None, str]
         None,
         "empty",
     ),
+    ("header only", raw_file("police_reports.csv", text_lines(",".join(H))), "no rows", None, None,
+     "no data rows"),
+    ("header only, xlsx", lambda d: write_xlsx(d / "police_reports.xlsx", H, []), "no rows", None, None,
+     "no data rows"),
     (
         "missing required column",
         csv_file([OK[:2] + OK[3:]], H[:2] + H[3:]),
@@ -372,6 +376,9 @@ def test_malformed_input(
         assert stored == 0
         entries = rows_of(settings, "SELECT source_file, reason FROM _quarantine")
         assert entries == [(path.name, result.message)]
+        return
+    if outcome == "no rows":
+        assert (result.status, result.read, stored) == ("loaded", 0, 0) and words in result.message
         return
     if outcome == "flagged":
         assert result.quarantined == 0 and result.flagged == {field: 1}
