@@ -99,6 +99,7 @@ def test_rule_may_give_office_and_target(tmp_path: Path) -> None:
             "not '<table>:<record key>'",
         ),
         (("[r.report_id] AS anchor_keys", "['X'] AS anchor_keys"), "share the anchor"),
+        (("r.received_at\n", "r.received_at, 'zhejiang' AS office\n"), "office 'zhejiang'"),
     ],
 )
 def test_bad_output_rows_are_reported(tmp_path: Path, replace: tuple[str, str], needle: str) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
@@ -20,6 +21,7 @@ from procura.models.spec import LEAD_COLUMNS
 from procura.models.sql import bind
 
 _RESERVED = {*LEAD_COLUMNS, "target", "office"}
+_OFFICE = re.compile(r"^\d{6}-(county|city|province)$")
 
 
 class LeadError(ValueError):
@@ -114,6 +116,9 @@ def to_lead(
     score = row["score"]
     if score is None or not 0.0 <= float(score) <= 1.0:
         raise LeadError(f"{where}: score {score!r} is not in [0, 1]")
+    office = row.get("office") or f"{region}-county"
+    if not _OFFICE.match(str(office)):
+        raise LeadError(f"{where}: office {office!r} is not '<region>-county|city|province'")
     params = _params_used(values, row)
     details = {k: v for k, v in row.items() if k not in _RESERVED}
     context = {**params, **row, "params": params, "as_of": as_of}
@@ -131,7 +136,7 @@ def to_lead(
         },
         target=row.get("target") or f"{spec.target.zh} ({spec.target.en})",
         region_code=region,
-        office=row.get("office") or f"{region}-county",
+        office=office,
         prong=spec.prong,
         measure=spec.measure,
         score=round(float(score), 6),
