@@ -8,6 +8,7 @@ import pytest
 from ops_fixtures import make_lead
 from sqlalchemy.orm import Session
 
+from procura.access import clock
 from procura.access.errors import Forbidden
 from procura.access.principal import Principal
 from procura.config import Settings
@@ -94,7 +95,7 @@ def test_lookback_is_not_applicable_before_a_response(db: Session, people: P) ->
 
 def test_lookback_waits_for_a_run_on_newer_data(db: Session, settings: Settings, people: P) -> None:
     _answered(db, settings, people)
-    _run(db, date.today(), "fp-L-1")  # same day as the response: not newer data
+    _run(db, clock.today(), "fp-L-1")  # same day as the response: not newer data
     assert _lookback(db, people) == ("pending", [])
 
 
@@ -103,7 +104,7 @@ def test_lookback_clear_when_later_runs_find_nothing_there(
 ) -> None:
     _answered(db, settings, people)
     make_lead(db, "L-elsewhere", target="西湖区公安分局", subject_entity_id="E-other")
-    _run(db, date.today() + timedelta(days=30), "fp-L-elsewhere")
+    _run(db, clock.today() + timedelta(days=30), "fp-L-elsewhere")
     assert _lookback(db, people) == ("clear", [])
 
 
@@ -111,7 +112,7 @@ def test_lookback_persists_when_the_same_lead_is_found_again(
     db: Session, settings: Settings, people: P
 ) -> None:
     _answered(db, settings, people)
-    _run(db, date.today() + timedelta(days=30), "fp-L-1")
+    _run(db, clock.today() + timedelta(days=30), "fp-L-1")
     assert _lookback(db, people) == ("persists", ["L-1"])
 
 
@@ -120,5 +121,5 @@ def test_lookback_recurred_when_a_new_lead_appears_at_the_same_body(
 ) -> None:
     _answered(db, settings, people)
     make_lead(db, "L-new")  # same model and target (余杭区公安分局)
-    _run(db, date.today() + timedelta(days=30), "fp-L-new")
+    _run(db, clock.today() + timedelta(days=30), "fp-L-new")
     assert _lookback(db, people) == ("recurred", ["L-new"])

@@ -11,7 +11,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import Session
 
-from procura.access import audit
+from procura.access import audit, clock
 from procura.access.errors import Forbidden, InvalidTransition, NotFound, ValidationError
 from procura.access.principal import Principal
 from procura.config import Settings
@@ -169,7 +169,7 @@ def test_a_province_lead_cannot_escalate_further(db: Session, people: P) -> None
 
 
 def test_measure_deadlines_default_from_settings(db: Session, settings: Settings, people: P) -> None:
-    today = date.today()
+    today = clock.today()
     cases = [
         ("procuratorial_suggestion", add_months(today, 2)),
         ("case_filing_notice", today + timedelta(days=7)),
@@ -196,7 +196,7 @@ def test_overdue_measures_surface_on_their_own(db: Session, settings: Settings, 
     service.act(db, settings, people["chief"], "L-1", "case_filing_notice")
     service.act(db, settings, people["chief"], "L-2", "case_filing_notice")
     service.respond(db, people["chief"], "L-2", False, "refused")
-    later = date.today() + timedelta(days=8)
+    later = clock.today() + timedelta(days=8)
     assert [s.id for s in queries.overdue(db, people["chief"], today=later)] == ["L-1"]
     assert queries.overdue(db, people["chief"]) == []
     assert queries.get_lead(db, people["chief"], "L-1", today=later).measures[0].overdue

@@ -6,12 +6,26 @@ both aware UTC so expiry checks and audit hashes agree on every database.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+# Procuratorates keep Beijing time: deadlines and "today" are dates there.
+OFFICE_TZ = ZoneInfo("Asia/Shanghai")
 
 
 def utcnow() -> datetime:
     """The current time, aware UTC."""
     return datetime.now(UTC)
+
+
+def today() -> date:
+    """Today's date in Beijing time (deadlines, overdue checks)."""
+    return datetime.now(OFFICE_TZ).date()
+
+
+def local_date(value: datetime) -> date:
+    """The Beijing-time date of a moment."""
+    return as_utc(value).astimezone(OFFICE_TZ).date()
 
 
 def as_utc(value: datetime) -> datetime:

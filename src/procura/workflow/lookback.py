@@ -12,6 +12,7 @@ from __future__ import annotations
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from procura.access.clock import local_date
 from procura.leads.orm import Lead, ModelRun, RunFinding
 from procura.workflow.orm import Measure
 from procura.workflow.views import Lookback
@@ -31,7 +32,7 @@ def lookback(session: Session, lead: Lead) -> Lookback:
             select(ModelRun.id).where(
                 ModelRun.model_id == lead.model_id,
                 ModelRun.shadow.is_(False),
-                ModelRun.as_of > responded.date(),
+                ModelRun.as_of > local_date(responded),
             )
         )
     )

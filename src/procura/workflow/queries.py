@@ -8,8 +8,7 @@ from datetime import date
 from sqlalchemy import and_, exists, func, select
 from sqlalchemy.orm import Session
 
-from procura.access import audit
-from procura.access.clock import utcnow
+from procura.access import audit, clock
 from procura.access.errors import ValidationError
 from procura.access.orm import User
 from procura.access.policy import require_role
@@ -75,7 +74,7 @@ def list_leads(
     f = filters or LeadFilter()
     if f.status is not None and f.status not in STATES:
         raise ValidationError(f"status {f.status!r}: one of {', '.join(STATES)}", {"field": "status"})
-    today = today or utcnow().date()
+    today = today or clock.today()
     query = (
         select(Lead, LeadWork, User.username)
         .outerjoin(LeadWork, LeadWork.lead_id == Lead.id)
@@ -160,7 +159,7 @@ def measure_view(measure: Measure, issued_by: str | None, today: date) -> Measur
 def get_lead(session: Session, principal: Principal, lead_id: str, today: date | None = None) -> LeadDetail:
     """A lead page, sensitive data masked; the read is audited."""
     lead, work = load(session, principal, lead_id)
-    today = today or utcnow().date()
+    today = today or clock.today()
     handler = session.get(User, work.handler_id).username if work.handler_id else None  # type: ignore[union-attr]
     measures = [
         measure_view(m, name, today)

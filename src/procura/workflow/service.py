@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from procura.access import audit
-from procura.access.clock import utcnow
+from procura.access.clock import local_date, utcnow
 from procura.access.errors import Forbidden, InvalidTransition, ValidationError
 from procura.access.offices import get_office, parent_office, within
 from procura.access.orm import User
@@ -315,9 +315,10 @@ def act(
         raise ValidationError(f"measure {kind!r}: one of {', '.join(MEASURES)}", {"field": "kind"})
     lead, work = load(session, principal, lead_id_)
     now = utcnow()
-    if deadline is not None and deadline < now.date():
+    issued_on = local_date(now)
+    if deadline is not None and deadline < issued_on:
         raise ValidationError(f"deadline {deadline} is in the past", {"field": "deadline"})
-    deadline = deadline or default_deadline(settings, kind, now.date())
+    deadline = deadline or default_deadline(settings, kind, issued_on)
     addressee = (addressee or lead.target or "").strip()
     if not addressee:
         raise ValidationError("a measure needs an addressee", {"field": "addressee"})
