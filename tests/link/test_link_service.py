@@ -151,3 +151,15 @@ def test_empty_warehouse_links_nothing(settings: Settings) -> None:
     report = run_link(con, settings)
     assert (report.mentions, report.model) == (0, "none")
     assert con.execute("SELECT count(*) FROM mentions").fetchone() == (0,)
+
+
+def test_too_few_profiles_to_train_leaves_stage_two_out(warehouse: Connect, settings: Settings) -> None:
+    con = warehouse()
+    insert(con, "police_reports", report_id="R1", region_code="330106", victim_name="张三",
+           victim_birth_date="1990-01-01")
+    insert(con, "police_reports", report_id="R2", region_code="330106", victim_name="张三",
+           victim_phone="13800000000")
+    report = run_link(con, settings)
+    assert report.model == "none" and not (settings.link_dir / "person_model.json").exists()
+    assert dict(con.execute("SELECT record_key, rule FROM mentions").fetchall()) == {
+        "R1": "singleton", "R2": "singleton"}

@@ -13,6 +13,7 @@ warehouse file.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from pathlib import Path
 from typing import Any
@@ -40,6 +41,8 @@ BLOCKING_RULES = (
     # Any two mentions of a rare name, wherever they are: the name alone may identify.
     "l.name_block = r.name_block",
 )
+# Fewer profiles than this cannot train a model: stage two waits for more data.
+MIN_TRAINING_PROFILES = 50
 # A name held by at most this many profiles is rare enough to block on alone.
 RARE_NAME_PROFILES = 20
 EM_BLOCKING_RULES = ("l.name_py = r.name_py", "l.birth_date = r.birth_date AND l.surname = r.surname")
@@ -107,10 +110,11 @@ def comparisons() -> list[dict[str, Any]]:
     ]
 
 
-def settings_dict(blocking_rules: tuple[str, ...] = BLOCKING_RULES) -> dict[str, Any]:
-    """Untrained Splink settings of the person model."""
+def settings_dict(blocking_rules: tuple[str, ...] = BLOCKING_RULES, profiles: int = 1000) -> dict[str, Any]:
+    """Untrained Splink settings of the person model (prior: each profile has one match)."""
     return {
         "link_type": "dedupe_only",
+        "probability_two_random_records_match": min(0.5, 2.0 / max(profiles, 4)),
         "unique_id_column_name": "unique_id",
         "comparisons": comparisons(),
         "blocking_rules_to_generate_predictions": [
@@ -142,8 +146,12 @@ class SplinkSession:
 
     def train(self, u_max_pairs: float, em_max_pairs: float, seed: int) -> None:
         """u by random sampling, the prior from near-certain rules, m by EM."""
+        from splink.internals.exceptions import SplinkException
+
         training = self.linker.training
-        training.estimate_probability_two_random_records_match(list(PRIOR_RULES), recall=0.7)
+        # When no pair meets the near-certain rules the settings' prior stays (one match per profile).
+        with contextlib.suppress(ValueError, SplinkException):
+            training.estimate_probability_two_random_records_match(list(PRIOR_RULES), recall=0.7)
         training.estimate_u_using_random_sampling(max_pairs=u_max_pairs, seed=seed)
         for rule in EM_BLOCKING_RULES:
             training.estimate_parameters_using_expectation_maximisation(

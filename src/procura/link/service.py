@@ -19,7 +19,14 @@ from procura.link.cluster import Clustering
 from procura.link.extract import extract
 from procura.link.identity import write_entities
 from procura.link.judgements import MentionRef, latest
-from procura.link.model import MODEL_FILE, PROFILE_COLUMNS, SplinkSession, quiet_splink, settings_dict
+from procura.link.model import (
+    MIN_TRAINING_PROFILES,
+    MODEL_FILE,
+    PROFILE_COLUMNS,
+    SplinkSession,
+    quiet_splink,
+    settings_dict,
+)
 
 
 @dataclass
@@ -33,7 +40,7 @@ class LinkReport:
     scored_pairs: int = 0
     links_refused: int = 0
     judgements: int = 0
-    model: str = "none"  # "trained", "reused" or "none" (fewer than two profiles)
+    model: str = "none"  # "trained", "reused" or "none" (too few profiles to train a model)
     seconds: float = 0.0
     phases: dict[str, float] = field(default_factory=dict)  # seconds per phase
 
@@ -46,11 +53,13 @@ def _score_profiles(con: duckdb.DuckDBPyConnection, settings: Settings, retrain:
     )
     profiles = con.sql(f"SELECT {', '.join(PROFILE_COLUMNS)} FROM _link_profiles").to_arrow_table()
     path = settings.link_dir / MODEL_FILE
-    if profiles.num_rows < 2 and not path.exists():
+    if not path.exists() and not retrain and profiles.num_rows < MIN_TRAINING_PROFILES:
+        return "none"
+    if profiles.num_rows < 2 or (retrain and profiles.num_rows < MIN_TRAINING_PROFILES):
         return "none"
     quiet_splink()
     trained = retrain or not path.exists()
-    session = SplinkSession(profiles, settings_dict() if trained else path)
+    session = SplinkSession(profiles, settings_dict(profiles=profiles.num_rows) if trained else path)
     try:
         if trained:
             session.train(settings.link_u_max_pairs, settings.link_em_max_pairs, settings.link_seed)
