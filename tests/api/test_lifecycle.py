@@ -84,6 +84,11 @@ def test_new_to_closed_by_the_right_users_with_documents_and_a_verified_audit_lo
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     pdf_text = _pdf_text(pdf.content)
     assert "NoticeRequiringanExplanation" in pdf_text and VICTIM_ID not in pdf_text
+    # Another kind drafted later keeps the measure's addressee but its own deadline.
+    order = _docx_text(post("GET", f"/leads/{lead}/documents/filing_order", "handler_own").content)
+    due15 = today + timedelta(days=15)
+    assert "通知立案书" in order and "杭州市公安局西湖区分局：" in order
+    assert f"{due15.year}年{due15.month}月{due15.day}日前" in order
     assert post("GET", f"/leads/{lead}/documents/auto", "analyst_own").status_code == 403
     assert post("GET", f"/leads/{lead}/documents/nonsense", "handler_own").status_code == 422
 
@@ -119,7 +124,7 @@ def test_new_to_closed_by_the_right_users_with_documents_and_a_verified_audit_lo
     # The audit log holds every change and each document drafted, and its chain verifies.
     entries = post("GET", "/audit", "auditor_own", params={"object_id": lead, "limit": 100}).json()
     actions = [item["action"] for item in entries["items"]]
-    assert actions.count("lead.document") == 2
+    assert actions.count("lead.document") == 3
     assert {"lead.accept", "lead.assign", "lead.act", "lead.respond_rectified", "lead.close"} <= set(actions)
     verify = post("GET", "/audit/verify", "auditor_own").json()
     assert verify["ok"] is True and verify["entries"] >= entries["total"] and verify["problems"] == []

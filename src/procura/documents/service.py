@@ -3,8 +3,9 @@
 Those who may record a measure on a lead may draft its documents
 (``workflow.service.authorize(..., "act")``: case workers of the handling office
 and department; once the lead has a handler, no other handler). The particulars come
-from the lead's latest measure when one was recorded (addressee, deadline,
-issue date), else from the lead and the configured default deadline.
+from the lead's latest measure when one was recorded (addressee; and the issue
+date and deadline when the document drafts that measure), else from the lead
+and the configured default deadline of the kind's measure.
 """
 
 from __future__ import annotations
@@ -58,8 +59,13 @@ def lead_document(
     today = utcnow().date()
     try:
         kind = get_kind(request.kind) if request.kind else kind_for_measure(measure_kind)
-        issued: date = measure.issued_at.date() if measure else today
-        deadline = measure.deadline if measure else default_deadline(settings, measure_kind, issued)
+        # The measure's date and deadline belong to its own document, not to another kind drafted later.
+        drafts_measure = measure is not None and measure.kind in kind.measures
+        issued: date = measure.issued_at.date() if measure is not None and drafts_measure else today
+        if measure is not None and drafts_measure:
+            deadline = measure.deadline
+        else:
+            deadline = default_deadline(settings, kind.measures[0], issued) if kind.measures else None
         basis = [item.get(request.lang) or item["zh"] for item in legal_basis(lead.model_id)]
         document = draft(
             lead,
