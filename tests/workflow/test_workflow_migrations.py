@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from pathlib import Path
 
@@ -14,7 +15,15 @@ from procura.access.principal import Principal
 from procura.config import Settings
 from procura.db import make_engine
 from procura.leads.orm import Lead
-from procura.migrations import current_revision, downgrade, head_revision, load_metadata, open_store, upgrade
+from procura.migrations import (
+    ORM_MODULES,
+    current_revision,
+    downgrade,
+    head_revision,
+    load_metadata,
+    open_store,
+    upgrade,
+)
 
 
 def test_migrated_sqlite_matches_the_orm(ops_template: Path) -> None:
@@ -66,3 +75,13 @@ def test_concurrent_writers_on_sqlite_wait_instead_of_failing(settings: Settings
     with factory() as db:
         report = audit.verify(db)
     assert report.ok and report.entries == 30
+
+
+def test_every_orm_module_is_known_to_the_migrations() -> None:
+    root = Path(__file__).parents[2] / "src"
+    defining = {
+        ".".join(path.relative_to(root).with_suffix("").parts)
+        for path in (root / "procura").rglob("*.py")
+        if re.search(r"^class \w+\(Base\):", path.read_text(encoding="utf-8"), re.M)
+    }
+    assert defining == set(ORM_MODULES)
