@@ -129,6 +129,8 @@ def _password(table: str, username: str) -> str:
 def test_offices_and_demo_users(settings: Settings) -> None:
     run = _cli(settings.home)
     assert "330110-county" in run("offices", "--under", "330100-city")
+    provinces = run("offices")
+    assert "330000-province" in provinces and "330100-city" not in provinces and "(34)" in provinces
     assert "chief_330110" in run("users", "demo")
     password = _password(run("users", "demo"), "admin_330000")  # only demo users: may run again
     run("login", "-u", "admin_330000", "--password", password)

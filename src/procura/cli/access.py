@@ -132,9 +132,9 @@ def _register_session(app: typer.Typer) -> None:
             int | None, typer.Option(help="层级深度 Levels below (0 = the office only).")
         ] = None,
     ) -> None:
-        """检察院 Offices (GB/T 2260 region + level)."""
+        """检察院 Offices (GB/T 2260 region + level); without options the provincial offices."""
         with unit(ctx) as (_, db):
-            found = offices.list_offices(db, under, depth)
+            found = offices.list_offices(db, under, 0 if under is None and depth is None else depth)
             rows = [[o.id, o.name, offices.LEVEL_NAMES[o.level], o.parent_id] for o in found]
         table(f"检察院 Offices ({len(rows)})", ["id", "名称 name", "级别 level", "上级 parent"], rows)
 
