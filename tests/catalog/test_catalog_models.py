@@ -6,6 +6,9 @@ import re
 
 import pytest
 
+from procura.engine.duckdb import DuckDBEngine
+from procura.engine.fixture import fixture_connection
+from procura.models.build import find_leads
 from procura.models.loader import Catalog, load_catalog
 from procura.models.testing import run_tests
 
@@ -69,3 +72,22 @@ def test_tests_yaml_has_leads_and_non_leads(catalog: Catalog, model_id: str) -> 
     anchor_table = model.spec.anchor.table
     assert any(case.expected() for case in model.tests)
     assert any(len(case.tables.get(anchor_table, [])) > len(case.expected()) for case in model.tests)
+
+
+CJK_GAP = re.compile(r"[\u4e00-\u9fff\uff08-\uff1b\u3001\u3002] +[\u4e00-\u9fff\uff08-\uff1b]")
+
+
+@pytest.mark.parametrize("model_id", sorted(SPEC_MODELS))
+def test_explanations_render_as_plain_sentences(catalog: Catalog, model_id: str) -> None:
+    """Leads of the first case with leads read as Chinese and English prose, no template residue."""
+    model = catalog.get(model_id)
+    case = next(c for c in model.tests if c.expected())
+    con = fixture_connection(case.tables, model.spec.tables)
+    leads = find_leads(model, DuckDBEngine(con), case.as_of, case.params)
+    assert leads
+    for lead in leads:
+        assert CJK.search(lead.explanation_zh) and "{" not in lead.explanation_zh
+        assert not CJK_GAP.search(lead.explanation_zh), lead.explanation_zh
+        assert "{" not in lead.explanation_en and len(lead.explanation_en) > 80
+        entities = {m["entity_id"] for m in case.tables.get("mentions", [])}
+        assert lead.subject["entity_id"] is None or lead.subject["entity_id"] in entities
