@@ -33,7 +33,10 @@ def test_openapi_document_lists_every_endpoint(world: World) -> None:
 
 
 def test_health_reports_a_migrated_database(world: World) -> None:
-    body = world.call("GET", "/health", None).json()
+    response = world.call("GET", "/health", None)
+    assert response.headers["cache-control"] == "no-store"
+    assert response.headers["x-content-type-options"] == "nosniff"
+    body = response.json()
     assert body["status"] == "ok" and body["schema_current"] is True
     assert body["database"] == world.sessions.kw["bind"].dialect.name
 

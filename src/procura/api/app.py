@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import FastAPI
+from collections.abc import Awaitable, Callable
+
+from fastapi import FastAPI, Request, Response
 from sqlalchemy.orm import Session, sessionmaker
 
 from procura import __version__
@@ -22,6 +24,14 @@ log. Errors have one body: `{"error": {"code", "message", "details"}}`.
 """
 
 
+async def _no_store(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+    """Answers carry personal data: no cache may keep them, no browser may sniff their type."""
+    response = await call_next(request)
+    response.headers.setdefault("Cache-Control", "no-store")
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    return response
+
+
 def create_app(settings: Settings, sessions: sessionmaker[Session] | None = None) -> FastAPI:
     """An app over the workspace of ``settings`` (its operational store migrated on first use)."""
     app = FastAPI(
@@ -35,6 +45,7 @@ def create_app(settings: Settings, sessions: sessionmaker[Session] | None = None
     app.state.settings = settings
     app.state.sessions = sessions or open_store(settings)
     errors.install(app)
+    app.middleware("http")(_no_store)
     for router in ROUTERS:
         app.include_router(router, prefix=PREFIX)
     return app
