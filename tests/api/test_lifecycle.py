@@ -220,3 +220,25 @@ def test_the_bundle_in_clear_needs_the_unmasking_right_and_a_purpose(world: Worl
     assert world.call("POST", f"/leads/{lead}/bundle", "handler_own", json={"purpose": ""}).status_code == 422
     clear = world.call("POST", f"/leads/{lead}/bundle", "handler_own", json={"purpose": "移送卷宗"})
     assert clear.status_code == 200 and clear.json()["bundle"]["masked"] is False and VICTIM_ID in clear.text
+
+
+def test_escalation_up_and_designation_down_move_the_lead_between_jurisdictions(world: World) -> None:
+    lead = world.lead("new", office="330106-county")
+    post = world.call
+    assert post("GET", f"/leads/{lead}", "handler_child").status_code == 200
+    assert post("POST", f"/leads/{lead}/escalate", "handler_child", json={}).status_code == 403
+    up = post("POST", f"/leads/{lead}/escalate", "department_head_child", json={"note": "跨区域"})
+    assert up.status_code == 200 and up.json()["to_status"] == "escalated"
+    # Now the city handles it: the county no longer sees it, the city and the province do.
+    assert post("GET", f"/leads/{lead}", "handler_child").status_code == 404
+    assert post("GET", f"/leads/{lead}", "analyst_parent").json()["summary"]["office"] == "330100-city"
+    assert (
+        post("POST", f"/leads/{lead}/designate", "chief_parent", json={"office": "330106-county"}).status_code
+        == 403
+    )
+    down = post("POST", f"/leads/{lead}/designate", "chief_own", json={"office": "330106-county"})
+    assert down.status_code == 200 and down.json()["to_status"] == "transferred"
+    accepted = post("POST", f"/leads/{lead}/triage", "handler_child", json={"decision": "accept"})
+    assert accepted.status_code == 200 and accepted.json()["to_status"] == "accepted"
+    actions = [e["action"] for e in post("GET", f"/leads/{lead}/history", "handler_child").json()]
+    assert actions == ["escalate", "designate", "accept"]
