@@ -47,4 +47,5 @@ def _write_jsonl(path: Path, text: pd.DataFrame, counts: tuple[str, ...]) -> Non
 def _write_xlsx(path: Path, text: pd.DataFrame, counts: tuple[str, ...]) -> None:
     """XLSX with counts as numbers and Excel serial dates (five digits) as numeric cells."""
     dates = [c for c, kind in KINDS.get(path.stem, {}).items() if kind == "date"]
-    write_xlsx(path, _typed(text, counts + tuple(dates)), path.stem)
+    numeric = counts + tuple(dates)
+    write_xlsx(path, _typed(text, numeric), path.stem, numeric)

@@ -53,11 +53,13 @@ def _escape_one(text: str) -> str:
 
 
 def _escape(text: pd.Series) -> pd.Series:
-    return (
-        text.str.replace("&", "&amp;", regex=False)
-        .str.replace("<", "&lt;", regex=False)
-        .str.replace(">", "&gt;", regex=False)
-    )
+    """XML-escaped text; only the few cells holding &, < or > are rewritten."""
+    special = text.str.contains(r"[&<>]", regex=True).to_numpy(bool)
+    if not special.any():
+        return text
+    out = text.copy()
+    out[special] = text[special].map(_escape_one)
+    return out
 
 
 def column_letter(index: int) -> str:
@@ -70,9 +72,14 @@ def column_letter(index: int) -> str:
     return letters
 
 
-def _cells(values: pd.Series, letter: str, rows: pd.Series) -> pd.Series:
+def _cells(values: pd.Series, letter: str, rows: pd.Series, numeric: bool) -> pd.Series:
     """The XML of one column's cells: integers as numbers, other values as inline strings, None as nothing."""
-    is_int = values.map(lambda v: isinstance(v, int | np.integer) and not isinstance(v, bool)).to_numpy(bool)
+    if numeric:
+        is_int = values.map(lambda v: isinstance(v, int | np.integer) and not isinstance(v, bool)).to_numpy(
+            bool
+        )
+    else:
+        is_int = np.zeros(len(values), dtype=bool)
     present = values.notna().to_numpy(bool)
     ref = f'<c r="{letter}' + rows
     text = _escape(values.where(present & ~is_int, "").astype(str))
@@ -82,8 +89,8 @@ def _cells(values: pd.Series, letter: str, rows: pd.Series) -> pd.Series:
     return out
 
 
-def write_xlsx(path: Path, frame: pd.DataFrame, sheet: str) -> None:
-    """Write ``frame`` (str, int or None cells) with a header row to ``path``."""
+def write_xlsx(path: Path, frame: pd.DataFrame, sheet: str, numeric: tuple[str, ...] = ()) -> None:
+    """Write ``frame`` (str or None cells; ints too in ``numeric`` columns) with a header row to ``path``."""
     frame = frame.reset_index(drop=True)
     rows = pd.Series(np.arange(2, len(frame) + 2).astype(str))
     header = "".join(
@@ -92,7 +99,7 @@ def write_xlsx(path: Path, frame: pd.DataFrame, sheet: str) -> None:
     )
     body = pd.Series("", index=frame.index, dtype=object)
     for i, column in enumerate(frame.columns):
-        body = body + _cells(frame[column].astype(object), column_letter(i), rows)
+        body = body + _cells(frame[column].astype(object), column_letter(i), rows, column in numeric)
     xml_rows = '<row r="' + rows + '">' + body + "</row>"
     sheet_xml = (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
