@@ -80,7 +80,8 @@ SELECT node_key, CAST(row_number() OVER (ORDER BY node_key) - 1 AS BIGINT) AS no
        CASE WHEN node_key LIKE 'person/id:%' OR node_key LIKE 'org/uscc:%'
             THEN split_part(node_key, ':', 2) END AS identifier,
        count(*) AS n_mentions,
-       bool_and(kind = 'person' AND id_no IS NULL AND birth_date IS NULL) AS weak
+       bool_and(kind = 'person' AND id_no IS NULL AND birth_date IS NULL AND phone IS NULL
+                AND address IS NULL) AS weak
 FROM _link_input GROUP BY node_key
 """
 
