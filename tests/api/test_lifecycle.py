@@ -8,9 +8,11 @@ from datetime import date, timedelta
 
 import docx
 import pypdf
+import pytest
 from api_world import VICTIM_ID, World
 
 from procura.access.clock import utcnow
+from procura.workflow.orm import LeadEvent
 
 
 def _docx_text(data: bytes) -> str:
@@ -242,3 +244,46 @@ def test_escalation_up_and_designation_down_move_the_lead_between_jurisdictions(
     assert accepted.status_code == 200 and accepted.json()["to_status"] == "accepted"
     actions = [e["action"] for e in post("GET", f"/leads/{lead}/history", "handler_child").json()]
     assert actions == ["escalate", "designate", "accept"]
+
+
+def test_overdue_measures_surface_in_the_queue(world: World) -> None:
+    from sqlalchemy import update
+
+    from procura.access.rls import system_scope
+    from procura.db import session_scope
+    from procura.workflow.orm import Measure
+
+    model = "overdue-model"
+    late, on_time = (
+        world.lead("awaiting_response", model_id=model),
+        world.lead("awaiting_response", model_id=model),
+    )
+    with session_scope(world.sessions) as session:
+        system_scope(session)
+        session.execute(
+            update(Measure).where(Measure.lead_id == late).values(deadline=utcnow().date() - timedelta(1))
+        )
+    page = world.call("GET", "/leads", "handler_own", params={"model": model, "overdue": True}).json()
+    assert [item["id"] for item in page["items"]] == [late] and page["items"][0]["overdue"] is True
+    rest = world.call("GET", "/leads", "handler_own", params={"model": model, "overdue": False}).json()
+    assert [item["id"] for item in rest["items"]] == [on_time]
+
+
+def test_not_rectified_can_be_escalated_and_a_linked_lead_spawned(world: World) -> None:
+    lead = world.lead("awaiting_response")
+    post = world.call
+    spawned = post("POST", f"/leads/{lead}/spawn", "handler_own", json={"department": "public_interest"})
+    assert spawned.status_code == 201 and spawned.json()["prong"] == "public_interest"
+    links = post("GET", f"/leads/{lead}", "handler_own").json()["links"]
+    assert links == [{"lead_id": spawned.json()["id"], "kind": "spawned", "direction": "to"}]
+    action_column = LeadEvent.__table__.c.action.type.length or 0
+    if world.sessions.kw["bind"].dialect.name == "postgresql" and action_column < len(
+        "respond_not_rectified"
+    ):
+        pytest.xfail("lead_events.action is VARCHAR(20), too short for respond_not_rectified (ADR 0550)")
+    answer = post(
+        "POST", f"/leads/{lead}/responses", "handler_own", json={"rectified": False, "note": "拒不整改"}
+    )
+    assert answer.json()["response_outcome"] == "not_rectified"
+    up = post("POST", f"/leads/{lead}/escalate", "department_head_own", json={"note": "提起诉讼"})
+    assert up.json()["from_status"] == "not_rectified" and up.json()["to_status"] == "escalated"
