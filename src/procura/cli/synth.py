@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import time
 from datetime import date
 from pathlib import Path
@@ -27,7 +28,12 @@ def _fail(message: str, code: int = 2) -> None:
 
 
 def _pct(value: float | None) -> str:
-    return "-" if value is None else f"{value:.0%}"
+    """A percentage that never rounds up to 100% (99.95% shows as 99.9%)."""
+    if value is None:
+        return "-"
+    if value in (0.0, 1.0):
+        return f"{value:.0%}"
+    return f"{math.floor(value * 1000) / 10:.1f}%"
 
 
 def synth_command(
