@@ -182,3 +182,15 @@ def test_five_wrong_passwords_lock_the_account(world: World) -> None:
         assert_error(wrong, 401, "unauthenticated")
     right = world.call("POST", "/auth/login", None, json={"username": "lock_me", "password": "long-enough-1"})
     assert "locked" in assert_error(right, 401, "unauthenticated")["message"]
+
+
+def test_the_model_catalogue_lists_every_model_with_its_legal_basis(world: World) -> None:
+    models = world.call("GET", "/models", "analyst_child").json()
+    ids = [m["id"] for m in models]
+    assert "unfiled-online-defamation" in ids and ids == sorted(ids)
+    one = world.call("GET", "/models/unfiled-online-defamation", "handler_own").json()
+    assert one["measure"] == "case_filing_notice" and one["legal_basis"][0]["zh"].startswith(
+        "《中华人民共和国刑事诉讼法》"
+    )
+    assert one["parameters"]["min_views"]["default"] == 5000
+    assert_error(world.call("GET", "/models/no-such-model", "handler_own"), 404, "not_found")

@@ -1,15 +1,22 @@
-"""Feedback on supervision models from triage outcomes."""
+"""The model catalogue, and feedback on each model from triage outcomes."""
 
 from __future__ import annotations
 
+from functools import cache
+from typing import Any
+
 from fastapi import APIRouter
 
+from procura.access.errors import NotFound
 from procura.api.deps import CurrentPrincipal, SessionDep
-from procura.api.schemas.access import ModelStatsPublic
+from procura.api.schemas.access import ModelPublic, ModelStatsPublic
 from procura.api.schemas.common import ERRORS
+from procura.models.loader import Catalog, load_catalog
 from procura.workflow.feedback import model_stats
 
-router = APIRouter(prefix="/models", tags=["models 模型"], responses={s: ERRORS[s] for s in (401, 403, 422)})
+router = APIRouter(
+    prefix="/models", tags=["models 模型"], responses={s: ERRORS[s] for s in (401, 403, 404, 422)}
+)
 
 
 @router.get(
@@ -27,3 +34,31 @@ def stats(
         ModelStatsPublic.model_validate(item.as_dict())
         for item in model_stats(session, principal, model, by_office=by_office, by_month=by_month)
     ]
+
+
+@cache
+def _catalog() -> Catalog:
+    """The built-in catalogue, loaded once per process (models change with a release)."""
+    return load_catalog()
+
+
+def _public(spec: Any) -> ModelPublic:
+    data = spec.model_dump(
+        mode="json", by_alias=True, exclude={"postprocess", "explanation", "anchor", "subject"}
+    )
+    return ModelPublic.model_validate(data)
+
+
+@router.get("", response_model=list[ModelPublic], summary="模型目录 Model catalogue")
+def catalogue(_: CurrentPrincipal) -> list[ModelPublic]:
+    """What each model looks for, its prong, measure, legal basis, tables and parameters."""
+    return [_public(model.spec) for _, model in sorted(_catalog().models.items())]
+
+
+@router.get("/{model_id}", response_model=ModelPublic, summary="模型 One model")
+def one_model(model_id: str, _: CurrentPrincipal) -> ModelPublic:
+    """One model of the catalogue."""
+    model = _catalog().models.get(model_id)
+    if model is None:
+        raise NotFound(f"模型不存在 model {model_id!r} is not in the catalogue")
+    return _public(model.spec)

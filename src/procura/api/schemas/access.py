@@ -124,3 +124,18 @@ class ModelStatsPublic(BaseModel):
     dismiss_reasons: dict[str, int]
     precision: float | None
     measure_rate: float | None
+
+
+class ModelPublic(BaseModel):
+    """A supervision model as the catalogue describes it."""
+
+    id: str
+    version: str
+    title: dict[str, str]
+    description: dict[str, str]
+    prong: str
+    measure: str
+    target: dict[str, str]
+    legal_basis: list[dict[str, str]]
+    tables: list[str]
+    parameters: dict[str, Any]
