@@ -40,6 +40,8 @@ class Dialect:
     session_conf: Mapping[str, str] = field(default_factory=dict)
     # Whether the engine reads the warehouse directly (else via Parquet files).
     reads_warehouse: bool = True
+    # Whether tables are cached in engine memory once read (every model re-reads them).
+    cache_tables: bool = False
 
     def generate(self, rule: exp.Expr) -> str:
         """The rule as SQL text of this dialect."""
@@ -65,6 +67,7 @@ DIALECTS: dict[str, Dialect] = {
             "spark.sql.adaptive.enabled": "true",
         },
         reads_warehouse=False,
+        cache_tables=True,
     ),
 }
 

@@ -79,6 +79,8 @@ class SparkEngine(Engine):
         self._tables = sorted(parquet)
         for table, path in parquet.items():
             self.session.read.parquet(str(path)).createOrReplaceTempView(table)
+            if self.dialect.cache_tables:
+                self.session.catalog.cacheTable(table)
 
     @classmethod
     def from_duckdb(cls, con: duckdb.DuckDBPyConnection, tables: Iterable[str], folder: Path) -> SparkEngine:
@@ -94,4 +96,6 @@ class SparkEngine(Engine):
 
     def close(self) -> None:
         for table in self._tables:
+            if self.dialect.cache_tables:
+                self.session.catalog.uncacheTable(table)
             self.session.catalog.dropTempView(table)
