@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
+import duckdb
 import typer
 from rich.console import Console
 from rich.table import Table
@@ -29,6 +30,14 @@ def _fail(message: str) -> None:
     raise typer.Exit(code=2)
 
 
+def _open(settings: Settings) -> duckdb.DuckDBPyConnection:
+    try:
+        return open_warehouse(settings)
+    except duckdb.IOException as exc:
+        _fail(f"warehouse {settings.warehouse_path}: cannot open ({str(exc).splitlines()[0]})")
+        raise
+
+
 def _parse(text: str) -> MentionRef:
     try:
         return MentionRef.parse(text)
@@ -46,7 +55,7 @@ def link(
     if ctx.invoked_subcommand is not None:
         return
     settings: Settings = ctx.obj
-    con = open_warehouse(settings)
+    con = _open(settings)
     try:
         report = run_link(con, settings, retrain=retrain)
     except ValueError as exc:
@@ -105,7 +114,7 @@ def explain_cmd(
 ) -> None:
     """Explain why two mentions are linked or not 解释两条提及的匹配."""
     left, right = _parse(a), _parse(b)
-    con = open_warehouse(ctx.obj)
+    con = _open(ctx.obj)
     try:
         _print_explanation(explain(con, ctx.obj, left, right))
     except JudgementError as exc:
@@ -145,7 +154,7 @@ def review_cmd(
     settings: Settings = ctx.obj
     if interactive and not user:
         _fail("--interactive needs --user (the reviewer's name)")
-    con = open_warehouse(settings)
+    con = _open(settings)
     try:
         pairs = uncertain_pairs(con, settings.link_review_low if low is None else low,
                                 settings.link_review_high if high is None else high, limit, unmask)
@@ -181,7 +190,7 @@ def judge_cmd(
 ) -> None:
     """Record a judgement on a pair; it applies from the next run 记录人工判断."""
     left, right = _parse(a), _parse(b)
-    con = open_warehouse(ctx.obj)
+    con = _open(ctx.obj)
     try:
         j = record(con, left, right, decision, user, note)
     except JudgementError as exc:
@@ -201,7 +210,7 @@ def export_cmd(
     """Write table,key,role,entity_id,probability 导出链接结果."""
     settings: Settings = ctx.obj
     path = out or settings.out_dir / f"mentions.{fmt}"
-    con = open_warehouse(settings)
+    con = _open(settings)
     try:
         count = export_mentions(con, path, fmt)
     except ExportError as exc:
