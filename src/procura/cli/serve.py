@@ -1,7 +1,8 @@
-"""``procura serve``: the REST API with uvicorn."""
+"""The interface commands: ``procura serve`` (the REST API) and ``procura document`` (formal documents)."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -12,7 +13,7 @@ console = Console()
 
 
 def register(app: typer.Typer) -> None:
-    """Add the ``serve`` command."""
+    """Add ``serve`` and ``document``."""
 
     @app.command("serve")
     def serve(
@@ -34,3 +35,32 @@ def register(app: typer.Typer) -> None:
         console.print(f"[bold]procura API[/bold] 工作区 workspace: {settings.home}")
         console.print(f"接口文档 OpenAPI: http://{host}:{port}/api/v1/docs")
         uvicorn.run(api, host=host, port=port, log_level="info")
+
+    @app.command("document")
+    def document(
+        ctx: typer.Context,
+        lead_id: Annotated[str, typer.Argument(help="线索编号 Lead id.")],
+        kind: Annotated[str, typer.Option(help="文书种类 Kind; auto: the lead's measure's.")] = "auto",
+        fmt: Annotated[str, typer.Option("--format", help="docx or pdf.")] = "docx",
+        lang: Annotated[str, typer.Option(help="zh (default) or en.")] = "zh",
+        measure: Annotated[int | None, typer.Option(help="措施编号 Measure id (default: latest).")] = None,
+        out: Annotated[Path | None, typer.Option(help="输出文件 Output file.")] = None,
+    ) -> None:
+        """文书 Draft a lead's formal document (DOCX/PDF) as the signed-in user; the drafting is audited."""
+        import duckdb
+
+        from procura.cli import access as base
+        from procura.documents.service import DocumentRequest, lead_document
+
+        request = DocumentRequest(None if kind == "auto" else kind, fmt, lang, measure)
+        try:
+            with base.unit(ctx) as (settings, session):
+                drafted = lead_document(session, settings, base.me(settings, session), lead_id, request)
+        except duckdb.Error as exc:
+            reason = " ".join(str(exc).split())[:200]
+            console.print(f"[red]数据仓库不可用 warehouse unavailable[/red]: {reason}")
+            raise typer.Exit(1) from exc
+        path = out or ctx.obj.ensure().out_dir / "documents" / drafted.filename
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(drafted.data)
+        base.done(f"{drafted.content.title} → {path}")
