@@ -130,3 +130,11 @@ def test_reference_detects_a_removed_plant(small: Dataset) -> None:
     )
     assert visit_id in reference.mandatory_report_failure(trimmed)
     assert isinstance(pd.Timestamp(small.truth.as_of), pd.Timestamp)
+
+
+def test_a_one_city_province_and_another_as_of_date() -> None:
+    """Beijing has one city (price groups split by day instead); windows follow the as-of date."""
+    ds = build(seed=3, scale=0.05, as_of=date(2027, 3, 1), province="110000")
+    assert ds.truth.as_of == "2027-03-01"
+    assert set(ds.tables["police_reports"].region_code.str[:2]) >= {"11"}
+    check(ds)

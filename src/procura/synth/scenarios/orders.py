@@ -85,7 +85,7 @@ PLANS: list[tuple[str, list[Group], bool]] = [
     ),
     ("no gap in a large group", [((30, 0.95, 1.05), (30, 0.95, 1.05), ESTABLISHED, 0)], False),
     (
-        "12% gap only when two cities are pooled (12 + 12 per side)",
+        "12% gap only when two cities (or days) are pooled (12 + 12 per side)",
         [
             ((12, 0.98, 1.02), (12, 1.10, 1.14), ESTABLISHED, 0),
             ((12, 0.98, 1.02), (12, 1.10, 1.14), ESTABLISHED, 1),
@@ -113,13 +113,15 @@ def plant(world: World, pop: Population, instances: int) -> None:
             base = float(np.round(world.rng.uniform(50, 500), 0))
             for new_spec, est_spec, est_reg, city_index in groups:
                 city = str(cities[city_index % len(cities)])
+                # A province with one city (Beijing, Shanghai …) splits the groups by day instead.
+                when = day + pd.Timedelta(days=city_index // len(cities))
                 if new_spec is None or est_spec is None:
                     new, est = _wide_spread(base)
                 else:
                     new = _prices(new_spec[0], new_spec[1], new_spec[2], base)
                     est = _prices(est_spec[0], est_spec[1], est_spec[2], base)
-                world.add_rows("platform_orders", _group(world, platform, sku, city, day, new, NEW))
-                world.add_rows("platform_orders", _group(world, platform, sku, city, day, est, est_reg))
+                world.add_rows("platform_orders", _group(world, platform, sku, city, when, new, NEW))
+                world.add_rows("platform_orders", _group(world, platform, sku, city, when, est, est_reg))
             anchor = [ref("platform_orders", platform_uscc=platform["uscc"], sku=sku)]
             if is_violation:
                 world.truth.violation(
