@@ -101,3 +101,13 @@ def test_mapping_defaults_fill_missing_fields(settings: Settings, tmp_path: Path
     summary = ingest(settings, path, mapping)
     assert summary.totals["stored"] == 1
     assert rows_of(settings, "SELECT report_id, region_code FROM police_reports") == [("P1", "330110")]
+
+
+def test_progress_hears_every_file_and_step(settings: Settings, tmp_path: Path) -> None:
+    write_csv(tmp_path / "police_reports.csv", HEADER, ROWS)
+    (tmp_path / "notes.txt").write_text("x")
+    calls: list[tuple[str, int, int]] = []
+    ingest(settings, tmp_path, progress=lambda name, done, total: calls.append((name, done, total)))
+    names = [c[0] for c in calls]
+    assert "police_reports.csv · 读取 reading" in names and "police_reports.csv · 写入 writing" in names
+    assert calls[-1] == ("", 2, 2) and all(total == 2 for _, _, total in calls)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -71,9 +72,14 @@ def _new_batch_id(con: duckdb.DuckDBPyConnection, table: str, digest: str) -> st
 
 
 def load_file(
-    con: duckdb.DuckDBPyConnection, path: Path, table: Table, mapping: Mapping | None, workdir: Path
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    table: Table,
+    mapping: Mapping | None,
+    workdir: Path,
+    phase: Callable[[str], None] = lambda _: None,
 ) -> FileResult:
-    """Load one file as one batch; never leaves a partial write."""
+    """Load one file as one batch; never leaves a partial write. ``phase`` hears each step's name."""
     name = path.name
     digest = content_hash(path)
     mhash = mapping.digest if mapping else ""
@@ -94,13 +100,16 @@ def load_file(
         )
     started = dt.datetime.now()
     try:
+        phase("读取 reading")
         raw = read_source(con, path, mapping, workdir)
         binding = bind(table, raw.columns, mapping, name)
+        phase("校验 normalizing")
         staging = staging_sql(table, binding, RAW, mapping)
         con.execute(f"CREATE OR REPLACE TEMP TABLE {STAGED} AS {staging.sql}")
     except FileProblem as exc:
         return _reject(con, path, table, mapping, digest, str(exc), started)
     batch_id = _new_batch_id(con, table.name, digest)
+    phase("写入 writing")
     con.execute("BEGIN TRANSACTION")
     try:
         result = _write(con, name, table, raw, staging, batch_id)

@@ -82,6 +82,16 @@ def plan(path: Path, mapping: Mapping | None) -> list[tuple[Path, str | None, st
     return out
 
 
+def _phases(progress: Progress | None, name: str, done: int, total: int) -> Callable[[str], None]:
+    """A callback that reports a file's steps (reading, normalizing, writing) to ``progress``."""
+
+    def phase(what: str) -> None:
+        if progress:
+            progress(f"{name} · {what}", done, total)
+
+    return phase
+
+
 def ingest(
     settings: Settings, path: Path, mapping: Path | Mapping | None = None, progress: Progress | None = None
 ) -> IngestSummary:
@@ -109,7 +119,16 @@ def ingest(
                     and (path.is_file() or mapping.applies_to(file.name))
                     else None
                 )
-                summary.files.append(load_file(con, file, tables[table], use, Path(tmp)))
+                summary.files.append(
+                    load_file(
+                        con,
+                        file,
+                        tables[table],
+                        use,
+                        Path(tmp),
+                        _phases(progress, file.name, done, len(work)),
+                    )
+                )
             if progress:
                 progress("", len(work), len(work))
     finally:
