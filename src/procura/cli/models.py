@@ -91,16 +91,9 @@ def run_command(
         _fail(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
     title = "影子运行 Shadow run" if shadow else "模型运行 Model run"
     table = Table(title=f"{title} ({engine})")
-    for col in (
-        "模型 model",
-        "版本 version",
-        "线索 found",
-        "新增 new",
-        "更新 updated",
-        "不变 unchanged",
-        "run",
-    ):
-        table.add_column(col)
+    table.add_column("模型 model", no_wrap=True)
+    for col in ("版本 v", "线索 found", "新增 new", "更新 upd.", "不变 same", "run"):
+        table.add_column(col, justify="right")
     for o in outcomes:
         table.add_row(
             o.model_id,
@@ -112,6 +105,8 @@ def run_command(
             str(o.run_id),
         )
     console.print(table)
+    total = sum(o.found for o in outcomes)
+    console.print(f"合计 total: {total} 条线索 leads, {sum(o.new for o in outcomes)} 新增 new")
 
 
 @models_app.command("list")
@@ -119,8 +114,9 @@ def list_models(catalog: CatalogOpt = None) -> None:
     """List the models of the catalogue. 列出模型"""
     cat = _catalog(catalog)
     table = Table(title="监督模型 Supervision models")
-    for col in ("id", "版本 version", "领域 prong", "措施 measure", "标题 title"):
-        table.add_column(col)
+    for col in ("id", "版本 v", "领域 prong", "措施 measure"):
+        table.add_column(col, no_wrap=True)
+    table.add_column("标题 title")
     for model in cat.select([]):
         spec = model.spec
         shadow = cat.candidates.get(model.id)
@@ -248,15 +244,9 @@ def leads_list(
     with session_scope(open_store(ctx.obj)) as session:
         leads = list_leads(session, _where(model, prong, region, status), limit=limit)
     table = Table(title=f"监督线索 Leads ({len(leads)})")
-    for col in (
-        "id",
-        "模型 model",
-        "地区 region",
-        "院 office",
-        "分 score",
-        "状态 status",
-        "说明 explanation",
-    ):
+    table.add_column("id", no_wrap=True)
+    table.add_column("模型 model", no_wrap=True)
+    for col in ("地区 region", "院 office", "分 score", "状态 status", "说明 explanation"):
         table.add_column(col)
     for lead in leads:
         table.add_row(
