@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -127,6 +128,34 @@ def settings_dict(blocking_rules: tuple[str, ...] = BLOCKING_RULES, profiles: in
     }
 
 
+@contextlib.contextmanager
+def _em_floor() -> Iterator[None]:
+    """Clamp EM's m/u estimates to the smallest value Splink accepts.
+
+    Splink 5.0's maximisation step can produce an m of ~1e-322 for a level
+    almost never seen among matches, which its own validator then rejects
+    (minimum 1e-300) and training aborts; the floor is what the error asks for.
+    """
+    from splink.internals import expectation_maximisation as em
+    from splink.internals.comparison_level import M_U_CLAMP_MIN
+
+    original = em.populate_m_u_from_lookup
+
+    def clamped(fixed: set[str], level: Any, column: str, lookup: dict[str, dict[int, Any]]) -> None:
+        for record in lookup.get(column, {}).values():
+            for key in ("m_probability", "u_probability"):
+                value = record.get(key)
+                if isinstance(value, float) and value < M_U_CLAMP_MIN:
+                    record[key] = M_U_CLAMP_MIN
+        original(fixed, level, column, lookup)
+
+    em.populate_m_u_from_lookup = clamped  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        em.populate_m_u_from_lookup = original
+
+
 class SplinkSession:
     """Splink over one profiles table, in a private in-memory DuckDB."""
 
@@ -134,6 +163,7 @@ class SplinkSession:
         from splink import DuckDBAPI, Linker
 
         self.con = duckdb.connect()
+        self.con.execute("SET enable_progress_bar = false")
         self.con.register("_profiles_arrow", profiles)
         self.con.execute(
             "CREATE TABLE profiles AS SELECT *, CASE WHEN count(*) OVER (PARTITION BY name) <= "
@@ -153,10 +183,11 @@ class SplinkSession:
         with contextlib.suppress(ValueError, SplinkException):
             training.estimate_probability_two_random_records_match(list(PRIOR_RULES), recall=0.7)
         training.estimate_u_using_random_sampling(max_pairs=u_max_pairs, seed=seed)
-        for rule in EM_BLOCKING_RULES:
-            training.estimate_parameters_using_expectation_maximisation(
-                rule, estimate_without_term_frequencies=True, max_pairs=em_max_pairs
-            )
+        with _em_floor():
+            for rule in EM_BLOCKING_RULES:
+                training.estimate_parameters_using_expectation_maximisation(
+                    rule, estimate_without_term_frequencies=True, max_pairs=em_max_pairs
+                )
 
     def save(self, path: Path) -> None:
         """Write the trained model as Splink JSON."""

@@ -175,6 +175,7 @@ def run_link(con: duckdb.DuckDBPyConnection, settings: Settings, retrain: bool =
     """Link every mention in the warehouse behind ``con``; write ``mentions`` and ``entities``."""
     started = last = time.perf_counter()
     report = LinkReport()
+    con.execute("SET enable_progress_bar = false")
 
     def phase(name: str) -> None:
         nonlocal last
