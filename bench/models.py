@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -135,7 +136,9 @@ def _run_child(engine: str, warehouse: Path, workdir: Path) -> dict[str, Any]:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def report(scale: float, seed: int, counts: dict[str, int], prep_s: float, runs: dict[str, Any]) -> str:
+def report(
+    scale: float, seed: int, counts: dict[str, int], prep_s: float, runs: dict[str, Any], load: float
+) -> str:
     """The BENCHMARKS.md section."""
     engines = list(runs)
     rows = sum(v for k, v in counts.items() if k not in ("mentions", "entities"))
@@ -149,7 +152,8 @@ def report(scale: float, seed: int, counts: dict[str, int], prep_s: float, runs:
         "from the generator with true entities as mentions (no ingest, no linking), so this times the "
         f"model stage alone. Generating and loading took {prep_s:.0f} s. Each engine runs in its own "
         "process; peak memory includes the Spark JVM. Spark is local mode, 2 cores; its setup is the "
-        "Parquet export and view registration.",
+        "Parquet export, view registration and caching.",
+        f"Machine load average while measuring: {load:.1f} (2 cores shared with other jobs).",
         "",
         "| model | " + " | ".join(f"{e} s" for e in engines) + " | leads |",
         "|---|" + "---|" * len(engines) + "---|",
@@ -202,7 +206,7 @@ def main() -> None:
                 f"{engine}: total {runs[engine]['total_s']:.1f} s, peak {runs[engine]['peak_mb']:.0f} MiB",
                 flush=True,
             )
-    section = report(args.scale, args.seed, counts, prep_s, runs)
+    section = report(args.scale, args.seed, counts, prep_s, runs, os.getloadavg()[0])
     print(section)
     if not args.no_write:
         write_section(section)
