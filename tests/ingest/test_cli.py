@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 from tests.ingest.sample_files import HEADER, ROWS, write_csv
@@ -85,3 +87,30 @@ def test_ingest_json_of_a_file(tmp_path: Path) -> None:
     path = write_csv(tmp_path / "police_reports.csv", HEADER, ROWS)
     code, out = run(tmp_path / "ws", "ingest", str(path), "--json")
     assert code == 0 and json.loads(out)["files"][0]["flagged"] == {"victim_id_no": 1}
+
+
+def test_a_locked_warehouse_gives_one_line(tmp_path: Path) -> None:
+
+    from procura.config import Settings
+    from procura.ingest.warehouse import connect
+
+    ws = tmp_path / "ws"
+    connect(Settings(home=ws)).close()
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); "
+            "print('ok', flush=True); time.sleep(30)",
+            str(ws / "warehouse.duckdb"),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "ok"
+        code, out = run(ws, "status")
+        assert code == 2 and "cannot open the warehouse" in out
+    finally:
+        holder.kill()
+        holder.wait()

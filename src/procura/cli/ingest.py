@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import Annotated, Any
 
+import duckdb
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -25,6 +26,14 @@ err = Console(stderr=True)
 def _fail(message: str, code: int = 2) -> None:
     err.print(f"[red]错误 error:[/red] {message}", markup=True, highlight=False, soft_wrap=True)
     raise typer.Exit(code)
+
+
+def _busy(settings: Settings, exc: Exception) -> str:
+    """One line for a warehouse another process holds (DuckDB allows one writer)."""
+    first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return (
+        f"{settings.warehouse_path}: cannot open the warehouse ({first}); is another procura command running?"
+    )
 
 
 def _print_json(data: Any) -> None:
@@ -100,6 +109,8 @@ def ingest_cmd(
             summary = ingest(settings, path, mapping, progress)
     except (IngestError, MappingError) as exc:
         _fail(str(exc))
+    except duckdb.Error as exc:
+        _fail(_busy(settings, exc))
         return
     if as_json:
         _print_json(summary.to_dict())
@@ -124,7 +135,11 @@ def status_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
 ) -> None:
     """仓库状态 Tables, row counts, batches and quarantine by reason."""
-    data = status(ctx.obj)
+    try:
+        data = status(ctx.obj)
+    except duckdb.Error as exc:
+        _fail(_busy(ctx.obj, exc))
+        return
     if as_json:
         _print_json(data)
         return
@@ -161,7 +176,11 @@ def quarantine_list(
     as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
 ) -> None:
     """列出隔离记录 List quarantine entries (file, row, field, reason)."""
-    entries = list_entries(ctx.obj, table, file, limit)
+    try:
+        entries = list_entries(ctx.obj, table, file, limit)
+    except duckdb.Error as exc:
+        _fail(_busy(ctx.obj, exc))
+        return
     if as_json:
         _print_json(entries)
         return
@@ -189,6 +208,9 @@ def quarantine_show(
     """查看隔离记录 Show one quarantined row with its problems and raw values."""
     try:
         entry = show_entry(ctx.obj, entry_id)
+    except duckdb.Error as exc:
+        _fail(_busy(ctx.obj, exc))
+        return
     except NotFound as exc:
         _fail(str(exc))
         return
