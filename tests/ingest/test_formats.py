@@ -120,3 +120,48 @@ def test_folder_with_other_files_reports_them_skipped(settings: Settings, tmp_pa
     summary = ingest(settings, tmp_path)
     assert sorted(f.file for f in summary.skipped) == ["README.md", "truth.json"]
     assert summary.totals["stored"] == 4
+
+
+def test_xlsx_with_a_title_row_and_a_named_sheet(settings: Settings, tmp_path: Path) -> None:
+    import openpyxl
+
+    from procura.ingest.mapping import parse_mapping
+
+    book = openpyxl.Workbook()
+    first = book.active
+    assert first is not None
+    first.title = "说明"
+    first.append(["本表为导出说明"])
+    sheet = book.create_sheet("处罚")
+    sheet.append(["某市市场监督管理局 行政处罚决定导出"])
+    sheet.append(["决定书文号", "执法类别", "区划", "决定日期", "当事人类型", "违法类型", "移送", "罚款"])
+    sheet.append(
+        ["杭市监罚〔2024〕1号", "市场监管", "330100", dt.date(2024, 3, 1), "org", "other", "否", "1.5万"]
+    )
+    book.save(tmp_path / "export.xlsx")
+    mapping = parse_mapping(
+        "m.yaml",
+        {
+            "table": "admin_penalties",
+            "sheet": "处罚",
+            "header_row": 2,
+            "columns": {
+                "决定书文号": "penalty_id",
+                "执法类别": "agency_type",
+                "区划": "region_code",
+                "决定日期": "decided_at",
+                "当事人类型": "party_type",
+                "违法类型": "violation_type",
+                "移送": "transferred",
+                "罚款": "fine_amount",
+            },
+            "values": {"agency_type": {"市场监管": "market_regulation"}},
+        },
+    )
+    summary = ingest(settings, tmp_path / "export.xlsx", mapping)
+    assert summary.totals["stored"] == 1
+    assert rows_of(
+        settings,
+        "SELECT penalty_id, agency_type, decided_at, transferred, fine_amount, _source_row "
+        "FROM admin_penalties",
+    ) == [("杭市监罚〔2024〕1号", "market_regulation", dt.date(2024, 3, 1), False, Decimal("15000.00"), 1)]
