@@ -82,14 +82,14 @@ def test_entity_ids_are_stable_across_runs(warehouse: Connect, with_model: Setti
     run_link(con, with_model)
     assert _entities(con) == before
     # A new mention of an existing person: that entity keeps its id, nobody else changes.
-    ref, entity = next((r, e) for r, e in sorted(before.items()) if r.endswith(":patient"))
-    key = ref.split(":")[1]
-    row = con.execute("SELECT patient_name, patient_id_no, patient_id_no_valid, patient_birth_date, "
-                      "patient_phone FROM medical_visits WHERE visit_id = ?", [key]).fetchone()
+    # A new visit of a patient with a valid identity number, same fields: joins by the number.
+    row = con.execute("SELECT visit_id, patient_name, patient_id_no, patient_birth_date, patient_phone "
+                      "FROM medical_visits WHERE patient_id_no_valid ORDER BY visit_id LIMIT 1").fetchone()
     assert row is not None
+    entity = before[f"medical_visits:{row[0]}:patient"]
     insert(con, "medical_visits", visit_id="NEW", region_code="330106", hospital_name="医院",
-           patient_name=row[0], patient_id_no=row[1], patient_id_no_valid=row[2],
-           patient_birth_date=row[3], patient_phone=row[4] or "13999999999")
+           patient_name=row[1], patient_id_no=row[2], patient_id_no_valid=True,
+           patient_birth_date=row[3], patient_phone=row[4])
     assert first.model == "reused"
     run_link(con, with_model)
     after = _entities(con)
