@@ -3,6 +3,7 @@ DuckDB SQL form agrees with the Python form on the same inputs."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 from decimal import Decimal
@@ -13,7 +14,7 @@ from hypothesis import strategies as st
 from procura.standard import dates, id_no, text, uscc, values
 from procura.standard.kinds import normalize
 from procura.standard.regions import all_regions
-from procura.standard.schema import Field
+from procura.standard.schema import Field, standard
 
 FAST = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 # The SQL agreement tests send a batch of inputs through one DuckDB query per example.
@@ -364,3 +365,31 @@ def test_enums_accept_case_spaces_and_aliases() -> None:
     assert python_outcome(offense, "libel")[1] is not None
     cause = Field("cause", "enum", values=("private_lending", "other"), open=True)
     assert normalize(cause, "Labor Dispute") == "labor_dispute"
+
+
+ENUM_FIELDS = [f for t in standard().values() for f in t.fields if f.kind == "enum"]
+
+
+@given(st.sampled_from(ENUM_FIELDS), st.data())
+@FAST
+def test_every_enum_value_is_read_in_any_case_and_spacing(f: Field, data: st.DataObject) -> None:
+    value = data.draw(st.sampled_from(f.values))
+    shown = "".join(
+        data.draw(st.sampled_from([ch.lower(), ch.upper()]))
+        if ch != "_"
+        else data.draw(st.sampled_from("_ -"))
+        for ch in value
+    )
+    assert normalize(f, f"  {shown} ") == value
+
+
+@given(
+    st.sampled_from(ENUM_FIELDS),
+    batch(st.one_of(st.sampled_from([v for f in ENUM_FIELDS for v in f.values]), noise)),
+)
+@AGREE
+def test_enum_sql_agrees_with_python(run_sql, field: Field, raws: list[str]) -> None:
+    f = dataclasses.replace(field, required=False)
+    for raw, (value, _, error) in zip(raws, run_sql(f, raws), strict=True):
+        expected, reason = python_outcome(f, raw)
+        assert value == expected and (error is None) == (reason is None), (f.name, raw)
