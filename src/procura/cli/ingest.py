@@ -42,40 +42,22 @@ def _print_json(data: Any) -> None:
 
 def _summary_table(summary: IngestSummary) -> Table:
     table = Table(title="导入结果 Ingest summary")
-    for col in (
-        "文件 file",
-        "表 table",
-        "状态 status",
-        "读取 read",
-        "新增 stored",
-        "更新 updated",
-        "未变 unchanged",
-        "隔离 quarantined",
-        "说明 note",
-    ):
-        table.add_column(col, justify="right" if col[0] in "读新更未隔" else "left")
+    table.add_column("文件 file", overflow="fold")
+    table.add_column("表 table", overflow="fold")
+    table.add_column("状态 status", no_wrap=True)
+    for col in ("读取 read", "新增 stored", "更新 updated", "未变 unchanged", "隔离 quarantined"):
+        table.add_column(col, justify="right")
     for f in summary.files:
         if f.status == "skipped":
             continue
-        note = f.message or ", ".join(f"{k} 无效 invalid: {v}" for k, v in f.flagged.items())
-        table.add_row(
-            f.file,
-            f.table or "-",
-            f.status,
-            str(f.read),
-            str(f.stored),
-            str(f.updated),
-            str(f.unchanged),
-            str(f.quarantined),
-            note,
-        )
+        counts = (f.read, f.stored, f.updated, f.unchanged, f.quarantined)
+        table.add_row(f.file, f.table or "-", f.status, *(str(n) for n in counts))
     t = summary.totals
     table.add_row(
         "合计 total",
         "",
         "",
         *(str(t[k]) for k in ("read", "stored", "updated", "unchanged", "quarantined")),
-        "",
         style="bold",
     )
     return table
@@ -122,6 +104,12 @@ def ingest_cmd(
             f"未变 unchanged {t['unchanged']} + 隔离 quarantined {t['quarantined']}"
         )
         console.print(f"仓库 warehouse: {settings.warehouse_path}")
+        for f in summary.files:
+            if f.flagged:
+                flags = ", ".join(f"{k} {v}" for k, v in f.flagged.items())
+                console.print(f"标记无效 flagged invalid (kept): {f.file}: {flags}", highlight=False)
+            if f.status in ("loaded", "unchanged") and f.message:
+                console.print(f"说明 note: {f.file}: {f.message}", highlight=False)
         for f in summary.skipped:
             console.print(f"跳过 skipped: {f.file} ({f.message})", highlight=False)
         for f in summary.rejected:
