@@ -194,3 +194,27 @@ def test_the_model_catalogue_lists_every_model_with_its_legal_basis(world: World
     )
     assert one["parameters"]["min_views"]["default"] == 5000
     assert_error(world.call("GET", "/models/no-such-model", "handler_own"), 404, "not_found")
+
+
+def test_an_idle_session_ends(world: World) -> None:
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from procura.access.auth import token_hash
+    from procura.access.clock import utcnow
+    from procura.access.orm import AuthSession
+    from procura.db import session_scope
+
+    token = world.call("POST", "/auth/login", None, json={"username": "analyst_parent", "password": PASSWORD})
+    headers = {"Authorization": f"Bearer {token.json()['access_token']}"}
+    assert world.client.get("/api/v1/auth/me", headers=headers).status_code == 200
+    idle = utcnow() - timedelta(minutes=world.settings.session_idle_minutes + 1)
+    with session_scope(world.sessions) as session:
+        session.execute(
+            update(AuthSession)
+            .where(AuthSession.token_hash == token_hash(token.json()["access_token"]))
+            .values(last_seen_at=idle)
+        )
+    error = assert_error(world.client.get("/api/v1/auth/me", headers=headers), 401, "unauthenticated")
+    assert "idle" in error["message"]
