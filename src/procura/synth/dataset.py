@@ -135,6 +135,15 @@ def _record_keys(table: str, frame: pd.DataFrame) -> pd.Series:
     return keys
 
 
+def _json_str(values: pd.Series) -> pd.Series:
+    """JSON string literals; generated keys are plain ASCII, anything else goes through json.dumps."""
+    text = values.astype(str)
+    plain = text.str.fullmatch(r"[A-Za-z0-9_.|-]*")
+    if plain.all():
+        return '"' + text + '"'
+    return text.map(json.dumps)
+
+
 def mention_lines(dataset: Dataset) -> list[str]:
     """One JSON object per true mention, skipping malformed rows (ingest quarantines them)."""
     lines: list[str] = []
@@ -147,7 +156,7 @@ def mention_lines(dataset: Dataset) -> list[str]:
                 continue
             key_text = pd.Series("{", index=named.index)
             for i, field in enumerate(fields):
-                key_text = key_text + ("" if i == 0 else ", ") + f'"{field}": ' + named[field].map(json.dumps)
+                key_text = key_text + ("" if i == 0 else ", ") + f'"{field}": ' + _json_str(named[field])
             text = (
                 f'  {{"table": "{table}", "key": '
                 + key_text
