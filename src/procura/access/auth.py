@@ -27,6 +27,7 @@ from procura.access.principal import Principal
 from procura.config import Settings
 
 _hasher = PasswordHasher()
+SEEN_GRANULARITY = timedelta(minutes=1)
 _BAD_LOGIN = "用户名或密码错误 wrong username or password"
 
 
@@ -175,7 +176,9 @@ def authenticate(
         session.commit()
         raise AuthenticationError(f"会话已过期 session ended ({reason}); sign in again")
     assert user is not None
-    row.last_seen_at = now
+    # Record use at most once a minute: fewer writes, idle expiry still to the minute.
+    if now - as_utc(row.last_seen_at) >= SEEN_GRANULARITY:
+        row.last_seen_at = now
     return principal_of(user, ip or row.ip)
 
 
