@@ -27,6 +27,9 @@ def test_office_names_follow_the_region_tree() -> None:
     assert office_name("330106-county") == "浙江省杭州市西湖区人民检察院"
     assert office_name("330000-province") == "浙江省人民检察院"
     assert office_name("999999-county") == "999999-county"
+    english = office_name("330106-county", "en")
+    assert english == "People's Procuratorate of Xihu District, Hangzhou, Zhejiang Province"
+    assert office_name("450000-province", "en") == "People's Procuratorate of Guangxi Autonomous Region"
 
 
 def test_the_models_detailed_basis_replaces_the_same_article(warehouse, police_lead) -> None:

@@ -15,6 +15,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
 
+from pypinyin import lazy_pinyin
+
 from procura.documents.evidence import EvidenceRow
 from procura.documents.facts import fact_sentences, person_names
 from procura.documents.kinds import LANGS, DocumentError, DocumentKind
@@ -78,8 +80,42 @@ class DocumentContent:
         return "\n".join(parts)
 
 
+# Suffixes of division names and how an English address reads them (longest first).
+_SUFFIXES = (
+    ("自治区", "Autonomous Region"),
+    ("自治州", "Autonomous Prefecture"),
+    ("自治县", "Autonomous County"),
+    ("地区", "Prefecture"),
+    ("新区", "New Area"),
+    ("省", "Province"),
+    ("市", ""),
+    ("区", "District"),
+    ("县", "County"),
+    ("盟", "League"),
+    ("旗", "Banner"),
+)
+# Ethnic groups named in autonomous divisions (广西壮族自治区 -> Guangxi Autonomous Region).
+_ETHNIC = re.compile(
+    "(?:(?:维吾尔|哈萨克|柯尔克孜|塔吉克|蒙古|土家|布依|哈尼|纳西|傈僳|景颇|拉祜|朝鲜|达斡尔|鄂温克|鄂伦春|"
+    "仫佬|毛南|仡佬|撒拉|东乡|保安|裕固|锡伯|壮|回|藏|苗|彝|侗|傣|黎|羌|白|佤|瑶|满|畲|水|土)族?)+$"
+)
+# Placeholder levels of the code table that are not names ("city districts", "counties").
+_PLACEHOLDERS = frozenset({"市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"})
+
+
+def _romanized(name: str) -> str:
+    """``西湖区`` -> ``Xihu District``; ``杭州市`` -> ``Hangzhou`` (pinyin of the stem, English suffix)."""
+    for suffix, english in _SUFFIXES:
+        if name.endswith(suffix) and len(name) > len(suffix):
+            stem = _ETHNIC.sub("", name[: -len(suffix)]) or name[: -len(suffix)]
+            words = "".join(lazy_pinyin(stem)).capitalize()
+            return f"{words} {english}".strip()
+    return "".join(lazy_pinyin(name)).capitalize()
+
+
 def office_name(office_id: str, lang: str = "zh") -> str:
-    """``330110-county`` -> ``浙江省杭州市余杭区人民检察院`` (the office id when the region is unknown)."""
+    """``330106-county`` -> ``浙江省杭州市西湖区人民检察院`` or, in English,
+    ``People's Procuratorate of Xihu District, Hangzhou, Zhejiang Province`` (the id when unknown)."""
     code = office_id.split("-", 1)[0]
     chain = []
     region = regions.lookup(code)
@@ -89,7 +125,8 @@ def office_name(office_id: str, lang: str = "zh") -> str:
     if not chain:
         return office_id
     if lang == "en":
-        return f"People's Procuratorate of {''.join(reversed(chain))} ({code})"
+        names = [_romanized(name) for name in chain if name not in _PLACEHOLDERS]
+        return "People's Procuratorate of " + ", ".join(names)
     return "".join(reversed(chain)) + "人民检察院"
 
 
