@@ -48,16 +48,17 @@ def leads_from_store(settings: Settings) -> list[dict[str, Any]]:
     """Every lead in the workspace's operational database, in the export format."""
     from sqlalchemy.exc import SQLAlchemyError
 
-    from procura.db import session_factory, session_scope
+    from procura.db import session_scope
     from procura.leads.export import export_record
     from procura.leads.query import list_leads
+    from procura.migrations import open_store
 
     if settings.ops_url.startswith("sqlite") and not (settings.home / "procura.db").exists():
         raise EvaluationInputError(
             f"{settings.home}: no lead store in this workspace; run the models first or pass --leads FILE"
         )
     try:
-        with session_scope(session_factory(settings)) as session:
+        with session_scope(open_store(settings)) as session:
             return [export_record(lead) for lead in list_leads(session)]
     except SQLAlchemyError as exc:
         raise EvaluationInputError(
