@@ -83,16 +83,18 @@ def field_sql(f: Field, raw: str, prefix: str) -> FieldSQL:
         return FieldSQL(value=expr[kind](raw))
     if kind in ("id_no", "uscc"):
         trimmed = text.clean_sql(raw)
+        n, d = f"{prefix}_n", f"{prefix}_d"
         if kind == "id_no":
-            cand = id_no.id18_sql(id_no.compact_sql(c))
-            valid = id_no.valid_sql(f"{prefix}_n")
+            cand, digits = id_no.id18_sql(id_no.compact_sql(c)), id_no.digits_sql(n)
+            valid = id_no.valid_sql(n, d)
         else:
-            cand = uscc.compact_sql(c)
-            valid = uscc.valid_sql(f"{prefix}_n")
+            cand, digits = uscc.compact_sql(c), "NULL"
+            valid = uscc.valid_sql(n)
         return FieldSQL(
             layers=[
                 [(c, trimmed)],
-                [(f"{prefix}_n", cand)],
+                [(n, cand)],
+                [(d, digits)],
                 [(f"{prefix}_v", f"CASE WHEN {c} IS NOT NULL THEN {valid} END")],
             ],
             value=f"CASE WHEN {prefix}_v THEN {prefix}_n ELSE {c} END",
