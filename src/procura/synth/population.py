@@ -89,7 +89,9 @@ def build_population(world: World) -> Population:
     ages_days = rng.integers(365, 88 * 365, size=n)
     birth = pd.Timestamp(world.as_of) - pd.to_timedelta(ages_days, unit="D")
     sex = rng.choice(np.array(["F", "M"]), size=n)
-    people = world.add_persons(birth, sex)
+    # About 5% were born (and hold identity numbers) in another province.
+    region = np.where(rng.random(n) < 0.05, world.other_counties(n), world.home_counties(n))
+    people = world.add_persons(birth, sex, region)
     people["pool"] = rng.choice(np.array(list(POOLS)), size=n, p=np.array(list(POOLS.values())))
 
     home = world.home
