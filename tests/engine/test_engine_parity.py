@@ -76,3 +76,28 @@ def test_parameters_and_as_of_reach_both_engines(spark_engine: tuple) -> None:
     on_spark = [lead.fingerprint for lead in find_leads(model, spark, later, params)]
     assert on_duckdb == on_spark
     assert len(on_duckdb) >= len(find_leads(model, DuckDBEngine(con), AS_OF))
+
+
+def test_dated_parameters_on_both_engines(spark_engine: tuple, tmp_path: Path) -> None:
+    """A threshold amended mid-period: each report is judged by the value in force on its date."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "models"))
+    from model_toy import TOY_SPEC, with_changes, write_model
+
+    from procura.models.loader import load_model
+
+    con, spark = spark_engine
+    params = {k: dict(v) for k, v in TOY_SPEC["parameters"].items()}
+    params["min_views"] = dict(
+        params["min_views"],
+        default=1,
+        values=[{"from": "2025-07-01", "value": 5000}],
+        event_date="r.received_at",
+    )
+    model = load_model(write_model(tmp_path, with_changes(parameters=params)))
+    on_duckdb = [lead.as_dict() for lead in find_leads(model, DuckDBEngine(con), AS_OF)]
+    on_spark = [lead.as_dict() for lead in find_leads(model, spark, AS_OF)]
+    assert on_duckdb == on_spark
+    applied = {lead["params"]["min_views"] for lead in on_duckdb}
+    assert applied == {1, 5000}, "reports on both sides of the amendment should be found"

@@ -149,3 +149,13 @@ def test_shadow_versions_are_loaded_beside_the_current(tmp_path: Path) -> None:
     write_model(folder / "versions", with_changes(version="9"), folder="3")
     catalog = load_catalog([tmp_path], builtin=False)
     assert "must hold id 'toy-unfiled' version '3'" in str(catalog.errors[0])
+
+
+def test_dated_parameter_needs_a_column_expression(tmp_path: Path) -> None:
+    params = {k: dict(v) for k, v in TOY_SPEC["parameters"].items()}
+    params["min_views"] = dict(
+        params["min_views"], values=[{"from": "2026-01-01", "value": 1}], event_date="SELECT 1"
+    )
+    write_model(tmp_path, with_changes(parameters=params))
+    (error,) = _errors(tmp_path)
+    assert "parameter 'min_views': event_date: 'SELECT 1' is not a column expression" in error

@@ -21,7 +21,14 @@ from sqlglot import exp
 from procura.engine.schema import readable_tables, table_columns
 from procura.models.casefile import TestCase, read_tests
 from procura.models.spec import LEAD_COLUMNS, ModelSpec
-from procura.models.sql import RuleError, output_columns, parse_rule, placeholders, referenced_tables
+from procura.models.sql import (
+    RuleError,
+    output_columns,
+    parse_expression,
+    parse_rule,
+    placeholders,
+    referenced_tables,
+)
 
 # libyaml's parser when built in: tests.yaml files are large.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -122,6 +129,12 @@ def _check_rule(spec: ModelSpec, rule: exp.Query) -> None:
             raise RuleError(f"`tables:` names unknown table {name!r}")
         if name not in used:
             raise RuleError(f"`tables:` lists {name!r}, which rule.sql does not read")
+    for name, param in spec.parameters.items():
+        if param.event_date:
+            try:
+                parse_expression(param.event_date)
+            except RuleError as exc:
+                raise RuleError(f"parameter {name!r}: event_date: {exc}") from None
     names = placeholders(rule)
     declared = set(spec.parameters) | {"as_of"}
     for name in sorted(names - declared):

@@ -37,6 +37,17 @@ def parse_rule(text: str) -> exp.Query:
     return statement
 
 
+def parse_expression(text: str) -> exp.Expr:
+    """One SQL expression (such as a dated parameter's event-date column)."""
+    try:
+        node = sqlglot.parse_one(text, read="duckdb")
+    except ParseError as exc:
+        raise RuleError(f"{text!r} does not parse: {str(exc).splitlines()[0]}") from None
+    if not isinstance(node, exp.Column | exp.Cast | exp.Func | exp.Dot):
+        raise RuleError(f"{text!r} is not a column expression")
+    return node
+
+
 def referenced_tables(rule: exp.Expr) -> set[str]:
     """Tables the rule reads, CTE names excluded."""
     ctes = {cte.alias_or_name for cte in rule.find_all(exp.CTE)}
@@ -76,7 +87,7 @@ def literal(kind: str, value: Any) -> exp.Expr:
 
 
 def _dated(binding: Binding) -> exp.Expr:
-    column = sqlglot.parse_one(binding.event_date or "", read="duckdb")
+    column = parse_expression(binding.event_date or "")
     case = exp.Case()
     for row in reversed(binding.dated):
         since = exp.cast(exp.Literal.string(row.from_.isoformat()), exp.DataType.Type.DATE)
