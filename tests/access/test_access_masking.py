@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from procura.access.masking import MASK, is_minor, mask_id_no, mask_name, mask_phone, mask_record, mask_text
 
@@ -82,3 +84,16 @@ def test_adult_victims_keep_their_name_unless_the_offence_is_sexual() -> None:
 def test_record_keys_are_not_mistaken_for_numbers() -> None:
     row = {"order_id": "13812345678", "report_id": ID}
     assert mask_record(row)[0] == row
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    before=st.text(max_size=20),
+    after=st.text(max_size=20),
+    digits=st.text(alphabet="0123456789", min_size=17, max_size=17),
+    check=st.sampled_from("0123456789Xx"),
+)
+def test_no_identity_number_survives_in_free_text(before: str, after: str, digits: str, check: str) -> None:
+    number = "1" + digits[1:] + check  # an 18-character identity number (region never starts with 0)
+    masked = mask_text(f"{before}{number}{after}") or ""
+    assert number not in masked

@@ -37,7 +37,8 @@ COMPOUND_SURNAMES = (
 )
 SEXUAL_OFFENCES = frozenset({"sexual_assault_minor"})
 MINOR_AGE = 18
-ID_NO_RE = re.compile(r"(?<![0-9])([1-9][0-9]{5})(?:[0-9]{11}[0-9Xx]|[0-9]{9})(?![0-9Xx])")
+# Any run of 15 or more digits (identity numbers, also bank cards): keep the first six.
+ID_NO_RE = re.compile(r"(?<![0-9])([0-9]{6})[0-9]{8,}[0-9Xx](?![0-9])")
 MOBILE_RE = re.compile(r"(?<![0-9])(1[3-9][0-9])[0-9]{4}([0-9]{4})(?![0-9])")
 # Person-name fields and the birth-date field that tells whether the person is a minor.
 NAME_FIELDS = {
