@@ -79,6 +79,15 @@ def test_fingerprint_is_stable_and_independent_of_row_order(toy: Model) -> None:
     assert len({x.fingerprint for x in a}) == 2
 
 
+def test_default_office_is_at_the_region_level_and_kind_may_vary(tmp_path: Path) -> None:
+    rule = TOY_RULE.replace("r.received_at\n", "r.received_at, 'org' AS subject_kind\n")
+    model = load_model(write_model(tmp_path, rule=rule))
+    leads = _run(model, [_report("R1", region_code="330100"), _report("R2", region_code="330000")])
+    assert sorted(lead.office for lead in leads) == ["330000-province", "330100-city"]
+    assert {lead.subject["kind"] for lead in leads} == {"org"}
+    assert "subject_kind" not in leads[0].details
+
+
 def test_rule_may_give_office_and_target(tmp_path: Path) -> None:
     rule = TOY_RULE.replace(
         "r.received_at\n", "r.received_at, '330000-province' AS office, '某公安局' AS target\n"

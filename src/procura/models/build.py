@@ -19,13 +19,26 @@ from procura.models.loader import Model
 from procura.models.params import Binding, bindings
 from procura.models.spec import LEAD_COLUMNS
 from procura.models.sql import bind
+from procura.standard import regions
 
-_RESERVED = {*LEAD_COLUMNS, "target", "office"}
+_RESERVED = {*LEAD_COLUMNS, "target", "office", "subject_kind"}
+_LEVELS = ("county", "city", "province")
+_KINDS = ("person", "org")
 _OFFICE = re.compile(r"^\d{6}-(county|city|province)$")
 
 
 class LeadError(ValueError):
     """A rule output row that cannot become a lead."""
+
+
+def default_office(region_code: str) -> str:
+    """The office of a region at the region's own level: ``330110-county``, ``330100-city``."""
+    known = regions.lookup(region_code)
+    if known is not None and known.level in _LEVELS:
+        return f"{region_code}-{known.level}"
+    if region_code.endswith("0000"):
+        return f"{region_code}-province"
+    return f"{region_code}-city" if region_code.endswith("00") else f"{region_code}-county"
 
 
 def _key(fields: tuple[str, ...], record_key: str, where: str) -> dict[str, str]:
@@ -116,7 +129,7 @@ def to_lead(
     score = row["score"]
     if score is None or not 0.0 <= float(score) <= 1.0:
         raise LeadError(f"{where}: score {score!r} is not in [0, 1]")
-    office = row.get("office") or f"{region}-county"
+    office = row.get("office") or default_office(region)
     if not _OFFICE.match(str(office)):
         raise LeadError(f"{where}: office {office!r} is not '<region>-county|city|province'")
     params = _params_used(values, row)
@@ -130,7 +143,7 @@ def to_lead(
         anchor=anchor,
         evidence=evidence,
         subject={
-            "kind": spec.subject.kind,
+            "kind": row.get("subject_kind") if row.get("subject_kind") in _KINDS else spec.subject.kind,
             "entity_id": row["subject_entity_id"],
             "name": row["subject_name"],
         },

@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from procura.access.rls import system_scope
 from procura.config import Settings
 from procura.db import session_scope
 from procura.engine.warehouse import open_engine
@@ -90,6 +91,7 @@ def run(settings: Settings, request: RunRequest) -> list[RunOutcome]:
             leads = find_leads(model, engine, as_of, params)
             recorded = {n: b.record() for n, b in bindings(model.spec, params).items()}
             with session_scope(factory) as session:
+                system_scope(session)  # runs write every jurisdiction's leads (PostgreSQL RLS)
                 run_row = start_run(
                     session, model.id, model.version, engine.name, as_of, recorded, shadow=request.shadow
                 )

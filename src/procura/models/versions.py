@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from procura.access.rls import system_scope
 from procura.leads.export import export_record
 from procura.leads.query import latest_run, leads_by_fingerprint, run_fingerprints, shadow_leads
 from procura.models.loader import VERSIONS_DIR, Catalog
@@ -35,6 +36,7 @@ class VersionDiff:
 
 def diff(session: Session, model_id: str) -> VersionDiff:
     """Compare the latest shadow run of ``model_id`` with its latest current run."""
+    system_scope(session)  # a version comparison spans every jurisdiction (PostgreSQL RLS)
     shadow = latest_run(session, model_id, shadow=True)
     if shadow is None:
         raise VersionError(f"model {model_id} has no shadow run: run `procura run --shadow {model_id}` first")
