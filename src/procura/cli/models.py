@@ -31,7 +31,11 @@ err = Console(stderr=True)
 models_app = typer.Typer(
     help="Supervision models (监督模型): list, show, test, diff, promote, docs.", no_args_is_help=True
 )
-leads_app = typer.Typer(help="Leads (监督线索): list, show, export.", no_args_is_help=True)
+leads_app = typer.Typer(
+    help="Leads (监督线索): list, show, export — analyst tools over the workspace store, "
+    "unmasked; prosecutors use `procura lead` (signed in, masked).",
+    no_args_is_help=True,
+)
 
 CatalogOpt = Annotated[
     list[Path] | None, typer.Option("--catalog", help="Extra catalogue folder (repeatable). 额外模型目录")
