@@ -144,6 +144,7 @@ def test_chinese_sentences_name_what_the_addressee_acts_on() -> None:
     penalty, case, victim, court, party, app, order = fact_sentences(ROWS, "zh")
     assert "市场监督管理部门对刘大海" in penalty and "未移送公安机关" in penalty and "6,000.00元" in penalty
     assert "孙某" in case and "电信网络诈骗" in case  # the suspect was 16 at the decision
+    assert "涉及个人信息不详，被害人3人" in case  # a missing count reads 不详, without a measure word
     assert "周某" in victim and "76周岁" in victim and "残疾人" in victim and "20,000.00元" in victim
     assert "调解" in court and "民间借贷纠纷" in court and "［已隐去］" in court
     assert "原告：钱多多" in party

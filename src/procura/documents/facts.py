@@ -76,8 +76,11 @@ class _Writer:
             return self.unknown
         return self.word("yuan", amount=f"{amount:,.2f}")
 
-    def count(self, value: Any) -> str:
-        return f"{int(value):,}" if isinstance(value, int | float | Decimal) else self.unknown
+    def count(self, value: Any, unit_zh: str = "") -> str:
+        """A count with its Chinese measure word (条, 人, 次); the English sentence carries its own noun."""
+        if not isinstance(value, int | float | Decimal):
+            return self.unknown
+        return f"{int(value):,}{unit_zh if self.lang == 'zh' else ''}"
 
     def label(self, group: str, value: Any) -> str:
         entry = self.book["labels"].get(group, {}).get(value)
@@ -155,8 +158,8 @@ def _police(w: _Writer, v: dict[str, Any], ref: str) -> dict[str, str]:
         "victim": w.person(v, "victim_name", "victim_id_no", None, True),
         "offense": w.label("offense_type", v.get("offense_type")),
         "suspect": w.word("suspect", name=suspect) if v.get("suspect_name") else "",
-        "views": w.count(v.get("views_count")),
-        "reposts": w.count(v.get("reposts_count")),
+        "views": w.count(v.get("views_count"), "次"),
+        "reposts": w.count(v.get("reposts_count"), "次"),
         "filed": filed,
         "desc": w.desc(v.get("description")),
         "ref": ref,
@@ -175,8 +178,8 @@ def _criminal(w: _Writer, v: dict[str, Any], ref: str) -> dict[str, str]:
         "charge": w.label("offense_type", v.get("charge")),
         "stage": w.label("stage", v.get("stage")),
         "date": w.day(v.get("decision_date")),
-        "records": w.count(v.get("records_count")),
-        "victims": w.count(v.get("victims_count")),
+        "records": w.count(v.get("records_count"), "条"),
+        "victims": w.count(v.get("victims_count"), "人"),
         "gain": w.money(v.get("illegal_gain")),
     }
 
@@ -207,7 +210,7 @@ def _penalty(w: _Writer, v: dict[str, Any], ref: str) -> dict[str, str]:
         "violation": w.label("violation_type", v.get("violation_type")),
         "volume": w.money(v.get("illegal_business_volume")),
         "gain": w.money(v.get("illegal_gain")),
-        "records": w.count(v.get("records_count")),
+        "records": w.count(v.get("records_count"), "条"),
         "fine": w.money(v.get("fine_amount")),
         "transferred": w.word("transferred" if v.get("transferred") else "not_transferred"),
     }
@@ -247,7 +250,7 @@ def _app(w: _Writer, v: dict[str, Any], ref: str) -> dict[str, str]:
         "operator": w.text(v.get("operator_name")),
         "ref": ref,
         "issue": w.label("issue_type", v.get("issue_type")),
-        "users": w.count(v.get("users_affected")),
+        "users": w.count(v.get("users_affected"), "人"),
         "desc": w.desc(v.get("description")),
     }
 
