@@ -7,13 +7,18 @@ the first run trains and saves the model, the second re-uses it (the steady
 state: the model is trained once per workspace). Pairwise precision/recall
 against the generator's people is printed as a sanity check.
 
-Run: ``.venv/bin/python bench/link.py [--sizes 100000 1000000]``.
+With the default arguments it also measures quality on ``procura synth``
+datasets (seeds 1 and 2, scales 1 and 10). Both write their sections of
+BENCHMARKS.md.
+
+Run: ``.venv/bin/python bench/link.py [--sizes 100000 1000000] [--skip quality|speed]``.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -57,7 +62,7 @@ def _mentions(people: pd.DataFrame, n_rows: int, rng: np.random.Generator) -> pd
     id_no = id_no.mask(broken, rows["id_no"].str[:17] + np.where(rows["id_no"].str[17] == "0", "1", "0"))
     return pd.DataFrame({
         "person": rows["person"], "name": name, "id_no": id_no,
-        "id_valid": np.where(id_no.isna(), None, ~broken),
+        "id_valid": pd.Series(~broken, dtype="boolean").mask(id_no.isna()),
         "birth": rows["birth"].where(u[:, 2] < 0.8), "phone": rows["phone"].where(u[:, 3] < 0.6),
         "sex": rows["sex"].where(u[:, 4] < 0.9), "region": rows["region"],
     })
@@ -135,17 +140,24 @@ def run_once(ws: Path) -> None:
                       "recall": round(tp / true, 4)}))
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--sizes", type=int, nargs="*", default=[100_000, 1_000_000])
-    parser.add_argument("--run", type=Path, help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    if args.run:
-        run_once(args.run)
-        return
-    print("| mentions | run | seconds | CPU s (process) | peak MiB | precision | recall | phases (s) |")
-    print("|---:|---|---:|---:|---:|---:|---:|---|")
-    for size in args.sizes:
+def write_section(name: str, title: str, lines: list[str]) -> None:
+    """Replace (or append) this benchmark's section of BENCHMARKS.md."""
+    path = Path(__file__).resolve().parent.parent / "BENCHMARKS.md"
+    begin, end = f"<!-- bench/link.py {name}: start -->", f"<!-- bench/link.py {name}: end -->"
+    body = "\n".join([begin, f"## {title}", "", *lines, end])
+    text = path.read_text(encoding="utf-8")
+    if begin in text and end in text:
+        text = text[: text.index(begin)] + body + text[text.index(end) + len(end):]
+    else:
+        text = text.rstrip("\n") + "\n\n" + body + "\n"
+    path.write_text(text, encoding="utf-8")
+
+
+def speed(sizes: list[int]) -> list[str]:
+    """Cold and warm runs per size, each in a fresh process; the table rows."""
+    lines = ["| mentions | run | seconds | CPU s | peak MiB | precision | recall | phases (s) |",
+             "|---:|---|---:|---:|---:|---:|---:|---|"]
+    for size in sizes:
         ws = ROOT / str(size)
         if not (ws / "warehouse.duckdb").exists():
             build(ws, size)
@@ -158,8 +170,80 @@ def main() -> None:
                                  capture_output=True, text=True).stdout.strip().splitlines()[-1]
             r = json.loads(out)
             phases = ", ".join(f"{k} {v}" for k, v in r["phases"].items())
-            print(f"| {r['mentions']:,} | {label} | {r['seconds']} | {r['cpu']} | {r['peak_mib']} | "
-                  f"{r['precision']} | {r['recall']} | {phases} |", flush=True)
+            lines.append(f"| {r['mentions']:,} | {label} | {r['seconds']} | {r['cpu']} | {r['peak_mib']} | "
+                         f"{r['precision']} | {r['recall']} | {phases} |")
+            print(lines[-1], flush=True)
+    return lines
+
+
+def quality(datasets: list[tuple[int, float]]) -> list[str]:
+    """``procura synth`` → ``ingest`` → ``link`` per (seed, scale), scored by ``procura.evaluate``."""
+    from procura.evaluate.linkage import read_linkage_warehouse, score_linkage
+    from procura.synth.dataset import generate
+    from procura.synth.truth import load_truth
+
+    procura = [sys.executable, "-m", "procura"]
+    lines = ["| seed | scale | mentions | precision | recall | person P | person R | org P | org R "
+             "| link s (trains) | link s (re-used) |",
+             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for seed, scale in datasets:
+        data, ws = ROOT / f"synth-{seed}-{scale:g}", ROOT / f"ws-{seed}-{scale:g}"
+        if not (data / "truth.json").exists():
+            generate(data, seed=seed, scale=scale)
+        if not (ws / "warehouse.duckdb").exists():
+            subprocess.run([*procura, "-w", str(ws), "ingest", str(data / "data")], check=True,
+                           capture_output=True)
+        (ws / "link" / "person_model.json").unlink(missing_ok=True)
+        seconds = []
+        for _ in range(2):
+            started = time.perf_counter()
+            subprocess.run([*procura, "-w", str(ws), "link"], check=True, capture_output=True)
+            seconds.append(time.perf_counter() - started)
+        frame = read_linkage_warehouse(ws / "warehouse.duckdb")
+        assert frame is not None
+        score = score_linkage(load_truth(data / "truth.json"), frame, str(ws))
+        person, org = score.by_kind["person"], score.by_kind["org"]
+        lines.append(f"| {seed} | {scale:g} | {score.compared:,} | {score.precision:.4f} | "
+                     f"{score.recall:.4f} | {person['precision']:.4f} | {person['recall']:.4f} | "
+                     f"{org['precision']:.4f} | {org['recall']:.4f} | {seconds[0]:.1f} | {seconds[1]:.1f} |")
+        print(lines[-1], flush=True)
+    return lines
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", type=int, nargs="*", default=[100_000, 1_000_000])
+    parser.add_argument("--skip", choices=["speed", "quality"], nargs="*", default=[])
+    parser.add_argument("--print-only", action="store_true", help="Do not write BENCHMARKS.md")
+    parser.add_argument("--run", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.run:
+        run_once(args.run)
+        return
+    today = time.strftime("%Y-%m-%d")
+    if "quality" not in args.skip:
+        lines = quality([(1, 1.0), (2, 1.0), (1, 10.0), (2, 10.0)])
+        note = [
+            "", f"`procura synth` datasets ({today}), ingested with `procura ingest`, linked from scratch "
+            "(the first run trains the model), scored pairwise by `procura.evaluate` against the truth's "
+            "entity per mention. Link seconds are wall-clock of the whole `procura link` command. "
+            f"Load average when measured: {os.getloadavg()[0]:.1f} on 2 cores shared with other jobs.",
+        ]
+        if not args.print_only:
+            write_section("quality", "Entity resolution: quality on synthetic data (`bench/link.py`)",
+                          [*lines, *note])
+    if "speed" not in args.skip:
+        lines = speed(args.sizes)
+        note = [
+            "", f"Generated warehouses ({today}) of noisy patients, hospitals and victims (names, identity "
+            "numbers and phones from `procura.synth`; 5% homophone typos, 45% without identity number, 5% "
+            "broken numbers, missing birth dates and phones), about one person per three mentions. Each run "
+            "is a fresh process; CPU s is that process's user+system time over all threads, peak MiB its "
+            "maximum resident set. Precision/recall are pairwise against the generator's people. "
+            f"Load average when measured: {os.getloadavg()[0]:.1f} on 2 cores shared with other jobs.",
+        ]
+        if not args.print_only:
+            write_section("speed", "Entity resolution: speed (`bench/link.py`)", [*lines, *note])
 
 
 if __name__ == "__main__":
