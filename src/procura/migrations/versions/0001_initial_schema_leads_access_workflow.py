@@ -237,7 +237,7 @@ def upgrade() -> None:
         sa.Column("actor_id", sa.Integer(), nullable=True),
         sa.Column("actor", sa.String(length=64), nullable=False),
         sa.Column("office_id", sa.String(length=32), nullable=False),
-        sa.Column("action", sa.String(length=20), nullable=False),
+        sa.Column("action", sa.String(length=32), nullable=False),
         sa.Column("from_status", sa.String(length=24), nullable=False),
         sa.Column("to_status", sa.String(length=24), nullable=False),
         sa.Column("note", sa.Text(), nullable=False),
