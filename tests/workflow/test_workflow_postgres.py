@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -14,8 +15,8 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.exc import DBAPIError
 from typer.testing import CliRunner
 
-from procura.access import audit, auth
-from procura.access.errors import NotFound
+from procura.access import audit, auth, users
+from procura.access.errors import AuthenticationError, NotFound
 from procura.access.principal import Principal
 from procura.access.rls import SCOPED_TABLES, apply_scope, system_scope
 from procura.cli import app
@@ -253,3 +254,30 @@ def test_an_unreachable_server_skips_or_fails(required: bool) -> None:
     expected = pytest.fail.Exception if required else pytest.skip.Exception
     with pytest.raises(expected, match=r"127\.0\.0\.1:1"), postgres_database(settings):
         pass
+
+
+def test_lockout_expiry_and_disable_on_postgres(pg: PgStore, people: dict[str, Principal]) -> None:
+    settings = Settings()
+    t0 = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)
+    with pg.factory() as db:
+        make_user(db, "pg_locked", "330110-county")
+        admin = make_user(db, "pg_admin", "330000-province", role="admin")
+        db.commit()
+        for n in range(settings.lockout_failures):
+            with pytest.raises(AuthenticationError):
+                auth.login(db, settings, "pg_locked", "wrong", now=t0 + timedelta(seconds=n))
+            db.rollback()  # the failure was committed by login itself
+        with pytest.raises(AuthenticationError, match="locked"):
+            auth.login(db, settings, "pg_locked", PASSWORD, now=t0 + timedelta(minutes=1))
+        later = t0 + timedelta(minutes=settings.lockout_minutes + 1)
+        token = auth.login(db, settings, "pg_locked", PASSWORD, now=later)
+        db.commit()
+        with pytest.raises(AuthenticationError, match="idle"):
+            auth.authenticate(
+                db, settings, token, now=later + timedelta(minutes=settings.session_idle_minutes + 1)
+            )
+        token = auth.login(db, settings, "pg_locked", PASSWORD, now=later)
+        users.set_active(db, admin, "pg_locked", False)
+        db.commit()
+        with pytest.raises(AuthenticationError):
+            auth.authenticate(db, settings, token, now=later)
