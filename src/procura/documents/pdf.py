@@ -23,24 +23,30 @@ def font_path() -> Path:
 
 
 class _Document(FPDF):
+    # Chinese breaks between any two characters; English between words.
+    wrap = WrapMode.CHAR
+    indent = "\u3000\u3000"
+
     def footer(self) -> None:
         self.set_y(-15)
         self.set_font(FONT, size=9)
         self.cell(0, 10, f"{self.page_no()}/{{nb}}", align=Align.C)
 
 
-def _text(pdf: FPDF, text: str, size: float = 12, align: Align = Align.J, indent: bool = False) -> None:
+def _text(pdf: _Document, text: str, size: float = 12, align: Align = Align.J, indent: bool = False) -> None:
     pdf.set_font(FONT, size=size)
     if indent:
-        text = "\u3000\u3000" + text
+        text = pdf.indent + text
     pdf.multi_cell(
-        0, _LINE * size / 12, text, align=align, wrapmode=WrapMode.CHAR, new_x=XPos.LMARGIN, new_y=YPos.NEXT
+        0, _LINE * size / 12, text, align=align, wrapmode=pdf.wrap, new_x=XPos.LMARGIN, new_y=YPos.NEXT
     )
 
 
 def render_pdf(content: DocumentContent) -> bytes:
     """The document as PDF bytes, laid out like the standard DOCX template."""
     pdf = _Document(format="A4")
+    if content.lang != "zh":
+        pdf.wrap, pdf.indent = WrapMode.WORD, ""
     pdf.set_margins(28, 25, 26)
     pdf.set_auto_page_break(True, margin=25)
     pdf.add_font(FONT, "", str(font_path()))
