@@ -158,3 +158,29 @@ def test_a_workspace_template_for_one_kind_overrides_the_standard(tmp_path, ware
 
 def test_every_kind_renders_with_the_shipped_template() -> None:
     assert {find_template(kind).name for kind in all_kinds()} == {"standard.docx"}
+
+
+def test_the_shipped_template_is_what_the_builder_writes(tmp_path) -> None:
+    from docxtpl import DocxTemplate
+
+    from procura.documents.template_files import build_default
+
+    rebuilt = build_default(tmp_path / "standard.docx")
+    shipped = find_template("procuratorial_suggestion")
+    texts = [[p.text for p in docx.Document(str(path)).paragraphs] for path in (shipped, rebuilt)]
+    assert texts[0] == texts[1]
+    assert DocxTemplate(str(shipped)).get_undeclared_template_variables() >= {
+        "office_name",
+        "title",
+        "doc_no",
+        "salutation",
+        "intro",
+        "facts",
+        "basis",
+        "request",
+        "deadline",
+        "reply",
+        "issued_on",
+        "lead_ref",
+        "headings",
+    }
