@@ -131,6 +131,7 @@ def test_every_accepted_variant_appears(written: Path) -> None:
         ]
     ).dropna()
     assert ids.str.fullmatch(r"\d{15}").any()
+    assert ids.str.fullmatch(r"\d{17}x").any()
     assert ids.str.contains(" ").any()
     wb = load_workbook(written / "data" / "admin_penalties.xlsx", read_only=True)
     serials = [

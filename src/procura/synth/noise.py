@@ -9,8 +9,6 @@ Variants never change a value's meaning after normalization.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import numpy as np
 import pandas as pd
 
@@ -185,6 +183,10 @@ def render(
             chosen = present & (rng.random(len(values)) < SHARE[kind])
             options = VARIANTS[kind] + (("excel",) if kind == "date" and fmt == "xlsx" else ())
             picks = rng.choice(np.array(options, dtype="<U12"), size=len(values))
+            if kind == "id_no":
+                # Numbers ending in X are the ones a lower-case x can spoil: give it half of them.
+                ends_x = text.fillna("").str.endswith("X").to_numpy()
+                picks = np.where(chosen & ends_x & (rng.random(len(values)) < 0.5), "lower_x", picks)
             for (row, col), variant in forced.items():
                 if col == column:
                     chosen[row], picks[row] = True, variant
@@ -196,8 +198,3 @@ def render(
                 text[mask] = apply_variant(text[mask], values[mask], kind, str(variant))
         out[column] = text
     return out
-
-
-def variant_function(kind: str) -> Callable[[pd.Series, pd.Series, str], pd.Series]:
-    """The rewriting function for one kind (used by tests)."""
-    return lambda text, clean, variant: apply_variant(text, clean, kind, variant)
