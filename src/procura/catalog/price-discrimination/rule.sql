@@ -15,6 +15,7 @@ WITH orders AS (
     FROM platform_orders AS o
     WHERE o.paid_price IS NOT NULL
       AND o.user_registered_at IS NOT NULL
+      AND o.city_code IS NOT NULL  -- orders of unknown city form no comparable group
       AND CAST(o.ordered_at AS DATE) <= $as_of
 ),
 sided AS (
