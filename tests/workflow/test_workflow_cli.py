@@ -67,7 +67,7 @@ def test_a_lead_from_new_to_closed_on_the_command_line(settings: Settings) -> No
         make_lead(db, "L-1")
     run("login", "-u", "wang", "--password", "wang-password")
     assert "L-1" in run("lead", "queue")
-    assert "accepted" in run("lead", "triage", "L-1", "accept", "--note", "real")
+    assert "accepted" in run("lead", "triage", "L-1", "accept", "--note", "[/] real [bold]<&>")
     run("login", "-u", "head", "--password", "head-password")
     assert "investigating" in run("lead", "assign", "L-1", "--handler", "wang")
     run("login", "-u", "wang", "--password", "wang-password")
@@ -77,6 +77,7 @@ def test_a_lead_from_new_to_closed_on_the_command_line(settings: Settings) -> No
     assert "rectified" in run("lead", "respond", "L-1", "--rectified", "--note", "fixed")
     assert "closed" in run("lead", "close", "L-1")
     history = run("lead", "history", "L-1")
+    assert "[/] real [bold]<&>" in history  # user text printed literally, never as markup
     assert all(step in history for step in ("accept", "assign", "act", "respond_rectified", "close"))
     assert "bundles" in run("lead", "bundle", "L-1")
     run("logout")

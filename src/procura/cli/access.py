@@ -15,6 +15,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
@@ -47,10 +48,10 @@ def unit(ctx: typer.Context) -> Iterator[tuple[Settings, Session]]:
         with session_scope(open_store(settings)) as session:
             yield settings, session
     except ServiceError as exc:
-        console.print(f"[red]错误 error[/red] ({exc.code}): {exc.message}", highlight=False)
+        console.print(f"[red]错误 error[/red] ({exc.code}): {escape(exc.message)}", highlight=False)
         raise typer.Exit(2 if isinstance(exc, AuthenticationError) else 1) from exc
     except SQLAlchemyError as exc:
-        console.print(f"[red]业务库错误 database error[/red]: {_reason(exc)}", highlight=False)
+        console.print(f"[red]业务库错误 database error[/red]: {escape(_reason(exc))}", highlight=False)
         raise typer.Exit(1) from exc
 
 
@@ -72,12 +73,12 @@ def table(title: str, columns: list[str], rows: list[list[Any]]) -> None:
     for column in columns:
         table.add_column(column, overflow="fold")
     for row in rows:
-        table.add_row(*["" if v is None else str(v) for v in row])
+        table.add_row(*["" if v is None else escape(str(v)) for v in row])
     console.print(table)
 
 
 def done(message: str) -> None:
-    console.print(f"[green]完成 done[/green] {message}", highlight=False)
+    console.print(f"[green]完成 done[/green] {escape(message)}", highlight=False)
 
 
 def _register_session(app: typer.Typer) -> None:
@@ -122,7 +123,7 @@ def _register_session(app: typer.Typer) -> None:
         """当前用户 Who is signed in."""
         with unit(ctx) as (settings, db):
             who = me(settings, db)
-        console.print(f"{who.username} — {who.office_id} / {who.department} / {who.role}", highlight=False)
+        console.print(f"{who.username} — {who.office_id} / {who.department} / {who.role}", markup=False)
 
     @app.command("offices")
     def list_offices(
@@ -237,7 +238,7 @@ def _register_db() -> None:
         try:
             revision = upgrade(engine)
         except SQLAlchemyError as exc:
-            console.print(f"[red]业务库错误 database error[/red]: {_reason(exc)}", highlight=False)
+            console.print(f"[red]业务库错误 database error[/red]: {escape(_reason(exc))}", highlight=False)
             raise typer.Exit(1) from exc
         finally:
             engine.dispose()
@@ -255,7 +256,7 @@ def _register_db() -> None:
                 grant_app_role(conn, role)
         except (SQLAlchemyError, ValueError) as exc:
             message = _reason(exc) if isinstance(exc, SQLAlchemyError) else str(exc)
-            console.print(f"[red]授权失败 grant failed[/red]: {message}", highlight=False)
+            console.print(f"[red]授权失败 grant failed[/red]: {escape(message)}", highlight=False)
             raise typer.Exit(1) from exc
         finally:
             engine.dispose()
@@ -305,7 +306,7 @@ def _register_audit() -> None:
             done(f"audit log intact 审计日志完整: {report.entries} entries")
             return
         for problem in report.problems:
-            console.print(f"[red]篡改 tampered[/red] {problem}", highlight=False)
+            console.print(f"[red]篡改 tampered[/red] {escape(problem)}", highlight=False)
         raise typer.Exit(1)
 
 

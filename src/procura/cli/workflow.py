@@ -108,28 +108,23 @@ def _register_lead_reads() -> None:
             base.console.print_json(json.dumps(to_dict(detail), ensure_ascii=False, default=str))
             return
         s = detail.summary
-        base.console.print(
-            f"[bold]{s.id}[/bold] {s.model_id} — {STATE_NAMES.get(s.status, s.status)}", highlight=False
-        )
-        base.console.print(
+        lines = [
+            f"{s.id} {s.model_id} — {STATE_NAMES.get(s.status, s.status)}",
             f"院 office {s.office} / 部门 dept {s.department} / 承办人 handler {s.handler or '-'}",
-            highlight=False,
-        )
-        base.console.print(
-            f"对象 target: {s.target}\n{detail.explanation_zh}\n{detail.explanation_en}", highlight=False
-        )
-        base.console.print(
-            f"当事人 subject: {json.dumps(detail.subject, ensure_ascii=False)}", highlight=False
-        )
-        for m in detail.measures:
-            base.console.print(
+            f"对象 target: {s.target}",
+            detail.explanation_zh,
+            detail.explanation_en,
+            f"当事人 subject: {json.dumps(detail.subject, ensure_ascii=False)}",
+            *(
                 f"措施 measure {m.kind} → {m.addressee}; 期限 deadline {m.deadline or '-'}; "
-                f"回复 response {m.response_outcome or '-'}",
-                highlight=False,
-            )
-        base.console.print(
-            f"回头看 look-back: {detail.lookback.status} {detail.lookback.recurrences or ''}", highlight=False
-        )
+                f"回复 response {m.response_outcome or '-'}"
+                for m in detail.measures
+            ),
+            f"关联 links: {', '.join(link['lead_id'] for link in detail.links) or '-'}",
+            f"回头看 look-back: {detail.lookback.status} {', '.join(detail.lookback.recurrences)}",
+        ]
+        # Lead text comes from data and users: print it literally, never as Rich markup.
+        base.console.print("\n".join(lines), markup=False, highlight=False)
 
     @lead_app.command("history")
     def lead_history(ctx: typer.Context, lead_id: LeadArg) -> None:
