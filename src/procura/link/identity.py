@@ -45,7 +45,6 @@ _WRITE_MENTIONS = """
 CREATE OR REPLACE TABLE mentions AS
 SELECT a.table_name, a.record_key, a.role, a.kind, i.entity_id, a.probability, a.rule
 FROM _lk_assign a JOIN _lk_ids i USING (cluster)
-ORDER BY a.table_name, a.record_key, a.role
 """
 
 _WRITE_ENTITIES = """
@@ -58,7 +57,6 @@ SELECT i.entity_id, any_value(m.kind) AS kind,
        count(*) AS mentions
 FROM _lk_assign a JOIN _lk_ids i USING (cluster) JOIN _link_input m USING (mention_id)
 GROUP BY i.entity_id
-ORDER BY i.entity_id
 """
 
 
