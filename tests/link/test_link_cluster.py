@@ -32,3 +32,39 @@ def test_links_are_applied_strongest_first() -> None:
     c.link([(0, 1, 0.96), (2, 1, 0.999)], "splink")
     roots = c.roots()
     assert roots[1] == roots[2] != roots[0]
+
+
+def test_weak_node_joins_its_sole_settled_candidate() -> None:
+    # 0: id-bearing cluster; 1: weak (name only) reaching only 0.
+    c = Clustering(["A", None])
+    assert c.attach([(1, 0, 0.3)], weak={1}, rule="sole_candidate") == 1
+    assert c.roots() == [0, 0]
+    assert c.best[1] == (0.3, "sole_candidate")
+
+
+def test_weak_node_between_namesakes_stays_alone() -> None:
+    c = Clustering(["A", "B", None])
+    assert c.attach([(2, 0, 0.3), (2, 1, 0.25)], weak={2}, rule="sole_candidate") == 0
+    assert len(set(c.roots())) == 3
+
+
+def test_a_dominant_candidate_wins() -> None:
+    c = Clustering(["A", "B", None])
+    c.attach([(2, 0, 0.5), (2, 1, 0.04)], weak={2}, rule="sole_candidate")
+    assert c.roots()[2] == c.roots()[0] != c.roots()[1]
+
+
+def test_settled_candidates_outrank_other_weak_mentions() -> None:
+    # Two weak mentions of one name and one settled cluster: both join the settled one.
+    c = Clustering(["A", None, None])
+    c.attach([(1, 0, 0.3), (1, 2, 0.3), (2, 0, 0.3), (2, 1, 0.3)], weak={1, 2}, rule="sole_candidate")
+    assert len(set(c.roots())) == 1
+
+
+def test_weak_mentions_alone_join_each_other_and_settled_clusters_never_merge() -> None:
+    c = Clustering([None, None, "A", "B"])
+    c.attach([(0, 1, 0.3), (1, 0, 0.3)], weak={0, 1}, rule="sole_candidate")
+    assert c.roots()[0] == c.roots()[1]
+    # A non-weak node's edges are ignored: settled clusters are not merged by weak evidence.
+    c.attach([(2, 3, 0.9)], weak={0, 1}, rule="sole_candidate")
+    assert c.roots()[2] != c.roots()[3]
