@@ -122,3 +122,24 @@ def test_missing_inputs_fail_cleanly(tmp_path: Path, dataset: Path) -> None:
     assert result.exit_code == 2 and "province" in result.output
     result = runner.invoke(app, ["synth", "--out", str(tmp_path / "o"), "--scale", "0"])
     assert result.exit_code == 2 and "scale" in result.output
+
+
+def test_csv_lead_export_is_read_too(dataset: Path, tmp_path: Path) -> None:
+    truth = json.loads((dataset / "truth.json").read_text(encoding="utf-8"))
+    model = "unfiled-online-defamation"
+    rows = ["lead_id,model_id,anchor"] + [
+        f'{i},{model},"{json.dumps(v["anchor"]).replace(chr(34), chr(34) * 2)}"'
+        for i, v in enumerate(truth["models"][model]["violations"])
+    ]
+    leads = tmp_path / "leads.csv"
+    leads.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    result = runner.invoke(
+        app, ["evaluate", "--truth", str(dataset / "truth.json"), "--leads", str(leads), "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    scores = {m["model_id"]: m for m in json.loads(result.output)["models"]}
+    assert scores[model]["recall"] == 1.0 and scores[model]["precision"] == 1.0
+    bad = tmp_path / "bad.csv"
+    bad.write_text("lead_id,model_id,anchor\n1,m,{oops\n", encoding="utf-8")
+    result = runner.invoke(app, ["evaluate", "--truth", str(dataset / "truth.json"), "--leads", str(bad)])
+    assert result.exit_code == 2 and "row 2" in result.output

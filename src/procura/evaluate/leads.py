@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 from pathlib import Path
 from typing import Any
@@ -14,9 +15,11 @@ class EvaluationInputError(ValueError):
 
 
 def read_lead_export(path: Path) -> list[dict[str, Any]]:
-    """Leads from a JSONL export; every line needs ``model_id`` and a list ``anchor``."""
+    """Leads from an export: JSONL, or CSV with the anchor as JSON text; each needs model_id and anchor."""
     if not path.exists():
         raise EvaluationInputError(f"{path}: no such lead export")
+    if path.suffix.lower() == ".csv":
+        return _read_csv(path)
     leads = []
     with path.open(encoding="utf-8") as fh:
         for number, line in enumerate(fh, start=1):
@@ -27,6 +30,22 @@ def read_lead_export(path: Path) -> list[dict[str, Any]]:
             except json.JSONDecodeError as exc:
                 raise EvaluationInputError(f"{path}: line {number}: not JSON ({exc.msg})") from exc
             _check(lead, f"{path}: line {number}")
+            leads.append(lead)
+    return leads
+
+
+def _read_csv(path: Path) -> list[dict[str, Any]]:
+    leads = []
+    with path.open(encoding="utf-8", newline="") as fh:
+        for number, row in enumerate(csv.DictReader(fh), start=2):
+            lead: dict[str, Any] = dict(row)
+            try:
+                lead["anchor"] = json.loads(row.get("anchor") or "null")
+            except json.JSONDecodeError as exc:
+                raise EvaluationInputError(
+                    f"{path}: row {number}: field 'anchor' is not JSON ({exc.msg})"
+                ) from exc
+            _check(lead, f"{path}: row {number}")
             leads.append(lead)
     return leads
 
