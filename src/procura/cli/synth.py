@@ -156,7 +156,7 @@ def evaluate_command(
     ctx: typer.Context,
     truth: Annotated[Path, typer.Option("--truth", help="truth.json written by `procura synth`.")],
     leads: Annotated[
-        Path | None, typer.Option(help="Lead export (JSONL); default: the workspace lead store.")
+        Path | None, typer.Option(help="Lead export (JSONL or CSV); default: the lead store.")
     ] = None,
     mentions: Annotated[
         Path | None, typer.Option(help="Linkage CSV (table,key,role,entity_id); default: the warehouse.")
