@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from procura.standard.text import clean, to_halfwidth
+from procura.standard.text import WS, clean, to_halfwidth
 
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 MIN_YEAR, MAX_YEAR = 1900, 2100
@@ -41,7 +41,9 @@ def parse_timestamp(text: str | None) -> dt.datetime | None:
     s = clean(text)
     if s is None:
         return None
-    s = to_halfwidth(s).strip()
+    s = to_halfwidth(s).strip(WS)
+    if not s:
+        return None
     if _COMPACT.fullmatch(s):
         result = dt.datetime.strptime(s, "%Y%m%d") if _real(s[:4], s[4:6], s[6:]) else None
     elif _SERIAL.fullmatch(s):
