@@ -397,7 +397,18 @@ def test_enum_sql_agrees_with_python(run_sql, field: Field, raws: list[str]) -> 
 
 def test_blank_in_any_width_is_empty_everywhere(run_sql) -> None:
     blanks = ["\u3000", " \t", "\u00a0"]
-    for kind in ("date", "timestamp", "money", "count", "bool", "region_code", "icd10", "name", "id", "phone"):
+    for kind in (
+        "date",
+        "timestamp",
+        "money",
+        "count",
+        "bool",
+        "region_code",
+        "icd10",
+        "name",
+        "id",
+        "phone",
+    ):
         assert [r[0] for r in run_sql(Field("v", kind), blanks)] == [None] * 3, kind
         assert all(r[2] is None for r in run_sql(Field("v", kind), blanks)), kind
         assert all(python_outcome(Field("v", kind), b) == (None, None) for b in blanks), kind
