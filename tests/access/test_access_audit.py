@@ -99,3 +99,13 @@ def test_only_auditors_search_and_the_check_is_itself_audited(db: Session) -> No
     assert total == 3 and [e.seq for e in entries] == [3, 2]
     assert audit.check(db, AUDITOR).ok
     assert audit.list_entries(db, action="audit.verify")[1] == 1
+
+
+def test_auditors_read_their_jurisdiction_only(db: Session) -> None:
+    _fill(db, 2)  # by alice of 330110-county
+    audit.record(db, None, "auth.login_failed", "user", "ghost", actor="ghost")
+    sibling_auditor = Principal(9, "dan", "330106-county", "criminal", "auditor")
+    county_auditor = Principal(10, "eve", "330110-county", "criminal", "auditor")
+    assert audit.search(db, AUDITOR)[1] == 3
+    assert audit.search(db, county_auditor)[1] == 3
+    assert [e.actor for e in audit.search(db, sibling_auditor)[0]] == ["ghost"]

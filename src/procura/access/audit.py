@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from procura.access.clock import stamp, utcnow
-from procura.access.orm import AuditEntry, AuditHead
+from procura.access.orm import AuditEntry, AuditHead, OfficeClosure
 from procura.access.policy import require_role
 from procura.access.principal import Principal
 
@@ -139,11 +139,19 @@ def list_entries(
     action: str | None = None,
     object_id: str | None = None,
     since: datetime | None = None,
+    within: str | None = None,
     limit: int = 100,
     offset: int = 0,
 ) -> tuple[list[AuditEntry], int]:
-    """Entries newest first with filters, and the total matching."""
+    """Entries newest first with filters, and the total matching.
+
+    ``within``: only entries made in that office's jurisdiction (and anonymous
+    ones, e.g. failed sign-ins with unknown names).
+    """
     query = select(AuditEntry)
+    if within:
+        offices = select(OfficeClosure.descendant_id).where(OfficeClosure.ancestor_id == within)
+        query = query.where(or_(AuditEntry.office_id.in_(offices), AuditEntry.office_id.is_(None)))
     if actor:
         query = query.where(AuditEntry.actor == actor)
     if action:
@@ -172,10 +180,17 @@ def search(
     limit: int = 100,
     offset: int = 0,
 ) -> tuple[list[AuditEntry], int]:
-    """``list_entries`` for an auditor (Forbidden for every other role)."""
+    """``list_entries`` for an auditor, within their office's jurisdiction (Forbidden for other roles)."""
     require_role(principal, AUDIT_READERS, "read the audit log")
     return list_entries(
-        session, actor=actor, action=action, object_id=object_id, since=since, limit=limit, offset=offset
+        session,
+        actor=actor,
+        action=action,
+        object_id=object_id,
+        since=since,
+        within=None if principal.role == "system" else principal.office_id,
+        limit=limit,
+        offset=offset,
     )
 
 
