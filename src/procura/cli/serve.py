@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from sqlalchemy.exc import SQLAlchemyError
 
 console = Console()
@@ -30,10 +31,11 @@ def register(app: typer.Typer) -> None:
         try:
             api = create_app(settings)
         except (OSError, SQLAlchemyError) as exc:
-            console.print(f"[red]无法打开业务库 cannot open the ops database[/red] {settings.ops_url}: {exc}")
+            where = escape(f"{settings.ops_url}: {' '.join(str(exc).split())[:300]}")
+            console.print(f"[red]无法打开业务库 cannot open the ops database[/red] {where}", highlight=False)
             raise typer.Exit(1) from exc
-        console.print(f"[bold]procura API[/bold] 工作区 workspace: {settings.home}")
-        console.print(f"接口文档 OpenAPI: http://{host}:{port}/api/v1/docs")
+        console.print(f"[bold]procura API[/bold] 工作区 workspace: {escape(str(settings.home))}")
+        console.print(f"接口文档 OpenAPI: http://{escape(host)}:{port}/api/v1/docs", highlight=False)
         uvicorn.run(api, host=host, port=port, log_level="info")
 
     @app.command("document")
@@ -57,8 +59,8 @@ def register(app: typer.Typer) -> None:
             with base.unit(ctx) as (settings, session):
                 drafted = lead_document(session, settings, base.me(settings, session), lead_id, request)
         except duckdb.Error as exc:
-            reason = " ".join(str(exc).split())[:200]
-            console.print(f"[red]数据仓库不可用 warehouse unavailable[/red]: {reason}")
+            reason = escape(" ".join(str(exc).split())[:200])
+            console.print(f"[red]数据仓库不可用 warehouse unavailable[/red]: {reason}", highlight=False)
             raise typer.Exit(1) from exc
         path = out or ctx.obj.ensure().out_dir / "documents" / drafted.filename
         path.parent.mkdir(parents=True, exist_ok=True)
