@@ -6,6 +6,6 @@ The same rule SQL runs on both; their differences live in ``dialect.DIALECTS``.
 from __future__ import annotations
 
 from procura.engine.base import Engine
-from procura.engine.dialect import DIALECTS, Dialect, dialect
+from procura.engine.dialect import DIALECTS, Dialect
 
-__all__ = ["DIALECTS", "Dialect", "Engine", "dialect"]
+__all__ = ["DIALECTS", "Dialect", "Engine"]
