@@ -218,3 +218,11 @@ def test_an_idle_session_ends(world: World) -> None:
         )
     error = assert_error(world.client.get("/api/v1/auth/me", headers=headers), 401, "unauthenticated")
     assert "idle" in error["message"]
+
+
+def test_document_kinds_are_listed(world: World) -> None:
+    kinds = {k["id"]: k for k in world.call("GET", "/documents/kinds", "analyst_own").json()}
+    assert kinds["case_filing_notice"]["title"]["zh"] == "要求说明不立案理由通知书"
+    assert kinds["case_filing_notice"]["deadline_days"] == 7
+    assert kinds["procuratorial_suggestion"]["deadline_months"] == 2
+    assert "support_prosecution" in kinds["support_prosecution"]["measures"]

@@ -7,6 +7,7 @@ ROUTERS = (
     auth.router,
     leads.router,
     lead_actions.router,
+    documents.kinds_router,
     documents.router,
     users.router,
     audit.router,

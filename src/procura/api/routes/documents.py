@@ -9,10 +9,12 @@ from fastapi import APIRouter, Response
 
 from procura.api.deps import CurrentPrincipal, SessionDep, SettingsDep
 from procura.api.schemas.common import ERRORS
-from procura.api.schemas.leads import UnmaskIn
+from procura.api.schemas.leads import DocumentKindPublic, UnmaskIn
+from procura.documents.kinds import all_kinds
 from procura.documents.service import DocumentRequest, lead_document
 from procura.workflow import dossier
 
+kinds_router = APIRouter(tags=["dossier 卷宗与文书"], responses={401: ERRORS[401]})
 router = APIRouter(
     prefix="/leads/{lead_id}",
     tags=["dossier 卷宗与文书"],
@@ -95,3 +97,20 @@ def document(
 
 def _safe(value: str) -> str:
     return "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in value)[:60]
+
+
+@kinds_router.get(
+    "/documents/kinds", response_model=list[DocumentKindPublic], summary="文书种类 Document kinds"
+)
+def document_kinds(_: CurrentPrincipal) -> list[DocumentKindPublic]:
+    """Every kind of formal document: title, the measures it drafts, its default reply deadline."""
+    return [
+        DocumentKindPublic(
+            id=kind.id,
+            title=kind.title,
+            measures=list(kind.measures),
+            deadline_days=kind.deadline_days,
+            deadline_months=kind.deadline_months,
+        )
+        for kind in all_kinds().values()
+    ]

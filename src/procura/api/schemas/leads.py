@@ -177,3 +177,13 @@ class SpawnedPublic(BaseModel):
     id: str
     prong: str
     status: str
+
+
+class DocumentKindPublic(BaseModel):
+    """A kind of formal document."""
+
+    id: str
+    title: dict[str, str]
+    measures: list[str]
+    deadline_days: int | None
+    deadline_months: int | None
