@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -21,6 +21,7 @@ from procura.access.principal import Principal
 from procura.access.rls import SCOPED_TABLES, apply_scope, system_scope
 from procura.cli import app
 from procura.config import Settings
+from procura.leads.orm import ModelRun, ShadowLead
 from procura.migrations import load_metadata
 from procura.workflow import queries, service
 
@@ -281,3 +282,27 @@ def test_lockout_expiry_and_disable_on_postgres(pg: PgStore, people: dict[str, P
         db.commit()
         with pytest.raises(AuthenticationError):
             auth.authenticate(db, settings, token, now=later)
+
+
+def test_shadow_leads_are_scoped_by_their_office(pg: PgStore, people: dict[str, Principal]) -> None:
+    with pg.factory() as db:
+        system_scope(db)
+        run = ModelRun(model_id="m", model_version="2", engine="duckdb", as_of=date(2026, 6, 30), params={})
+        db.add(run)
+        db.flush()
+        db.add(
+            ShadowLead(
+                run_id=run.id,
+                model_id="m",
+                model_version="2",
+                fingerprint="fp-s",
+                record={"office": "330106-county", "subject": {"name": "张三"}},
+            )
+        )
+        db.commit()
+        counts = {}
+        for name in ("chief", "sibling", "city"):
+            apply_scope(db, people[name])
+            counts[name] = db.execute(text("SELECT count(*) FROM shadow_leads")).scalar_one()
+            db.rollback()
+    assert counts == {"chief": 0, "sibling": 1, "city": 1}

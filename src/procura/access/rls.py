@@ -17,7 +17,15 @@ from procura.access.principal import Principal
 # Append-only tables: the app role may not change or delete their rows.
 APPEND_ONLY = ("audit_log", "lead_events")
 # Tables whose rows belong to an office's jurisdiction; each has a forced policy.
-SCOPED_TABLES = ("leads", "lead_revisions", "lead_work", "lead_events", "measures", "lead_links")
+SCOPED_TABLES = (
+    "leads",
+    "lead_revisions",
+    "lead_work",
+    "lead_events",
+    "measures",
+    "lead_links",
+    "shadow_leads",
+)
 
 _IN_SCOPE = (
     "(current_setting('procura.system', true) = 'on' OR {office} IN "
@@ -40,6 +48,8 @@ READ_PREDICATES = {
     f"{_LEAD_VISIBLE.format(lead='measures.lead_id')})",
     "lead_links": f"({_LEAD_VISIBLE.format(lead='lead_links.from_lead_id')} OR "
     f"{_LEAD_VISIBLE.format(lead='lead_links.to_lead_id')})",
+    # Leads of a candidate model version, kept as JSON records with their office.
+    "shadow_leads": _IN_SCOPE.format(office="(shadow_leads.record ->> 'office')"),
 }
 WRITE_PREDICATES = dict(READ_PREDICATES, lead_work=_IN_SCOPE.format(office="lead_work.office_id"))
 
