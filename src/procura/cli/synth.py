@@ -126,7 +126,8 @@ def _details(evaluation: Evaluation, limit: int) -> None:
     for m in evaluation.models:
         for miss in m.missed[:limit]:
             console.print(
-                f"  漏报 missed [{m.model_id}] {miss['anchor']} — {miss['note']}",
+                f"  漏报 missed [{m.model_id}] {miss['anchor']} — {miss['note']}"
+                + (" (需实体解析 needs entity resolution)" if miss["needs_er"] else ""),
                 highlight=False,
                 markup=False,
             )
