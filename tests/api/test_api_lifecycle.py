@@ -8,11 +8,9 @@ from datetime import date, timedelta
 
 import docx
 import pypdf
-import pytest
 from api_world import VICTIM_ID, World
 
 from procura.access.clock import utcnow
-from procura.workflow.orm import LeadEvent
 
 
 def _docx_text(data: bytes) -> str:
@@ -276,11 +274,6 @@ def test_not_rectified_can_be_escalated_and_a_linked_lead_spawned(world: World) 
     assert spawned.status_code == 201 and spawned.json()["prong"] == "public_interest"
     links = post("GET", f"/leads/{lead}", "handler_own").json()["links"]
     assert links == [{"lead_id": spawned.json()["id"], "kind": "spawned", "direction": "to"}]
-    action_column = LeadEvent.__table__.c.action.type.length or 0
-    if world.sessions.kw["bind"].dialect.name == "postgresql" and action_column < len(
-        "respond_not_rectified"
-    ):
-        pytest.xfail("lead_events.action is VARCHAR(20), too short for respond_not_rectified (ADR 0550)")
     answer = post(
         "POST", f"/leads/{lead}/responses", "handler_own", json={"rectified": False, "note": "拒不整改"}
     )
