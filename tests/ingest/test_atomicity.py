@@ -106,15 +106,17 @@ def test_sigkill_at_random_points_then_rerun_equals_one_clean_run(tmp_path: Path
     data = tmp_path / "data"
     _dataset(data, 30_000)
     clean = Settings(home=tmp_path / "clean")
-    ingest(clean, data)
+    started = time.monotonic()
+    assert _run(clean.home, data).wait() == 0
+    duration = time.monotonic() - started  # a whole run in a fresh process, imports included
     expected = state(clean)
 
     killed = Settings(home=tmp_path / "killed")
     rng = random.Random(7)
     kills = 0
-    for _ in range(5):
+    for _ in range(6):
         proc = _run(killed.home, data)
-        time.sleep(rng.uniform(0.3, 3.0))
+        time.sleep(rng.uniform(0.15, 0.95) * duration)
         if proc.poll() is None:
             proc.send_signal(signal.SIGKILL)
             kills += 1
