@@ -55,12 +55,15 @@ def check_header(columns: list[str], filename: str) -> None:
 
 
 def cell_problem_sql(c: str) -> str:
-    """SQL: why a raw cell cannot be taken whatever its field (NUL, size, formula), else NULL."""
+    """SQL: why a raw cell cannot be taken whatever its field (NUL, size, formula), else NULL.
+
+    The formula test first looks at the first character (= @ + - space tab) by its code.
+    """
     return (
         f"CASE WHEN contains({c}, chr(0)) THEN 'contains a NUL byte' "
         f"WHEN contains({c}, chr(65533)) THEN 'undecodable bytes (wrong encoding?)' "
         f"WHEN length({c}) > {MAX_FIELD_CHARS} THEN 'value too long (' || length({c}) || ' characters)' "
-        f"WHEN regexp_matches({c}, {sql_str(FORMULA_RE)}) "
+        f"WHEN ascii({c}) IN (61, 64, 43, 45, 32, 9) AND regexp_matches({c}, {sql_str(FORMULA_RE)}) "
         "THEN 'spreadsheet formula (possible formula injection)' "
         "END"
     )

@@ -35,9 +35,11 @@ def to_halfwidth(text: str) -> str:
 
 
 def halfwidth_sql(expr: str) -> str:
-    # translate() is slow in DuckDB; most values have no full-width forms, so test first.
+    # translate() is slow in DuckDB and most values are plain ASCII (bytes = characters):
+    # only values with other characters are searched for full-width forms.
     return (
-        f"CASE WHEN regexp_matches({expr}, '[\uff01-\uff5e\u3000\u00a0\uffe5]') "
+        f"CASE WHEN strlen({expr}) = length({expr}) THEN {expr} "
+        f"WHEN regexp_matches({expr}, '[\uff01-\uff5e\u3000\u00a0\uffe5]') "
         f"THEN translate({expr}, {sql_str(FULLWIDTH)}, {sql_str(HALFWIDTH)}) ELSE {expr} END"
     )
 
