@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -101,3 +102,36 @@ def test_dated_parameters_on_both_engines(spark_engine: tuple, tmp_path: Path) -
     assert on_duckdb == on_spark
     applied = {lead["params"]["min_views"] for lead in on_duckdb}
     assert applied == {1, 5000}, "reports on both sides of the amendment should be found"
+
+
+def test_procura_run_on_spark_stores_what_duckdb_stores(spark_engine: tuple, tmp_path: Path) -> None:
+    """The run service through `--engine spark`: same leads, so the second run changes nothing."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "models"))
+    from model_toy import TOY_ID, write_model
+
+    from procura.engine.fixture import create_tables, insert_rows
+    from procura.models.service import RunRequest, run
+
+    settings = Settings(home=tmp_path / "ws").ensure()
+    wh = duckdb.connect(str(settings.warehouse_path))
+    create_tables(wh, sorted(readable_tables()))
+    rows = [
+        {
+            "report_id": f"R{i}",
+            "region_code": "330110",
+            "received_at": "2026-01-01",
+            "offense_type": "online_insult",
+            "views_count": 4000 + 500 * i,
+        }
+        for i in range(6)
+    ]
+    insert_rows(wh, "police_reports", rows)
+    wh.close()
+    write_model(tmp_path / "catalog")
+    request = RunRequest(models=[TOY_ID], as_of=AS_OF, catalogs=[tmp_path / "catalog"])
+    (on_duckdb,) = run(settings, request)
+    (on_spark,) = run(settings, replace(request, engine="spark"))
+    assert (on_duckdb.found, on_duckdb.new) == (4, 4)
+    assert (on_spark.found, on_spark.new, on_spark.updated) == (4, 0, 0)

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 from model_toy import TOY_ID, TOY_RULE, TOY_SPEC, with_changes, write_model
 
+from procura.engine.base import EngineError
 from procura.engine.duckdb import DuckDBEngine
 from procura.engine.fixture import fixture_connection
 from procura.leads.fingerprint import fingerprint
@@ -122,6 +123,14 @@ def test_an_empty_value_prints_as_a_dash(tmp_path: Path) -> None:
     model = load_model(write_model(tmp_path, spec))
     (lead,) = _run(model, [_report("R1", victim_name=None)])
     assert (lead.explanation_zh, lead.explanation_en) == ("被害人：—", "victim —")
+
+
+def test_engine_errors_name_the_model_and_fail_the_case(tmp_path: Path) -> None:
+    model = load_model(write_model(tmp_path, rule=TOY_RULE.replace("r.views_count,", "r.no_such_column,")))
+    with pytest.raises(EngineError, match=r"model toy-unfiled: duckdb: .*no_such_column"):
+        _run(model, [_report("R1")])
+    (first, _) = run_tests(model)
+    assert not first.passed and "EngineError" in first.describe()
 
 
 def test_explanation_naming_an_unknown_column_fails(tmp_path: Path) -> None:

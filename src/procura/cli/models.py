@@ -14,6 +14,7 @@ from rich.table import Table
 
 from procura.config import Settings
 from procura.db import session_scope
+from procura.engine.base import EngineError
 from procura.engine.warehouse import WarehouseError
 from procura.leads import export as lead_export
 from procura.leads.query import LeadFilter, get_lead, list_leads, revisions
@@ -91,7 +92,15 @@ def run_command(
     )
     try:
         outcomes = run(settings, request)
-    except (CatalogError, ParamError, WarehouseError, VersionError, ValueError, duckdb.Error) as exc:
+    except (
+        CatalogError,
+        ParamError,
+        WarehouseError,
+        VersionError,
+        ValueError,
+        EngineError,
+        duckdb.Error,
+    ) as exc:
         _fail(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
     title = "影子运行 Shadow run" if shadow else "模型运行 Model run"
     table = Table(title=f"{title} ({engine})")

@@ -13,6 +13,10 @@ from sqlglot import exp
 from procura.engine.dialect import Dialect
 
 
+class EngineError(RuntimeError):
+    """A query failed inside an engine (its own exception types vary: DuckDB, Spark/JVM)."""
+
+
 class Engine(ABC):
     """An engine runs a parsed rule and returns its rows as plain Python values."""
 
@@ -28,7 +32,12 @@ class Engine(ABC):
 
     def run(self, rule: exp.Expr) -> list[dict[str, Any]]:
         """Execute ``rule``; rows as dicts of Python values (lists, dates, floats)."""
-        return rows_from_arrow(self.query_arrow(self.sql(rule)))
+        try:
+            table = self.query_arrow(self.sql(rule))
+        except Exception as exc:  # the engine boundary: DuckDB, Py4J and Spark errors alike
+            message = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+            raise EngineError(f"{self.name}: {message}") from exc
+        return rows_from_arrow(table)
 
     @abstractmethod
     def query_arrow(self, sql: str) -> pa.Table:

@@ -71,16 +71,19 @@ def export_parquet(con: duckdb.DuckDBPyConnection, tables: Iterable[str], folder
 
 
 class SparkEngine(Engine):
-    """Runs rules with Spark SQL over Parquet copies of the tables."""
+    """Runs rules with Spark SQL over Parquet copies of the tables.
+
+    Temporary views are global to the Spark session, so an engine (re)binds
+    its table names to its own DataFrames before each query: several engines
+    may share the session one query at a time.
+    """
 
     def __init__(self, parquet: dict[str, Path], session: Any = None) -> None:
         self.dialect = dialect("spark")
         self.session = session or spark_session()
-        self._tables = sorted(parquet)
-        for table, path in parquet.items():
-            self.session.read.parquet(str(path)).createOrReplaceTempView(table)
-            if self.dialect.cache_tables:
-                self.session.catalog.cacheTable(table)
+        self._frames = {table: self.session.read.parquet(str(path)) for table, path in parquet.items()}
+        if self.dialect.cache_tables:
+            self._frames = {table: frame.cache() for table, frame in self._frames.items()}
 
     @classmethod
     def from_duckdb(cls, con: duckdb.DuckDBPyConnection, tables: Iterable[str], folder: Path) -> SparkEngine:
@@ -88,14 +91,14 @@ class SparkEngine(Engine):
         return cls(export_parquet(con, tables, folder))
 
     def query_arrow(self, sql: str) -> pa.Table:
+        for table, frame in self._frames.items():
+            frame.createOrReplaceTempView(table)
         table = self.session.sql(sql).toArrow()
         return table if isinstance(table, pa.Table) else pa.Table.from_batches(table)
 
     def tables(self) -> Sequence[str]:
-        return list(self._tables)
+        return sorted(self._frames)
 
     def close(self) -> None:
-        for table in self._tables:
-            if self.dialect.cache_tables:
-                self.session.catalog.uncacheTable(table)
-            self.session.catalog.dropTempView(table)
+        for frame in self._frames.values():
+            frame.unpersist()

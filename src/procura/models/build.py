@@ -10,7 +10,7 @@ from typing import Any
 
 import pandas as pd
 
-from procura.engine.base import Engine
+from procura.engine.base import Engine, EngineError
 from procura.engine.schema import primary_keys
 from procura.leads.fingerprint import fingerprint
 from procura.leads.record import LeadRecord
@@ -182,5 +182,8 @@ def find_leads(
 ) -> list[LeadRecord]:
     """Run ``model`` on ``engine`` as of a date; the leads it finds (nothing is stored)."""
     values = bindings(model.spec, overrides)
-    rows = engine.run(bind(model.rule, values, as_of))
+    try:
+        rows = engine.run(bind(model.rule, values, as_of))
+    except EngineError as exc:
+        raise EngineError(f"model {model.id}: {exc}") from exc
     return rows_to_leads(model, rows, values, as_of)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -34,7 +34,6 @@ class RunRequest:
     engine: str = "duckdb"
     catalogs: Sequence[Path] = ()
     shadow: bool = False
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def catalog_or_fail(catalogs: Sequence[Path], wanted: Sequence[str] = ()) -> Catalog:

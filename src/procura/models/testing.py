@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import duckdb
 
-from procura.engine.base import Engine
+from procura.engine.base import Engine, EngineError
 from procura.engine.duckdb import DuckDBEngine
 from procura.engine.fixture import fixture_connection
 from procura.models.build import find_leads
@@ -58,7 +58,7 @@ def run_case(model: Model, case: TestCase, make_engine: EngineFactory = DuckDBEn
     try:
         leads = find_leads(model, engine, case.as_of, case.params)
         found = sorted(tuple(sorted("|".join(a["key"].values()) for a in lead.anchor)) for lead in leads)
-    except (ValueError, duckdb.Error) as exc:
+    except (ValueError, EngineError, duckdb.Error) as exc:
         error = f"{type(exc).__name__}: {str(exc).splitlines()[0]}"
     finally:
         engine.close()
