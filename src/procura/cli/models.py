@@ -102,6 +102,9 @@ def run_command(
         duckdb.Error,
     ) as exc:
         _fail(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+    if not outcomes:
+        console.print("没有可运行的模型 nothing to run (no shadow versions: add versions/<n>/ to a model)")
+        return
     title = "影子运行 Shadow run" if shadow else "模型运行 Model run"
     table = Table(title=f"{title} ({engine})")
     table.add_column("模型 model", no_wrap=True)
