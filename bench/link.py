@@ -180,7 +180,8 @@ def speed(sizes: list[int]) -> list[str]:
         first, last = warm[0], warm[-1]
         lines += ["", f"From {first['mentions']:,} to {last['mentions']:,} mentions "
                   f"(x{last['mentions'] / first['mentions']:.0f}) the run with the saved model grows "
-                  f"x{last['seconds'] / first['seconds']:.1f} in seconds, x{last['cpu'] / first['cpu']:.1f} in CPU "
+                  f"x{last['seconds'] / first['seconds']:.1f} in seconds, "
+                  f"x{last['cpu'] / first['cpu']:.1f} in CPU "
                   f"and x{last['peak_mib'] / first['peak_mib']:.1f} in peak memory."]
     return lines
 
