@@ -76,6 +76,8 @@ def run(settings: Settings, request: RunRequest) -> list[RunOutcome]:
     """Run the requested models over the workspace warehouse and store their leads."""
     catalog = catalog_or_fail(request.catalogs, request.models)
     models = selected(request, catalog)
+    if not models:
+        return []
     values = overrides(request, catalog)
     for model in models:  # fail on a bad override before any work is done
         bindings(model.spec, values.get(model.id))
