@@ -74,8 +74,8 @@ def procura_linker(a: pd.DataFrame, b: pd.DataFrame, threshold: float = 0.9) -> 
         "address": [fold(v) for v in address],
         "region": [v or None for v in _text(both, "postcode")],
     })
-    clusters = cluster_profiles(profiles, threshold=threshold, training=Training(u_max_pairs=1e5, em_max_pairs=1e5),
-                                blocking_rules=FEBRL_BLOCKING)
+    training = Training(u_max_pairs=1e5, em_max_pairs=1e5)
+    clusters = cluster_profiles(profiles, threshold, training=training, blocking_rules=FEBRL_BLOCKING)
     ids = list(both.index)
     members: dict[int, list[str]] = {}
     for uid, cluster in clusters.items():
@@ -196,8 +196,9 @@ def main() -> None:
         f"{time.strftime('%Y-%m-%d')}. Pairwise over A-B pairs. procura: the person model of `procura.link` "
         "with FEBRL's fields mapped to its columns (name = given + surname, surname, soc_sec_id as a "
         "non-valid identity number, date of birth, address, postcode as region), single-field blocking, "
-        "trained without labels (u from 100,000 random pairs, EM on at most 100,000 pairs), clustered; recordlinkage: its documented FEBRL4 example "
-        "(`examples/linking_deterministic.py`); Splink: one library comparison per field, four single-field "
+        "trained without labels (u from 100,000 random pairs, EM on at most 100,000 pairs), clustered; "
+        "recordlinkage: its documented FEBRL4 example (`examples/linking_deterministic.py`); "
+        "Splink: one library comparison per field, four single-field "
         "blocking rules, u by sampling, EM on two rules, threshold 0.9. Seconds include training. "
         f"Load average when measured: {os.getloadavg()[0]:.1f} on 2 cores shared with other jobs.",
     ]
