@@ -86,3 +86,15 @@ def test_missing_contract_column_is_a_clear_error(settings) -> None:  # type: ig
     con.execute("CREATE TABLE police_reports (report_id VARCHAR, victim_name VARCHAR)")
     with pytest.raises(WarehouseError, match="police_reports: missing columns"):
         extract(con)
+
+
+def test_an_app_without_operator_joins_the_operator_of_that_app(warehouse: Connect) -> None:
+    con = warehouse()
+    code = make_uscc(77)
+    insert(con, "app_reports", report_id="A1", app_name="米火聊", operator_name="杭州米火网络科技有限公司",
+           operator_uscc=code, operator_uscc_valid=True)
+    insert(con, "app_reports", report_id="A2", app_name="米火聊", operator_name=None)
+    insert(con, "app_reports", report_id="A3", app_name="别的App", operator_name=None)
+    extract(con)
+    nodes = {r["record_key"]: r["node_key"] for r in _rows(con)}
+    assert nodes == {"A1": f"org/uscc:{code}", "A2": f"org/uscc:{code}", "A3": "org/name:别的app"}

@@ -91,7 +91,8 @@ WITH m AS (
                 WHEN length({_PHONE}) = 15 AND {_PHONE} LIKE '00861%' THEN substr({_PHONE}, 5)
                 ELSE NULLIF({_PHONE}, '') END AS phone,
            NULLIF(regexp_replace(r.address, '\\s', '', 'g'), '') AS address,
-           CASE WHEN length(r.region) >= 6 THEN substr(r.region, 1, 6) END AS region
+           CASE WHEN length(r.region) >= 6 THEN substr(r.region, 1, 6) END AS region,
+           CASE WHEN r.kind = 'org' THEN lower(regexp_replace(r.alias, '\\s', '', 'g')) END AS alias
     FROM _lk_raw r LEFT JOIN _lk_names n ON n.name_raw = r.name_raw AND n.kind = r.kind
 ),
 numbered AS (
@@ -106,6 +107,14 @@ numbered AS (
 org_names AS (   -- a normalized org name that belongs to exactly one valid USCC
     SELECT name, min(uscc) AS uscc FROM numbered WHERE kind = 'org' AND uscc_valid AND name IS NOT NULL
     GROUP BY name HAVING count(DISTINCT uscc) = 1
+),
+org_resolved AS (   -- org mentions whose USCC is known, directly or through their name
+    SELECT n.alias, CASE WHEN n.uscc_valid THEN n.uscc ELSE o.uscc END AS uscc
+    FROM numbered n LEFT JOIN org_names o ON NOT n.uscc_valid AND o.name = n.name
+    WHERE n.kind = 'org' AND n.alias IS NOT NULL
+),
+org_aliases AS (   -- an alias (app name) whose resolved mentions all name one USCC
+    SELECT alias, min(uscc) AS uscc FROM org_resolved GROUP BY alias HAVING count(DISTINCT uscc) = 1
 )
 SELECT n.*,
        CASE WHEN n.kind = 'person' THEN
@@ -116,9 +125,11 @@ SELECT n.*,
                  min(n.mention_id) OVER (PARTITION BY COALESCE(n.fp, CAST(n.mention_id AS VARCHAR)))
             WHEN n.uscc_valid THEN 'org/uscc:' || n.uscc
             WHEN o.uscc IS NOT NULL THEN 'org/uscc:' || o.uscc
+            WHEN a.uscc IS NOT NULL THEN 'org/uscc:' || a.uscc
             WHEN n.name IS NOT NULL THEN 'org/name:' || n.name
             ELSE 'org/raw:' || n.uscc END AS node_key
 FROM numbered n LEFT JOIN org_names o ON n.kind = 'org' AND NOT n.uscc_valid AND o.name = n.name
+LEFT JOIN org_aliases a ON n.kind = 'org' AND NOT n.uscc_valid AND a.alias = n.alias
 """
 
 _PROFILES_SQL = """
@@ -144,7 +155,8 @@ def extract(con: duckdb.DuckDBPyConnection) -> int:
             "SELECT NULL::VARCHAR table_name, NULL::VARCHAR record_key, NULL::VARCHAR role, "
             "NULL::VARCHAR kind, NULL::VARCHAR name_raw, NULL::VARCHAR id_no, NULL::BOOLEAN id_valid, "
             "NULL::VARCHAR uscc, NULL::BOOLEAN uscc_valid, NULL::DATE birth_date, NULL::VARCHAR sex, "
-            "NULL::VARCHAR phone, NULL::VARCHAR address, NULL::VARCHAR region WHERE FALSE"
+            "NULL::VARCHAR phone, NULL::VARCHAR address, NULL::VARCHAR region, NULL::VARCHAR alias "
+            "WHERE FALSE"
         )
     con.execute(f"CREATE OR REPLACE TEMP TABLE _lk_raw AS {union}")
     _register_names(con)

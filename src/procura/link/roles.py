@@ -14,7 +14,7 @@ from typing import Any
 import yaml
 
 ROLES_FILE = Path(__file__).with_name("roles.yaml")
-FIELDS = ("name", "id_no", "uscc", "birth_date", "sex", "phone", "address", "region")
+FIELDS = ("name", "id_no", "uscc", "birth_date", "sex", "phone", "address", "region", "alias")
 # Fields that make a row name someone; a row with none of them has no mention.
 NAMING_FIELDS = ("name", "id_no", "uscc")
 
@@ -56,7 +56,8 @@ class Role:
             f"{exprs['name']} AS name_raw, {exprs['id_no']} AS id_no, {valid['id_no']} AS id_valid, "
             f"{exprs['uscc']} AS uscc, {valid['uscc']} AS uscc_valid, "
             f"TRY_CAST({exprs['birth_date']} AS DATE) AS birth_date, {exprs['sex']} AS sex, "
-            f"{exprs['phone']} AS phone, {exprs['address']} AS address, {exprs['region']} AS region "
+            f"{exprs['phone']} AS phone, {exprs['address']} AS address, {exprs['region']} AS region, "
+            f"{exprs['alias']} AS alias "
             f"FROM {self.table} WHERE {present or 'FALSE'}"
         )
 
