@@ -116,3 +116,25 @@ def test_models_docs_check_and_the_exposed_sub_app(tmp_path: Path) -> None:
         "promote",
         "docs",
     }
+
+
+def test_shadow_run_diff_and_promote_from_the_command_line(settings: Settings, tmp_path: Path) -> None:
+    ws = _workspace(settings, tmp_path)
+    catalog = tmp_path / "catalog"
+    shadow = with_changes(version="2")
+    shadow["parameters"] = {k: dict(v) for k, v in shadow["parameters"].items()}
+    shadow["parameters"]["min_views"]["default"] = 7000
+    write_model(catalog / TOY_ID / "versions", shadow, folder="2")
+    cat = ["--catalog", str(catalog)]
+    assert runner.invoke(app, [*ws, "run", TOY_ID, "--as-of", "2026-06-30", *cat]).exit_code == 0
+    result = runner.invoke(app, [*ws, "run", TOY_ID, "--shadow", "--as-of", "2026-06-30", *cat])
+    assert result.exit_code == 0 and "影子运行 Shadow run" in result.output
+    listed = runner.invoke(app, [*ws, "leads", "list", "--model", TOY_ID])
+    assert "Leads (2)" in listed.output
+    diffed = runner.invoke(app, [*ws, "models", "diff", TOY_ID])
+    assert diffed.exit_code == 0, diffed.output
+    assert "v1 (run 1) → v2 (shadow run 2)" in diffed.output and "减少 lost 1" in diffed.output
+    assert "  - R1  330110" in diffed.output
+    promoted = runner.invoke(app, ["models", "promote", TOY_ID, *cat])
+    assert promoted.exit_code == 0 and "v2 已启用 is now current" in promoted.output
+    assert runner.invoke(app, ["models", "promote", TOY_ID, *cat]).exit_code == 1
