@@ -66,3 +66,13 @@ def test_decimals_come_back_as_floats() -> None:
     assert engine.run(parse_rule("SELECT CAST(1.25 AS DECIMAL(18,2)) AS m, [1, 2] AS l")) == [
         {"m": 1.25, "l": [1, 2]}
     ]
+
+
+def test_spark_unavailable_is_a_clear_engine_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    from procura.engine import spark
+    from procura.engine.base import EngineError
+
+    monkeypatch.setattr(spark, "_SESSION", None)
+    monkeypatch.setattr(spark, "unavailable_reason", lambda: "Java is not installed (Spark needs a JRE 17+)")
+    with pytest.raises(EngineError, match="Spark is unavailable: Java is not installed"):
+        spark.spark_session()

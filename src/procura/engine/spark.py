@@ -14,7 +14,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from procura.engine.base import Engine
+from procura.engine.base import Engine, EngineError
 from procura.engine.dialect import dialect
 
 _SESSION: Any = None
@@ -42,7 +42,7 @@ def spark_session(extra_conf: Mapping[str, str] | None = None) -> Any:
     if _SESSION is None:
         reason = unavailable_reason()
         if reason:
-            raise RuntimeError(f"Spark is unavailable: {reason}")
+            raise EngineError(f"Spark is unavailable: {reason}")
         from pyspark.sql import SparkSession
 
         builder = SparkSession.builder.master("local[2]").appName("procura")
