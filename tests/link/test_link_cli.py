@@ -63,6 +63,7 @@ def test_explain_shows_identifier_and_waterfall(warehouse: Connect, with_model: 
     by_id = explain(con, with_model, MentionRef.parse("police_reports:R2:victim"),
                     MentionRef.parse("police_reports:R3:victim"))
     assert by_id.same_entity and by_id.stage_one and "identity number" in by_id.stage_one
+    assert (by_id.rule_left, by_id.rule_right) == ("id_no", "id_no")
     homophone = explain(con, with_model, MentionRef.parse("medical_visits:V1:patient"),
                         MentionRef.parse("police_reports:R1:victim"))
     fields = {step.field: step for step in homophone.steps}

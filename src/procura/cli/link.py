@@ -82,7 +82,8 @@ def link(
 
 def _print_explanation(ex: Explanation) -> None:
     verdict = "同一实体 same entity" if ex.same_entity else "不同实体 different entities"
-    console.print(f"{ex.left} → {ex.entity_left}\n{ex.right} → {ex.entity_right}\n[bold]{verdict}[/bold]")
+    console.print(f"{ex.left} → {ex.entity_left} (规则 rule: {ex.rule_left})\n"
+                  f"{ex.right} → {ex.entity_right} (规则 rule: {ex.rule_right})\n[bold]{verdict}[/bold]")
     if ex.stage_one:
         console.print(f"第一阶段 stage one: {ex.stage_one}")
     if ex.judgement:

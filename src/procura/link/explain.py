@@ -40,6 +40,8 @@ class Explanation:
     kind: str
     entity_left: str | None
     entity_right: str | None
+    rule_left: str | None = None  # how each mention joined its entity (mentions.rule)
+    rule_right: str | None = None
     stage_one: str | None = None
     judgement: Judgement | None = None
     steps: list[WaterfallStep] = field(default_factory=list)
@@ -53,7 +55,7 @@ class Explanation:
 
 def _mention(con: duckdb.DuckDBPyConnection, ref: MentionRef) -> dict[str, Any]:
     cur = con.execute(
-        "SELECT i.*, m.entity_id FROM _link_input i "
+        "SELECT i.*, m.entity_id, m.rule AS linked_by FROM _link_input i "
         "LEFT JOIN mentions m USING (table_name, record_key, role) "
         "WHERE i.table_name = ? AND i.record_key = ? AND i.role = ?",
         [ref.table_name, ref.record_key, ref.role],
@@ -116,6 +118,7 @@ def explain(con: duckdb.DuckDBPyConnection, settings: Settings, a: MentionRef, b
     explanation = Explanation(
         left=a, right=b, kind="/".join(sorted(kinds)),
         entity_left=left["entity_id"], entity_right=right["entity_id"],
+        rule_left=left["linked_by"], rule_right=right["linked_by"],
         stage_one=_stage_one(left, right),
     )
     pair = tuple(sorted((a, b)))
