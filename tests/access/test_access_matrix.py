@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 from ops_fixtures import make_lead, make_user  # on sys.path via tests/access/conftest.py
 from sqlalchemy.orm import Session
 
 from procura.access.errors import Forbidden, NotFound
 from procura.access.principal import ROLES
-from procura.workflow import feedback, queries, service
+from procura.config import Settings
+from procura.workflow import dossier, feedback, queries, service
 
 LEAD_OFFICE = "330100-city"
 # Where the acting user sits relative to the lead's office (Hangzhou city).
@@ -19,17 +22,18 @@ RELATIONS = {
     "sibling": "330200-city",
 }
 # Cells: "y" allowed, "n" denied; per operation the columns are own, parent, child, sibling office.
-# "stats" = the lead is counted in the user's model statistics.
+# "stats" = the lead is counted in the user's model statistics; "unmask" is asked on a lead with
+# no handler yet (so only heads of its department and the chief qualify).
 MATRIX = """
-role             read:o p c s  accept:o p c s  stats:o p c s
-handler               y y n n         y n n n        n n n n
-department_head       y y n n         y n n n        y y n n
-chief                 y y n n         y n n n        y y n n
-analyst               y y n n         n n n n        y y n n
-auditor               n n n n         n n n n        n n n n
-admin                 n n n n         n n n n        n n n n
+role             read:o p c s  accept:o p c s  assign:o p c s  escalate:o p c s  unmask:o p c s  stats:o p c s
+handler               y y n n         y n n n         n n n n           n n n n         n n n n        n n n n
+department_head       y y n n         y n n n         y n n n           y n n n         y n n n        y y n n
+chief                 y y n n         y n n n         y n n n           y n n n         y n n n        y y n n
+analyst               y y n n         n n n n         n n n n           n n n n         n n n n        y y n n
+auditor               n n n n         n n n n         n n n n           n n n n         n n n n        n n n n
+admin                 n n n n         n n n n         n n n n           n n n n         n n n n        n n n n
 """
-OPS = ("read", "accept", "stats")
+OPS = ("read", "accept", "assign", "escalate", "unmask", "stats")
 
 
 def _cases() -> list[tuple[str, str, str, bool]]:
@@ -53,20 +57,25 @@ def test_the_matrix_covers_every_role() -> None:
 @pytest.mark.parametrize(
     ("role", "op", "relation", "allowed"), CASES, ids=[f"{r}-{o}-{x}" for r, o, x, _ in CASES]
 )
-def test_authorization(db: Session, role: str, op: str, relation: str, allowed: bool) -> None:
-    make_lead(db, "L-1", office=LEAD_OFFICE)
+def test_authorization(
+    db: Session, settings: Settings, role: str, op: str, relation: str, allowed: bool
+) -> None:
+    make_lead(db, "L-1", office=LEAD_OFFICE, status="accepted" if op in ("assign", "escalate") else "new")
+    make_user(db, "worker", LEAD_OFFICE, "criminal", "handler")
     who = make_user(db, "someone", RELATIONS[relation], "criminal", role)
-    if op == "read":
-        action = lambda: queries.get_lead(db, who, "L-1")  # noqa: E731
-    elif op == "accept":
-        action = lambda: service.triage(db, who, "L-1", "accept")  # noqa: E731
-    else:
-        action = lambda: [r.leads for r in feedback.model_stats(db, who)]  # noqa: E731
+    actions: dict[str, Callable[[], object]] = {
+        "read": lambda: queries.get_lead(db, who, "L-1"),
+        "accept": lambda: service.triage(db, who, "L-1", "accept"),
+        "assign": lambda: service.assign(db, who, "L-1", "worker"),
+        "escalate": lambda: service.escalate(db, who, "L-1"),
+        "unmask": lambda: dossier.unmask(db, settings, who, "L-1", "check the record"),
+        "stats": lambda: [r.leads for r in feedback.model_stats(db, who)],
+    }
     if op == "stats" and role in ("analyst", "department_head", "chief"):
         # Stats are readable; "allowed" means the lead is counted.
-        assert action() == ([1] if allowed else [])
+        assert actions[op]() == ([1] if allowed else [])
     elif allowed:
-        action()
+        actions[op]()
     else:
         with pytest.raises((Forbidden, NotFound)):
-            action()
+            actions[op]()
