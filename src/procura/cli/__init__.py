@@ -30,7 +30,9 @@ def main(
     ctx: typer.Context,
     workspace: Annotated[
         Path | None,
-        typer.Option("--workspace", "-w", help="Workspace folder (default: $PROCURA_HOME or ./procura-workspace)."),
+        typer.Option(
+            "--workspace", "-w", help="Workspace folder (default: $PROCURA_HOME or ./procura-workspace)."
+        ),
     ] = None,
 ) -> None:
     """procura — legal-supervision data platform (法律监督数据平台)."""
