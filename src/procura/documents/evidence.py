@@ -19,18 +19,9 @@ from typing import Any
 import duckdb
 
 from procura.documents.kinds import DocumentError
+from procura.standard import standard
 
-PRIMARY_KEYS: dict[str, tuple[str, ...]] = {
-    "police_reports": ("report_id",),
-    "criminal_cases": ("case_no", "suspect_key"),
-    "criminal_case_victims": ("case_no", "victim_key"),
-    "admin_penalties": ("penalty_id",),
-    "medical_visits": ("visit_id",),
-    "court_cases": ("case_no",),
-    "court_parties": ("case_no", "party_key"),
-    "app_reports": ("report_id",),
-    "platform_orders": ("order_id",),
-}
+PRIMARY_KEYS: dict[str, tuple[str, ...]] = {name: t.primary_key for name, t in standard().items()}
 
 
 MAX_ROWS_PER_REFERENCE = 50

@@ -6,172 +6,33 @@ which formatting variants (``noise``) and which malformations may be applied.
 
 from __future__ import annotations
 
-COLUMNS: dict[str, tuple[str, ...]] = {
-    "police_reports": (
-        "report_id",
-        "region_code",
-        "police_unit",
-        "received_at",
-        "offense_type",
-        "victim_name",
-        "victim_id_no",
-        "victim_birth_date",
-        "victim_phone",
-        "suspect_name",
-        "suspect_id_no",
-        "description",
-        "views_count",
-        "reposts_count",
-        "filed",
-        "filed_at",
-        "police_case_no",
-        "not_filed_reason",
-    ),
-    "criminal_cases": (
-        "case_no",
-        "suspect_key",
-        "region_code",
-        "charge",
-        "suspect_name",
-        "suspect_id_no",
-        "suspect_uscc",
-        "stage",
-        "decision_date",
-        "records_count",
-        "illegal_gain",
-        "victims_count",
-        "platform_name",
-        "platform_uscc",
-        "civil_pil_filed",
-        "admin_referral_sent",
-    ),
-    "criminal_case_victims": (
-        "case_no",
-        "victim_key",
-        "victim_name",
-        "victim_id_no",
-        "victim_birth_date",
-        "victim_phone",
-        "disability",
-        "loss_amount",
-    ),
-    "admin_penalties": (
-        "penalty_id",
-        "agency_type",
-        "region_code",
-        "decided_at",
-        "party_type",
-        "party_name",
-        "party_id_no",
-        "party_uscc",
-        "violation_type",
-        "illegal_business_volume",
-        "illegal_gain",
-        "records_count",
-        "fine_amount",
-        "transferred",
-        "transferred_at",
-    ),
-    "medical_visits": (
-        "visit_id",
-        "hospital_uscc",
-        "hospital_name",
-        "region_code",
-        "patient_name",
-        "patient_id_no",
-        "patient_birth_date",
-        "patient_sex",
-        "patient_phone",
-        "visit_date",
-        "icd10",
-        "diagnosis_text",
-    ),
-    "court_cases": (
-        "case_no",
-        "court_code",
-        "region_code",
-        "case_type",
-        "cause",
-        "filed_at",
-        "closed_at",
-        "closing_method",
-        "claim_amount",
-        "summary",
-    ),
-    "court_parties": ("case_no", "party_key", "role", "name", "id_no", "uscc", "phone", "address"),
-    "app_reports": (
-        "report_id",
-        "app_name",
-        "operator_name",
-        "operator_uscc",
-        "operator_region_code",
-        "region_code",
-        "reported_at",
-        "issue_type",
-        "description",
-        "users_affected",
-    ),
-    "platform_orders": (
-        "order_id",
-        "platform_uscc",
-        "platform_name",
-        "user_ref",
-        "user_registered_at",
-        "member_level",
-        "device_os",
-        "city_code",
-        "sku",
-        "ordered_at",
-        "list_price",
-        "paid_price",
-        "coupon_amount",
-    ),
+from procura.standard import standard
+
+# Tables in the order of the data standard's page: the order files are written in.
+TABLES: tuple[str, ...] = (
+    "police_reports",
+    "criminal_cases",
+    "criminal_case_victims",
+    "admin_penalties",
+    "medical_visits",
+    "court_cases",
+    "court_parties",
+    "app_reports",
+    "platform_orders",
+)
+
+# Columns, keys and required fields come from the standard's YAML, never a second copy.
+_STANDARD = standard()
+COLUMNS: dict[str, tuple[str, ...]] = {t: _STANDARD[t].field_names for t in TABLES}
+PRIMARY_KEYS: dict[str, tuple[str, ...]] = {t: _STANDARD[t].primary_key for t in TABLES}
+REQUIRED: dict[str, tuple[str, ...]] = {
+    t: tuple(f.name for f in _STANDARD[t].fields if f.required) for t in TABLES
 }
 
 # Extra (non-standard) columns some agencies send; ingest must keep them.
 EXTRA_COLUMNS: dict[str, tuple[str, ...]] = {
     "medical_visits": ("department",),
     "platform_orders": ("channel",),
-}
-
-PRIMARY_KEYS: dict[str, tuple[str, ...]] = {
-    "police_reports": ("report_id",),
-    "criminal_cases": ("case_no", "suspect_key"),
-    "criminal_case_victims": ("case_no", "victim_key"),
-    "admin_penalties": ("penalty_id",),
-    "medical_visits": ("visit_id",),
-    "court_cases": ("case_no",),
-    "court_parties": ("case_no", "party_key"),
-    "app_reports": ("report_id",),
-    "platform_orders": ("order_id",),
-}
-
-REQUIRED: dict[str, tuple[str, ...]] = {
-    "police_reports": ("report_id", "region_code", "received_at", "offense_type", "filed"),
-    "criminal_cases": ("case_no", "suspect_key", "region_code", "charge", "stage"),
-    "criminal_case_victims": ("case_no", "victim_key"),
-    "admin_penalties": (
-        "penalty_id",
-        "agency_type",
-        "region_code",
-        "decided_at",
-        "party_type",
-        "violation_type",
-        "transferred",
-    ),
-    "medical_visits": ("visit_id", "hospital_uscc", "region_code", "visit_date", "icd10"),
-    "court_cases": ("case_no", "court_code", "region_code", "case_type", "cause"),
-    "court_parties": ("case_no", "party_key", "role"),
-    "app_reports": ("report_id", "app_name", "region_code", "reported_at", "issue_type"),
-    "platform_orders": (
-        "order_id",
-        "platform_uscc",
-        "user_ref",
-        "city_code",
-        "sku",
-        "ordered_at",
-        "paid_price",
-    ),
 }
 
 # Value kinds of the fields that carry formatting variants.
