@@ -30,6 +30,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/link.py
 	$(BIN)/python bench/link_febrl.py
 	$(BIN)/python bench/models.py
+	$(BIN)/python bench/api.py
 
 clean:
 	rm -rf $(VENV) procura-workspace .pytest_cache .mypy_cache .ruff_cache
