@@ -10,7 +10,7 @@ import docx
 import pypdf
 from api_world import VICTIM_ID, World
 
-from procura.access.clock import utcnow
+from procura.access.clock import today as clock_today
 
 
 def _docx_text(data: bytes) -> str:
@@ -58,7 +58,7 @@ def test_new_to_closed_by_the_right_users_with_documents_and_a_verified_audit_lo
     )
     measure = post("POST", f"/leads/{lead}/measures", "handler_own", json=measure_body)
     assert measure.status_code == 201, measure.text
-    today = utcnow().date()
+    today = clock_today()
     assert measure.json()["deadline"] == (today + timedelta(days=7)).isoformat()
     assert measure.json()["addressee"] == "杭州市公安局西湖区分局"
     assert _status(world, lead) == "awaiting_response"
@@ -259,7 +259,7 @@ def test_overdue_measures_surface_in_the_queue(world: World) -> None:
     with session_scope(world.sessions) as session:
         system_scope(session)
         session.execute(
-            update(Measure).where(Measure.lead_id == late).values(deadline=utcnow().date() - timedelta(1))
+            update(Measure).where(Measure.lead_id == late).values(deadline=clock_today() - timedelta(1))
         )
     page = world.call("GET", "/leads", "handler_own", params={"model": model, "overdue": True}).json()
     assert [item["id"] for item in page["items"]] == [late] and page["items"][0]["overdue"] is True

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from procura.access import audit
-from procura.access.clock import utcnow
+from procura.access.clock import today as office_today
 from procura.access.errors import NotFound, ValidationError
 from procura.access.principal import Principal
 from procura.config import Settings
@@ -56,7 +56,7 @@ def lead_document(
     lead, _ = authorize(session, principal, lead_id, "act")
     measure = _measure(session, lead.id, request.measure_id)
     measure_kind = measure.kind if measure else lead.measure
-    today = utcnow().date()
+    today = office_today()
     try:
         kind = get_kind(request.kind) if request.kind else kind_for_measure(measure_kind)
         # The measure's date and deadline belong to its own document, not to another kind drafted later.

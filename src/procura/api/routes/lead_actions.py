@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from procura.access.clock import utcnow
+from procura.access.clock import today
 from procura.api.deps import CurrentPrincipal, SessionDep, SettingsDep
 from procura.api.schemas.common import ERRORS, Note
 from procura.api.schemas.leads import (
@@ -95,7 +95,7 @@ def act(
         body.requested,
         body.note,
     )
-    return MeasurePublic.model_validate(measure_view(measure, principal.username, utcnow().date()))
+    return MeasurePublic.model_validate(measure_view(measure, principal.username, today()))
 
 
 @router.post("/responses", response_model=MeasurePublic, summary="回复 Record the response")
@@ -104,7 +104,7 @@ def respond(
 ) -> MeasurePublic:
     """Record the addressee's response to the open measure: rectified or not."""
     measure = service.respond(session, principal, lead_id, body.rectified, body.note)
-    return MeasurePublic.model_validate(measure_view(measure, None, utcnow().date()))
+    return MeasurePublic.model_validate(measure_view(measure, None, today()))
 
 
 @router.post("/close", response_model=EventPublic, summary="办结 Close")
