@@ -24,11 +24,8 @@ from procura.synth.dataset import generate
 pytestmark = pytest.mark.slow
 
 BAR = 0.95
-# The linker does not yet join a report naming only the app to the operator
-# named by its other reports (ADR 0451): the planted "named five ways" operator is missed.
-APP_NAME_ONLY = pytest.mark.xfail(reason="linkage of app-name-only operator mentions, ADR 0451", strict=False)
 MODELS = (
-    pytest.param("app-pi-violations", marks=APP_NAME_ONLY),
+    "app-pi-violations",
     "cyberviolence-cluster", "false-litigation", "fines-instead-of-prosecution",
     "mandatory-report-failure", "non-prosecution-without-penalty", "pi-case-without-civil-pil",
     "price-discrimination", "unfiled-online-defamation", "vulnerable-victim-support",
