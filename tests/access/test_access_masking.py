@@ -97,3 +97,23 @@ def test_no_identity_number_survives_in_free_text(before: str, after: str, digit
     number = "1" + digits[1:] + check  # an 18-character identity number (region never starts with 0)
     masked = mask_text(f"{before}{number}{after}") or ""
     assert number not in masked
+
+
+def test_a_minor_known_only_by_identity_number_is_masked() -> None:
+    # Born 2012-03-04 (digits 7-14), no birth-date field: a victim and a suspect under 18 on the report date.
+    child_id = "330110201203041237"
+    row = {
+        "report_id": "PR-2",
+        "victim_name": "王五",
+        "victim_id_no": child_id,
+        "suspect_name": "赵六",
+        "suspect_id_no": child_id,
+        "received_at": "2026-01-01",
+        "offense_type": "online_insult",
+        "description": "王五与赵六",
+    }
+    masked = mask_record(row)[0]
+    assert (masked["victim_name"], masked["suspect_name"]) == ("王某", "赵某")
+    assert masked["description"] == "王某与赵某"
+    adult = dict(row, victim_id_no="330110199003041235", suspect_id_no="330110199003041235")
+    assert (mask_record(adult)[0]["victim_name"], mask_record(adult)[0]["suspect_name"]) == ("王五", "赵六")

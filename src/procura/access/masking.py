@@ -12,6 +12,8 @@ import re
 from datetime import date, datetime
 from typing import Any
 
+from procura.standard import id_no_birth_date
+
 MASK = "[已遮蔽 masked]"
 COMPOUND_SURNAMES = (
     "欧阳",
@@ -120,6 +122,16 @@ def is_minor(birth: Any, on: Any) -> bool:
     return age < MINOR_AGE
 
 
+def _birth_of(row: dict[str, Any], name_field: str) -> Any:
+    """The person's birth date: the record's birth-date field, else digits 7-14 of its identity number
+    (a minor known to an agency only by identity number is still a minor)."""
+    birth_field = NAME_FIELDS[name_field]
+    if birth_field is not None and row.get(birth_field):
+        return row[birth_field]
+    id_no = row.get(name_field[: -len("name")] + "id_no")
+    return id_no_birth_date(str(id_no).strip().upper()) if id_no else None
+
+
 def _event_date(row: dict[str, Any]) -> Any:
     return next((row[f] for f in EVENT_DATE_FIELDS if row.get(f)), None)
 
@@ -151,8 +163,8 @@ def mask_record(row: dict[str, Any], sexual_context: bool = False) -> tuple[dict
             born = _as_date(value)
             out[field] = f"{born.year}-**-**" if born else MASK
         elif field in NAME_FIELDS:
-            birth_field = NAME_FIELDS[field]
-            minor = birth_field is not None and is_minor(row.get(birth_field), _event_date(row))
+            birth = _birth_of(row, field)
+            minor = birth is not None and is_minor(birth, _event_date(row))
             victim = field in ("victim_name", "name") and _sexual(row, sexual_context)
             if minor or victim or field in ALWAYS_MASKED_NAMES:
                 masked = mask_name(str(value)) or ""
