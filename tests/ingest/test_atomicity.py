@@ -11,12 +11,12 @@ import time
 from pathlib import Path
 
 import pytest
-from tests.ingest.sample_files import HEADER, ROWS, rows_of, write_csv, write_jsonl
 
 from procura.config import Settings
 from procura.ingest import batch
 from procura.ingest.service import ingest
 from procura.standard.schema import standard
+from tests.ingest.sample_files import HEADER, ROWS, rows_of, write_csv, write_jsonl
 
 STATE_SQL = [f"SELECT * FROM {name} ORDER BY ALL" for name in standard()] + [
     "SELECT entry_id, batch_id, table_name, source_file, source_row, field, reason, value, raw "

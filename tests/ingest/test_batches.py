@@ -6,11 +6,11 @@ import shutil
 from pathlib import Path
 
 import pytest
-from tests.ingest.sample_files import HEADER, ROWS, rows_of, write_csv
 
 from procura.config import Settings
 from procura.ingest.mapping import MappingError, load_mapping, parse_mapping
 from procura.ingest.service import ingest
+from tests.ingest.sample_files import HEADER, ROWS, rows_of, write_csv
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "police"
 

@@ -7,10 +7,10 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from tests.ingest.sample_files import HEADER, ROWS, rows_of, write_csv, write_jsonl, write_parquet, write_xlsx
 
 from procura.config import Settings
 from procura.ingest.service import ingest
+from tests.ingest.sample_files import HEADER, ROWS, rows_of, write_csv, write_jsonl, write_parquet, write_xlsx
 
 EXPECTED = [
     (

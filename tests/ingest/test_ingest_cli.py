@@ -7,10 +7,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.ingest.sample_files import HEADER, ROWS, write_csv
 from typer.testing import CliRunner
 
 from procura.cli import app
+from tests.ingest.sample_files import HEADER, ROWS, write_csv
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "police"
 

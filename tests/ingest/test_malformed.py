@@ -10,10 +10,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from tests.ingest.sample_files import rows_of, write_csv, write_jsonl, write_xlsx
 
 from procura.config import Settings
 from procura.ingest.service import ingest
+from tests.ingest.sample_files import rows_of, write_csv, write_jsonl, write_xlsx
 
 H = ["report_id", "region_code", "received_at", "offense_type", "victim_id_no", "views_count", "filed"]
 OK = ["R1", "330110", "2024-01-05", "other", "", "1", "true"]
