@@ -2,6 +2,10 @@
 -- the criminal threshold of its violation type, with no police report or
 -- criminal case naming the linked party as suspect within $window_days of the
 -- decision (either side, inclusive). An empty `transferred` counts as not transferred.
+-- A record clears the party only when its suspect is linked by more than a bare
+-- name: a name-only suspect attached to the sole identified namesake
+-- (rule 'sole_candidate', ADR 0302) is a guess, and a guess must not hide a
+-- violation (ADR 0008).
 WITH over_threshold AS (
     SELECT
         p.*,
@@ -39,12 +43,13 @@ suspect_events AS (
     FROM police_reports AS r
     JOIN mentions AS m
         ON m.table_name = 'police_reports' AND m.record_key = r.report_id AND m.role = 'suspect'
+        AND COALESCE(m.rule, '') <> 'sole_candidate'
     UNION ALL
     SELECT m.entity_id, c.decision_date AS event_date
     FROM criminal_cases AS c
     JOIN mentions AS m
         ON m.table_name = 'criminal_cases' AND m.record_key = c.case_no || '|' || c.suspect_key
-        AND m.role = 'suspect'
+        AND m.role = 'suspect' AND COALESCE(m.rule, '') <> 'sole_candidate'
 ),
 untransferred AS (
     SELECT o.*, pm.entity_id AS party_entity_id, COALESCE(pm.kind, o.party_type) AS party_kind
