@@ -13,6 +13,7 @@ import hashlib
 import secrets
 from datetime import datetime, timedelta
 from functools import cache
+from typing import NoReturn
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -59,6 +60,23 @@ def principal_of(user: User, ip: str = "") -> Principal:
     return Principal(user.id, user.username, user.office_id, user.department, user.role, ip)
 
 
+def _refuse(
+    session: Session,
+    target: str,
+    username: str,
+    ip: str,
+    now: datetime,
+    details: dict[str, object],
+    message: str,
+) -> NoReturn:
+    """Audit a failed sign-in, commit it (the failure count must survive the caller's rollback), refuse."""
+    audit.record(
+        session, None, "auth.login_failed", "user", target, actor=username, ip=ip, at=now, details=details
+    )
+    session.commit()
+    raise AuthenticationError(message)
+
+
 def login(
     session: Session,
     settings: Settings,
@@ -77,49 +95,14 @@ def login(
     if user is None:
         # Spend the same time as for a wrong password, so names cannot be probed by timing.
         check_password(_dummy_hash(), password)
-        audit.record(
-            session,
-            None,
-            "auth.login_failed",
-            "user",
-            username,
-            actor=username,
-            ip=ip,
-            at=now,
-            details={"reason": "unknown user"},
-        )
-        session.commit()
-        raise AuthenticationError(_BAD_LOGIN)
+        _refuse(session, username, username, ip, now, {"reason": "unknown user"}, _BAD_LOGIN)
     if not user.active:
-        audit.record(
-            session,
-            None,
-            "auth.login_failed",
-            "user",
-            str(user.id),
-            actor=username,
-            ip=ip,
-            at=now,
-            details={"reason": "disabled"},
-        )
-        session.commit()
-        raise AuthenticationError("账户已停用 account disabled")
+        disabled = "账户已停用 account disabled"
+        _refuse(session, str(user.id), username, ip, now, {"reason": "disabled"}, disabled)
     if user.locked_until is not None and as_utc(user.locked_until) > now:
-        audit.record(
-            session,
-            None,
-            "auth.login_failed",
-            "user",
-            str(user.id),
-            actor=username,
-            ip=ip,
-            at=now,
-            details={"reason": "locked"},
-        )
-        session.commit()
-        raise AuthenticationError(
-            f"账户已锁定 account locked until {as_utc(user.locked_until):%Y-%m-%d %H:%M} UTC"
-        )
+        until = f"{as_utc(user.locked_until):%Y-%m-%d %H:%M}"
+        _refuse(session, str(user.id), username, ip, now, {"reason": "locked"},
+                f"账户已锁定 account locked until {until} UTC")
     if not check_password(user.password_hash, password):
         user.failed_logins += 1
         details: dict[str, object] = {"reason": "wrong password", "failures": user.failed_logins}
@@ -127,19 +110,7 @@ def login(
             user.locked_until = now + timedelta(minutes=settings.lockout_minutes)
             user.failed_logins = 0
             details["locked_minutes"] = settings.lockout_minutes
-        audit.record(
-            session,
-            None,
-            "auth.login_failed",
-            "user",
-            str(user.id),
-            actor=username,
-            ip=ip,
-            at=now,
-            details=details,
-        )
-        session.commit()
-        raise AuthenticationError(_BAD_LOGIN)
+        _refuse(session, str(user.id), username, ip, now, details, _BAD_LOGIN)
     user.failed_logins = 0
     user.locked_until = None
     token = secrets.token_urlsafe(32)
