@@ -8,9 +8,9 @@ from sqlalchemy.orm import Session
 
 from procura.access import auth
 from procura.access.demo import create_demo_users
-from procura.access.errors import AuthenticationError, Forbidden
 from procura.access.principal import DEPARTMENTS, ROLES
 from procura.config import Settings
+from procura.errors import AuthenticationError, Forbidden
 
 
 def test_demo_users_cover_roles_departments_and_offices(db: Session, settings: Settings) -> None:

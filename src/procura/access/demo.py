@@ -14,13 +14,13 @@ from sqlalchemy.orm import Session
 
 from procura.access import audit
 from procura.access.auth import hash_password
-from procura.access.clock import utcnow
-from procura.access.errors import Forbidden, ValidationError
 from procura.access.offices import get_office, office_id, parent_office, parse_office_id
 from procura.access.orm import User
 from procura.access.policy import require_role
 from procura.access.principal import DEPARTMENTS, SYSTEM, Principal
-from procura.access.rls import system_scope
+from procura.clock import utcnow
+from procura.db import system_scope
+from procura.errors import Forbidden, InvalidInput
 from procura.leads.orm import Lead
 from procura.standard import regions
 
@@ -41,7 +41,7 @@ class Credential:
 def _valid(office: str) -> bool:
     try:
         parse_office_id(office)
-    except ValidationError:
+    except InvalidInput:
         return False
     return True
 

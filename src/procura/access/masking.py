@@ -12,6 +12,7 @@ import re
 from datetime import date, datetime
 from typing import Any
 
+from procura import clock
 from procura.standard import id_no_birth_date
 
 MASK = "[已遮蔽 masked]"
@@ -117,7 +118,7 @@ def is_minor(birth: Any, on: Any) -> bool:
     born = _as_date(birth)
     if born is None:
         return False
-    when = _as_date(on) or date.today()
+    when = _as_date(on) or clock.today()
     age = when.year - born.year - ((when.month, when.day) < (born.month, born.day))
     return age < MINOR_AGE
 

@@ -15,7 +15,7 @@ from rich.table import Table
 from procura.config import Settings
 from procura.db import session_scope
 from procura.engine.base import EngineError
-from procura.engine.warehouse import WarehouseError
+from procura.errors import WarehouseError
 from procura.leads import export as lead_export
 from procura.leads.query import LeadFilter, get_lead, list_leads, revisions
 from procura.migrations import open_store
@@ -25,6 +25,7 @@ from procura.models.params import ParamError
 from procura.models.service import CatalogError, RunRequest, run
 from procura.models.testing import run_tests
 from procura.models.versions import VersionError, diff, promote
+from procura.warehouse.keys import key_of
 
 console = Console()
 err = Console(stderr=True)
@@ -91,7 +92,7 @@ def run_command(
         shadow=shadow,
     )
     try:
-        outcomes = run(settings, request)
+        outcomes = run(settings, open_store(settings), request)
     except (
         CatalogError,
         ParamError,
@@ -209,7 +210,7 @@ def diff_model(ctx: typer.Context, model_id: str) -> None:
     )
     for sign, rows in (("+", result.gained), ("-", result.lost)):
         for row in rows:
-            keys = ", ".join("|".join(a["key"].values()) for a in row["anchor"])
+            keys = ", ".join(key_of(a["key"]) for a in row["anchor"])
             console.print(f"  {sign} {keys}  {row['region_code']}  {row['explanation_zh']}", highlight=False)
 
 
@@ -309,7 +310,7 @@ def leads_show(
     console.print(f"[bold]params[/bold]: {record['params']}", highlight=False)
     console.print("[bold]证据 evidence[/bold]:")
     for ref in record["evidence"]:
-        console.print(f"  {ref['table']}: {'|'.join(ref['key'].values())}", highlight=False)
+        console.print(f"  {ref['table']}: {key_of(ref['key'])}", highlight=False)
     console.print("[bold]历史 history[/bold]:")
     for rev in history:
         console.print(

@@ -8,9 +8,10 @@ from pathlib import Path
 from typing import Any
 
 from procura.config import Settings
+from procura.errors import InvalidInput
 
 
-class EvaluationInputError(ValueError):
+class EvaluationInputError(InvalidInput):
     """An input file or store that cannot be scored; the message names file, line and field."""
 
 

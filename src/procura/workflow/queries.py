@@ -8,12 +8,13 @@ from datetime import date
 from sqlalchemy import and_, exists, func, select
 from sqlalchemy.orm import Session
 
-from procura.access import audit, clock
-from procura.access.errors import ValidationError
+from procura import clock
+from procura.access import audit
 from procura.access.orm import User
 from procura.access.policy import require_role
 from procura.access.principal import LEAD_READERS, Principal
 from procura.access.rls import apply_scope
+from procura.errors import InvalidInput
 from procura.leads.orm import Lead
 from procura.workflow.lifecycle import STATES
 from procura.workflow.lookback import lookback
@@ -46,7 +47,7 @@ class LeadFilter:
 
 def _severity_clause(band: str):  # type: ignore[no-untyped-def]
     if band not in SEVERITY:
-        raise ValidationError(f"severity {band!r}: one of {', '.join(SEVERITY)}", {"field": "severity"})
+        raise InvalidInput(f"severity {band!r}: one of {', '.join(SEVERITY)}", {"field": "severity"})
     low, high = SEVERITY[band]
     clauses = ([Lead.score >= low] if low is not None else []) + (
         [Lead.score < high] if high is not None else []
@@ -70,10 +71,10 @@ def list_leads(
     require_role(principal, LEAD_READERS, "read leads")
     apply_scope(session, principal)
     if not 1 <= limit <= MAX_PAGE or offset < 0:
-        raise ValidationError(f"limit must be 1-{MAX_PAGE} and offset >= 0", {"field": "limit"})
+        raise InvalidInput(f"limit must be 1-{MAX_PAGE} and offset >= 0", {"field": "limit"})
     f = filters or LeadFilter()
     if f.status is not None and f.status not in STATES:
-        raise ValidationError(f"status {f.status!r}: one of {', '.join(STATES)}", {"field": "status"})
+        raise InvalidInput(f"status {f.status!r}: one of {', '.join(STATES)}", {"field": "status"})
     today = today or clock.today()
     query = (
         select(Lead, LeadWork, User.username)
