@@ -9,18 +9,19 @@ import pytest
 from model_toy import TOY_ID, with_changes, write_model
 from sqlalchemy import func, select
 
+from procura.access.principal import SYSTEM
 from procura.config import Settings
 from procura.db import session_scope
 from procura.engine.fixture import create_tables, insert_rows
 from procura.errors import WarehouseError
 from procura.leads.orm import Lead, LeadRevision, ModelRun, ShadowLead
-from procura.leads.query import LeadFilter, list_leads
 from procura.migrations import open_store
 from procura.models.loader import load_catalog
 from procura.models.params import ParamError
 from procura.models.service import CatalogError, RunRequest, run
 from procura.models.versions import VersionError, diff, promote
 from procura.warehouse.schema import readable_tables
+from procura.workflow.queries import LeadFilter, lead_records
 
 AS_OF = date(2026, 6, 30)
 
@@ -140,7 +141,7 @@ def test_shadow_run_is_kept_apart_then_diffed_and_promoted(workspace: tuple[Sett
     assert shadow.shadow and shadow.found == 1 and shadow.model_version == "2"
     assert _count(settings, ShadowLead) == 1
     with session_scope(open_store(settings)) as s:
-        assert len(list_leads(s, LeadFilter(model=TOY_ID))) == 2
+        assert len(lead_records(s, SYSTEM, LeadFilter(model=TOY_ID))) == 2
         result = diff(s, TOY_ID)
     assert (result.current_version, result.shadow_version) == ("1", "2")
     assert [x["anchor"][0]["key"]["report_id"] for x in result.lost] == ["R1"]

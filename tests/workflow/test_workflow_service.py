@@ -213,7 +213,11 @@ def test_list_filters_and_pages(db: Session, people: P) -> None:
         "L-5",
         "L-6",
     }
-    assert queries.list_leads(db, people["chief"], LeadFilter(region="3301")).total == 7
+    assert queries.list_leads(db, people["chief"], LeadFilter(region="330100")).total == 7
+    assert queries.list_leads(db, people["chief"], LeadFilter(region="330110")).total == 7
+    assert queries.list_leads(db, people["chief"], LeadFilter(region="330106")).total == 0
+    with pytest.raises(InvalidInput, match="region"):
+        queries.list_leads(db, people["chief"], LeadFilter(region="3301"))
     assert queries.list_leads(db, people["chief"], LeadFilter(model="other")).total == 0
     with pytest.raises(InvalidInput, match="status"):
         queries.list_leads(db, people["chief"], LeadFilter(status="lost"))

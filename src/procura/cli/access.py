@@ -28,6 +28,7 @@ from procura.access.rls import grant_app_role
 from procura.config import Settings
 from procura.db import make_engine, session_scope
 from procura.errors import AuthenticationError, ProcuraError
+from procura.leads.summary import busiest_offices
 from procura.migrations import current_revision, head_revision, open_store, upgrade
 
 console = Console()
@@ -221,7 +222,7 @@ def _register_users() -> None:
         Needs an admin once users other than the demo users exist."""
         with unit(ctx) as (settings, db):
             who = me(settings, db) if token_path(settings).exists() else None
-            creds = create_demo_users(db, county, principal=who)
+            creds = create_demo_users(db, county, principal=who, busiest=busiest_offices(db))
         rows = [[c.username, c.password, c.office_id, c.department, c.role] for c in creds]
         table(
             "演示账号 Demo users",

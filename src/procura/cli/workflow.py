@@ -63,7 +63,7 @@ def _register_lead_reads() -> None:
         ctx: typer.Context,
         model: Annotated[str | None, typer.Option(help="模型 Model id.")] = None,
         prong: Annotated[str | None, typer.Option(help="领域 Prong.")] = None,
-        region: Annotated[str | None, typer.Option(help="区划前缀 Region code prefix.")] = None,
+        region: Annotated[str | None, typer.Option(help="区划 Region; 330100 = city.")] = None,
         status: Annotated[str | None, typer.Option(help="状态 Status.")] = None,
         severity: Annotated[str | None, typer.Option(help="严重度 high|medium|low.")] = None,
         overdue: Annotated[bool | None, typer.Option("--overdue/--not-overdue", help="逾期 Overdue.")] = None,

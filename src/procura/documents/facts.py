@@ -4,7 +4,7 @@ Each table has a fixed sentence (``facts.yaml``) filled only with the fields the
 addressee needs. Victims and patients always appear as surname + 某, as does
 anyone who was a minor at the time; other people and organisations appear by
 name. Identity numbers, phones, addresses, birth dates and diagnoses are never
-filled in, and free text passes through :func:`procura.documents.redact.scrub`.
+filled in, and free text passes through :func:`procura.access.masking.scrub`.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from typing import Any
 import yaml
 
 from procura import clock
-from procura.documents.redact import age_on, birth_from_id_no, clean, mask_name, scrub
+from procura.access.masking import age_on, birth_from_id_no, clean, mask_name, scrub
 from procura.standard import regions
 from procura.warehouse.evidence import EvidenceRow
 from procura.warehouse.keys import key_of
