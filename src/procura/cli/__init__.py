@@ -28,28 +28,43 @@ class Area(NamedTuple):
 
 # Top-level command -> the area modules that define it, and its one-line help.
 COMMANDS: dict[str, Area] = {
-    "ingest": Area(("ingest",), "Load agency files into the warehouse. 导入数据"),
-    "status": Area(("ingest",), "Warehouse tables and recent batches. 数据状态"),
-    "quarantine": Area(("ingest",), "Rows that could not be stored: list, show. 隔离区"),
-    "standard": Area(("ingest",), "The data standard: tables and fields. 数据标准"),
-    "synth": Area(("synth",), "Generate a synthetic dataset with planted ground truth. 生成合成数据"),
-    "evaluate": Area(("synth",), "Score the pipeline against a dataset's ground truth. 评估"),
-    "link": Area(("link",), "Entity resolution: run, review, judge, explain, export. 实体关联"),
-    "run": Area(("models",), "Run the supervision models and store their leads. 运行监督模型"),
+    "ingest": Area(("ingest",), "导入数据 Load agency files into the warehouse (bad rows go to quarantine)."),
+    "status": Area(("ingest",), "仓库状态 Tables, row counts, batches and quarantine by reason."),
+    "quarantine": Area(("ingest",), "隔离区 Quarantined rows: list and show."),
+    "standard": Area(("ingest",), "数据标准 The data standard."),
+    "synth": Area(
+        ("synth",),
+        ("合成数据 Generate a synthetic dataset with planted violations and its truth file."),
+    ),
+    "evaluate": Area(("synth",), "评估 Score leads and entity resolution against a truth file."),
+    "link": Area(("link",), "Entity resolution 实体识别: one id for every person and organisation."),
+    "run": Area(("models",), "Run supervision models over the warehouse and store their leads. 运行监督模型"),
     "models": Area(("models",), "Supervision models (监督模型): list, show, test, diff, promote, docs."),
-    "leads": Area(("models",), "Leads (监督线索): list, show, export — analyst tools over the store."),
+    "leads": Area(
+        ("models",),
+        (
+            "Leads (监督线索): list, show, export — analyst tools over the workspace store, "
+            "unmasked; prosecutors use `procura lead` (signed in, masked)."
+        ),
+    ),
     "lead": Area(("workflow",), "线索办理 Lead workflow (signed in): queue, show, triage … close."),
     "login": Area(("access",), "登录 Sign in; the session token is kept in the workspace."),
-    "logout": Area(("access",), "退出 Sign out (the session ends)."),
-    "whoami": Area(("access",), "当前用户 The signed-in user."),
-    "passwd": Area(("access",), "修改密码 Change your password."),
-    "offices": Area(("access",), "检察院 Offices: the jurisdiction tree."),
+    "logout": Area(("access",), "退出 Sign out and forget the token."),
+    "whoami": Area(("access",), "当前用户 Who is signed in."),
+    "passwd": Area(("access",), "修改密码 Change your password (you are signed out everywhere)."),
+    "offices": Area(
+        ("access",),
+        ("检察院 Offices (GB/T 2260 region + level); without options the provincial offices."),
+    ),
     "users": Area(("access",), "用户 Users: add, list, disable, enable, demo."),
     "db": Area(("access",), "业务库 Operational database: upgrade, grant, current."),
     "audit": Area(("access",), "审计日志 Audit log: list, verify."),
-    "serve": Area(("serve",), "Serve the HTTP API. 启动接口服务"),
-    "document": Area(("serve",), "Draft a measure's formal document (DOCX or PDF). 起草文书"),
-    "demo": Area(("demo",), "One command from nothing to a working lead queue. 演示"),
+    "serve": Area(("serve",), "启动 REST 接口 Start the REST API (OpenAPI at /api/v1/docs)."),
+    "document": Area(
+        ("serve",),
+        ("文书 Draft a lead's formal document (DOCX/PDF) as the signed-in user; the drafting is audited."),
+    ),
+    "demo": Area(("demo",), "演示 Run the whole pipeline on a synthetic dataset and show the result."),
 }
 GLOBAL_OPTIONS = ("--workspace", "-w")
 
@@ -92,9 +107,7 @@ class ProcuraGroup(TyperGroup):
         # Listing (help, completion) gets a stand-in; running a command loads its area.
         return TyperCommand(cmd_name, help=COMMANDS[cmd_name].help, callback=None)
 
-    def resolve_command(
-        self, ctx: Context, args: list[str]
-    ) -> tuple[str | None, Command | None, list[str]]:
+    def resolve_command(self, ctx: Context, args: list[str]) -> tuple[str | None, Command | None, list[str]]:
         if args and args[0] in COMMANDS:
             load_command(self, args[0])
         return super().resolve_command(ctx, args)
