@@ -23,7 +23,7 @@ from procura.config import Settings
 from procura.db import system_scope
 from procura.errors import AuthenticationError, NotFound
 from procura.leads.orm import ModelRun, ShadowLead
-from procura.migrations import load_metadata
+from procura.migrations import head_revision, load_metadata
 from procura.workflow import queries, service
 
 pytestmark = pytest.mark.postgres
@@ -208,7 +208,7 @@ def test_the_cli_on_postgres(pg: PgStore, tmp_path: Path) -> None:
         assert result.exit_code == code, result.output
         return result.output
 
-    assert "0002" in run(pg.owner_url, "db", "current")
+    assert head_revision() in run(pg.owner_url, "db", "current")
     assert pg.app_role in run(pg.owner_url, "db", "grant", pg.app_role)
     assert "bad role" in run(pg.owner_url, "db", "grant", "x; drop table leads", code=1)
     run(

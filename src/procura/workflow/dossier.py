@@ -32,9 +32,16 @@ from procura.workflow.scope import load
 MIN_PURPOSE = 4
 
 
+def legal_basis(lead: Lead) -> tuple[dict[str, str], ...]:
+    """The legal basis the lead's model version cites (stored with the lead by the run)."""
+    if lead.legal_basis:
+        return tuple(dict(item) for item in lead.legal_basis)
+    return _builtin_basis(lead.model_id)
+
+
 @cache
-def legal_basis(model_id: str) -> tuple[dict[str, str], ...]:
-    """The legal basis of a built-in model (empty when the model is unknown or does not load)."""
+def _builtin_basis(model_id: str) -> tuple[dict[str, str], ...]:
+    """For leads stored before migration 0003: the basis of a built-in model, if it is one."""
     from procura.models.loader import BUILTIN_CATALOG, ModelLoadError, load_model
 
     folder = BUILTIN_CATALOG / model_id
@@ -129,7 +136,7 @@ def bundle(
             "masked": masked,
         },
         "lead": asdict(detail),
-        "legal_basis": list(legal_basis(lead.model_id)),
+        "legal_basis": list(legal_basis(lead)),
         "records": _records(settings, lead, masked),
         "history": [asdict(e) for e in history(session, principal, lead_id)],
     }
