@@ -120,7 +120,7 @@ def test_without_a_warehouse_the_rows_are_missing_not_an_error(
     assert dossier.evidence_records(db, settings, people["chief"], "L-2")[0]["row"] is None
 
 
-def test_a_lead_from_an_extra_catalogue_keeps_its_legal_basis(db: Session, settings: Settings, people: P) -> None:
+def test_an_extra_catalogue_model_keeps_its_legal_basis(db: Session, settings: Settings, people: P) -> None:
     basis = [{"ref": "PIPL art. 70", "zh": "《个人信息保护法》第七十条", "en": "PIPL, art. 70"}]
     make_lead(db, "L-x", model_id="my-own-model", legal_basis=basis)
     db.commit()
