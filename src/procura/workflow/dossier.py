@@ -9,7 +9,6 @@ history, look-back) is one JSON file for the case dossier.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -135,10 +134,10 @@ def bundle(
             "office": principal.office_id,
             "masked": masked,
         },
-        "lead": asdict(detail),
+        "lead": detail.model_dump(),
         "legal_basis": list(legal_basis(lead)),
         "records": _records(settings, lead, masked),
-        "history": [asdict(e) for e in history(session, principal, lead_id)],
+        "history": [e.model_dump() for e in history(session, principal, lead_id)],
     }
     if not masked:
         content["lead"].update(
