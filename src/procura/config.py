@@ -10,7 +10,7 @@ from __future__ import annotations
 from functools import cached_property
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -25,6 +25,11 @@ class Settings(BaseSettings):
     require_postgres: bool = False
     require_spark: bool = False
     postgres_admin_url: str = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+    # Concurrency (ADR 0560): requests the API works on at once = DB connections = worker threads.
+    # Further requests wait in the event loop, never for a connection.
+    db_pool_size: int = Field(default=20, ge=1, le=200)
+    # The audit chain's HMAC key (hex); unset: <home>/audit.key, created on first use (ADR 0562).
+    audit_key: SecretStr | None = None
     session_idle_minutes: int = 30
     session_absolute_hours: int = 12
     lockout_failures: int = 5

@@ -16,7 +16,7 @@ from procura.cli import access as cli_access
 from procura.cli import app
 from procura.config import Settings
 from procura.db import session_scope
-from procura.migrations import open_store
+from procura.migrations import head_revision, open_store
 
 
 @pytest.fixture(autouse=True)
@@ -38,7 +38,12 @@ def _cli(workspace: Path):  # type: ignore[no-untyped-def]
 
 
 def _user(run, name: str, role: str, department: str = "criminal") -> None:  # type: ignore[no-untyped-def]
-    run(
+    # Heads and chiefs are granted by a chief or the operator (ADR 0561), not by the signed-in admin.
+    run(*_user_args(name, role, department), *(("--system",) if role in ("department_head", "chief") else ()))
+
+
+def _user_args(name: str, role: str, department: str = "criminal") -> tuple[str, ...]:
+    return (
         "users",
         "add",
         name,
@@ -55,13 +60,19 @@ def _user(run, name: str, role: str, department: str = "criminal") -> None:  # t
 
 def test_a_lead_from_new_to_closed_on_the_command_line(settings: Settings) -> None:
     run = _cli(settings.home)
-    assert "0002" in run("db", "upgrade")
+    assert head_revision() in run("db", "upgrade")
     run(
         "users", "add", "root", "--office", "330000-province", "--role", "admin", "--password", "rootpassword"
     )
     run("login", "-u", "root", "--password", "rootpassword")
-    _user(run, "head", "department_head")
+    # An admin never grants a role that may unmask; the operator adds the first chief, who adds heads.
+    assert "may not grant" in run(*_user_args("head", "department_head"), code=1)
+    run(*_user_args("boss", "chief"), "--system")
     _user(run, "wang", "handler")
+    assert "wang" in run("users", "list")
+    run("login", "-u", "boss", "--password", "boss-password")
+    _user(run, "head", "department_head")
+    run("login", "-u", "root", "--password", "rootpassword")
     assert "wang" in run("users", "list")
     with session_scope(open_store(settings)) as db:
         make_lead(db, "L-1")

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from procura.access import audit, auth, offices, users
 from procura.access.demo import create_demo_users
 from procura.access.errors import AuthenticationError, ServiceError
-from procura.access.principal import Principal
+from procura.access.principal import SYSTEM, Principal
 from procura.access.rls import grant_app_role
 from procura.config import Settings
 from procura.db import make_engine, session_scope
@@ -150,13 +150,27 @@ def _register_users() -> None:
         department: Annotated[str, typer.Option(help="部门 Department.")] = "criminal",
         password: Annotated[str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True)] = "",
         name: Annotated[str, typer.Option(help="姓名 Display name.")] = "",
+        system: Annotated[
+            bool,
+            typer.Option(
+                "--system",
+                help="以系统身份 As the installation's operator, without sign-in: the first chief of an office.",
+            ),
+        ] = False,
     ) -> None:
-        """新增用户 Add a user (the first user of an empty store must be an admin)."""
+        """新增用户 Add a user (the first user of an empty store must be an admin).
+
+        Admins add handlers, analysts, auditors and admins; chiefs add department
+        heads and chiefs; the first chief is added by the operator with --system
+        (needs write access to the database itself, and is audited).
+        """
         with unit(ctx) as (settings, db):
             if users.user_count(db) == 0:
                 if role != "admin":
                     raise typer.BadParameter("the first user must have --role admin", param_hint="--role")
                 users.bootstrap_admin(db, username, password, office)
+            elif system:
+                users.add_user(db, SYSTEM, username, password, office, department, role, name)
             else:
                 users.add_user(db, me(settings, db), username, password, office, department, role, name)
         done(f"user {username} added")

@@ -19,7 +19,7 @@ from procura.access.clock import local_date, utcnow
 from procura.access.errors import Forbidden, InvalidTransition, ValidationError
 from procura.access.offices import get_office, parent_office, within
 from procura.access.orm import User
-from procura.access.policy import require_department, require_role
+from procura.access.policy import require_department, require_jurisdiction, require_role
 from procura.access.principal import DEPARTMENTS, Principal
 from procura.config import Settings
 from procura.leads.fingerprint import fingerprint, lead_id
@@ -195,6 +195,8 @@ def transfer(
         )
     if office is not None:
         get_office(session, office)
+        # Across jurisdictions a lead goes up by escalation, never sideways out of sight.
+        require_jurisdiction(principal, office, "transfer")
     new_department, new_office = department or work.department, office or work.office_id
     if (new_department, new_office) == (work.department, work.office_id):
         raise ValidationError("transfer to where the lead already is", {"field": "department"})

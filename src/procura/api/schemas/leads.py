@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, computed_field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, computed_field
 
 from procura.api.schemas.common import Note
 from procura.workflow.queries import SEVERITY
@@ -161,7 +161,7 @@ class MeasureIn(Note):
 class ResponseIn(Note):
     """The addressee's response to the open measure."""
 
-    rectified: bool
+    rectified: StrictBool
 
 
 class UnmaskIn(BaseModel):
