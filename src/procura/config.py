@@ -26,8 +26,9 @@ class Settings(BaseSettings):
     require_spark: bool = False
     postgres_admin_url: str = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
     # Concurrency (ADR 0560): requests the API works on at once = DB connections = worker threads.
-    # Further requests wait in the event loop, never for a connection.
-    db_pool_size: int = Field(default=20, ge=1, le=200)
+    # Further requests wait in the event loop, never for a connection. Unset: 20 on
+    # PostgreSQL; 2 on SQLite, which runs one write transaction at a time anyway.
+    db_pool: int | None = Field(default=None, ge=1, le=200)
     # The audit chain's HMAC key (hex); unset: <home>/audit.key, created on first use (ADR 0562).
     audit_key: SecretStr | None = None
     session_idle_minutes: int = 30
@@ -64,6 +65,11 @@ class Settings(BaseSettings):
     @cached_property
     def ops_url(self) -> str:
         return self.database_url or f"sqlite:///{self.home / 'procura.db'}"
+
+    @property
+    def db_pool_size(self) -> int:
+        """Connections of the pool = requests admitted at once (``db_pool`` or the backend's default)."""
+        return self.db_pool or (2 if self.ops_url.startswith("sqlite") else 20)
 
     @cached_property
     def link_dir(self) -> Path:

@@ -87,7 +87,7 @@ ENDPOINTS = (
     Endpoint("evidence", "GET", "/leads/{lead}/evidence", READ),
     Endpoint("bundle", "GET", "/leads/{lead}/bundle", READ),
     Endpoint(
-        "bundle in clear", "POST", "/leads/{lead}/bundle", CASE, body=lambda: {"purpose": "移送卷宗 dossier"}
+        "bundle in clear", "POST", "/leads/{lead}/bundle", CASE, body=lambda: {"purpose": "case_handling: 移送卷宗 dossier to court"}
     ),
     Endpoint(
         "triage accept", "POST", "/leads/{lead}/triage", CASE, "new", True, lambda: {"decision": "accept"}
@@ -134,7 +134,7 @@ ENDPOINTS = (
     ),
     Endpoint("close", "POST", "/leads/{lead}/close", CASE, "rectified", True, dict),
     Endpoint(
-        "unmask", "POST", "/leads/{lead}/unmask", CASE, body=lambda: {"purpose": "核实身份 verify identity"}
+        "unmask", "POST", "/leads/{lead}/unmask", CASE, body=lambda: {"purpose": "review: 核实身份 verify identity"}
     ),
     Endpoint("document", "GET", "/leads/{lead}/documents/auto", CASE, params={"format": "docx"}),
     Endpoint(

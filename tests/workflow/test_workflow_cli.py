@@ -109,6 +109,17 @@ def test_audit_verify_fails_on_a_tampered_log(settings: Settings) -> None:
     assert "entry 1" in out
 
 
+def test_audit_rotate_key_keeps_the_chain_verifiable(settings: Settings) -> None:
+    run = _cli(settings.home)
+    run(
+        "users", "add", "root", "--office", "330000-province", "--role", "admin", "--password", "rootpassword"
+    )
+    run("login", "-u", "root", "--password", "rootpassword")
+    assert "now signs new entries" in run("audit", "rotate-key")
+    assert len((settings.home / "audit.key").read_text().splitlines()) == 2
+    assert "intact" in run("audit", "verify")
+
+
 def test_bad_input_is_one_clear_line(settings: Settings) -> None:
     run = _cli(settings.home)
     out = run(
@@ -187,7 +198,7 @@ def test_reads_unmask_audit_and_stats_on_the_command_line(settings: Settings) ->
     assert "张某" in shown and "330110201005061234" not in shown
     assert "PR-L-1" in run("lead", "evidence", "L-1")  # no warehouse here: the keys, rows missing
     run("lead", "unmask", "L-1", "--purpose", "x", code=1)
-    assert "330110201005061234" in run("lead", "unmask", "L-1", "--purpose", "prepare the notice")
+    assert "330110201005061234" in run("lead", "unmask", "L-1", "--purpose", "case_handling: prepare the notice")
     run("lead", "triage", "L-1", "dismiss", "--reason", "false_match")
     stats = run("models", "stats", "--all-time")
     assert "unfiled-online-defamation" in stats and "0%" in stats

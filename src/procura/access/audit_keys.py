@@ -51,12 +51,13 @@ def _private_file(path: Path) -> None:
     os.chmod(path, 0o600)
 
 
-def _append_line(path: Path, line: str) -> None:
+def _append_line(path: Path, line: str, sync: bool = True) -> None:
     _private_file(path)
     fd = os.open(path, os.O_WRONLY | os.O_APPEND)
     try:
         os.write(fd, (line + "\n").encode("ascii"))
-        os.fsync(fd)
+        if sync:
+            os.fsync(fd)
     finally:
         os.close(fd)
 
@@ -148,7 +149,8 @@ def read_heads(path: Path) -> dict[int, set[str]]:
 def _write_head(session: Session) -> None:
     pending = session.info.pop(_PENDING, None)
     if pending is not None:
-        _append_line(keyring_of(session).head_file, f"{pending[0]} {pending[1]}")
+        # No fsync: a crash may lose the newest heads, which only makes the file lag the database.
+        _append_line(keyring_of(session).head_file, f"{pending[0]} {pending[1]}", sync=False)
 
 
 @event.listens_for(Session, "after_soft_rollback")

@@ -20,7 +20,7 @@ from rich.table import Table
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from procura.access import audit, auth, offices, users
+from procura.access import audit, audit_keys, auth, offices, policy, users
 from procura.access.demo import create_demo_users
 from procura.access.errors import AuthenticationError, ServiceError
 from procura.access.principal import SYSTEM, Principal
@@ -33,7 +33,7 @@ console = Console()
 TOKEN_FILE = ".procura-session"
 users_app = typer.Typer(help="用户 Users: add, list, disable, enable, demo.", no_args_is_help=True)
 db_app = typer.Typer(help="业务库 Operational database: upgrade, grant, current.", no_args_is_help=True)
-audit_app = typer.Typer(help="审计日志 Audit log: list, verify.", no_args_is_help=True)
+audit_app = typer.Typer(help="审计日志 Audit log: list, verify, rotate-key.", no_args_is_help=True)
 
 
 def token_path(settings: Settings) -> Path:
@@ -322,6 +322,19 @@ def _register_audit() -> None:
         for problem in report.problems:
             console.print(f"[red]篡改 tampered[/red] {escape(problem)}", highlight=False)
         raise typer.Exit(1)
+
+    @audit_app.command("rotate-key")
+    def audit_rotate_key(ctx: typer.Context) -> None:
+        """轮换密钥 Add a new audit key (admins); later entries are signed with it, old ones still verify."""
+        with unit(ctx) as (settings, db):
+            who = me(settings, db)
+            policy.require_role(who, ["admin"], "rotate the audit key")
+            try:
+                key_id = audit_keys.rotate(settings)
+            except ValueError as exc:
+                raise ServiceError(str(exc)) from exc
+            audit.record(db, who, "audit.rotate_key", "audit", "key", details={"key_id": key_id})
+        done(f"audit key {key_id} now signs new entries; keep {audit_keys.key_file(ctx.obj)} backed up")
 
 
 def register(app: typer.Typer) -> None:

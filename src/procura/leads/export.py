@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from typing import Any, TextIO
 
 from procura.leads.orm import Lead
+from procura.standard.text import spreadsheet_safe
 
 EXPORT_FIELDS = (
     "lead_id", "fingerprint", "model_id", "model_version", "params", "anchor", "evidence", "subject",
@@ -54,7 +55,8 @@ def write_jsonl(leads: Iterable[Lead], out: TextIO) -> int:
 
 
 def _cell(value: Any) -> Any:
-    return json.dumps(value, ensure_ascii=False) if isinstance(value, dict | list) else value
+    """Nested values as JSON text; text a spreadsheet would run as a formula escaped (ADR 0563)."""
+    return json.dumps(value, ensure_ascii=False) if isinstance(value, dict | list) else spreadsheet_safe(value)
 
 
 def write_csv(leads: Iterable[Lead], out: TextIO) -> int:

@@ -29,7 +29,34 @@ from procura.workflow.privacy import is_sensitive
 from procura.workflow.queries import get_lead, history
 from procura.workflow.scope import load
 
-MIN_PURPOSE = 4
+# Why personal data is shown (ADR 0561): "<purpose>: <why>", the why with at least
+# MIN_PURPOSE letters, digits or Chinese characters, not a repeated few.
+PURPOSES = {
+    "case_handling": "办案 case handling",
+    "review": "复核 review",
+    "legal_supervision": "法律监督 legal supervision",
+    "hearing": "听证 hearing",
+    "victim_support": "司法救助 victim support",
+}
+MIN_PURPOSE = 10
+
+
+def check_purpose(purpose: str) -> str:
+    """The purpose, normalized; ValidationError unless it names a listed purpose and says why."""
+    code, _, why = purpose.replace("：", ":").partition(":")
+    listed = ", ".join(PURPOSES)
+    if code.strip() not in PURPOSES:
+        raise ValidationError(
+            f"目的须为 purpose must be '<one of {listed}>: <why, at least {MIN_PURPOSE} characters>'",
+            {"field": "purpose", "purposes": list(PURPOSES)},
+        )
+    meaningful = [ch for ch in why if ch.isalnum()]
+    if len(meaningful) < MIN_PURPOSE or len(set(meaningful)) < 4:
+        raise ValidationError(
+            f"目的说明不足 purpose: say why in at least {MIN_PURPOSE} meaningful characters",
+            {"field": "purpose"},
+        )
+    return f"{code.strip()}: {why.strip()}"
 
 
 @cache
@@ -70,16 +97,14 @@ def _records(settings: Settings, lead: Lead, masked: bool) -> list[dict[str, Any
     return records
 
 
-def _check_unmask(principal: Principal, work: LeadWork, purpose: str) -> None:
-    if len(purpose.strip()) < MIN_PURPOSE:
-        raise ValidationError(
-            f"unmasking needs a stated purpose (at least {MIN_PURPOSE} characters)", {"field": "purpose"}
-        )
+def _check_unmask(principal: Principal, work: LeadWork, purpose: str) -> str:
+    purpose = check_purpose(purpose)
     if not may_unmask(principal, work):
         raise Forbidden(
             "只有承办人及其负责人可查看敏感信息 only the lead's handler and their heads may unmask",
             {"action": "unmask"},
         )
+    return purpose
 
 
 def evidence_records(
@@ -96,8 +121,8 @@ def unmask(
 ) -> dict[str, Any]:
     """The lead's subject, explanation and evidence rows in clear, for a stated purpose (audited)."""
     lead, work = load(session, principal, lead_id)
-    _check_unmask(principal, work, purpose)
-    audit.record(session, principal, "lead.unmask", "lead", lead.id, purpose=purpose.strip())
+    purpose = _check_unmask(principal, work, purpose)
+    audit.record(session, principal, "lead.unmask", "lead", lead.id, purpose=purpose)
     return {
         "lead_id": lead.id,
         "subject": dict(lead.subject or {}),
@@ -119,7 +144,7 @@ def bundle(
     lead, work = load(session, principal, lead_id)
     masked = unmask_purpose is None
     if not masked:
-        _check_unmask(principal, work, unmask_purpose or "")
+        unmask_purpose = _check_unmask(principal, work, unmask_purpose or "")
     detail = get_lead(session, principal, lead_id)
     content: dict[str, Any] = {
         "bundle": {
