@@ -36,21 +36,32 @@ def _rebuild_unkeyed(db: Path, edit_seq: int | None = None, drop_from: int | Non
     if drop_from is not None:
         con.execute("DELETE FROM audit_log WHERE seq >= ?", (drop_from,))
     rows = con.execute(
-        "SELECT seq, at, actor_id, actor, office_id, action, object_type, object_id, purpose, ip, details, key_id"
-        " FROM audit_log ORDER BY seq"
+        "SELECT seq, at, actor_id, actor, office_id, action, object_type, object_id, purpose, ip,"
+        " details, key_id FROM audit_log ORDER BY seq"
     ).fetchall()
     prev = audit.GENESIS
     for seq, at, actor_id, actor, office, action, otype, oid, purpose, ip, details, key_id in rows:
         if seq == edit_seq:
             actor = "nobody"
         content = {
-            "key_id": key_id, "seq": seq, "at": at, "actor_id": actor_id, "actor": actor, "office_id": office,
-            "action": action, "object_type": otype, "object_id": oid, "purpose": purpose, "ip": ip,
+            "key_id": key_id,
+            "seq": seq,
+            "at": at,
+            "actor_id": actor_id,
+            "actor": actor,
+            "office_id": office,
+            "action": action,
+            "object_type": otype,
+            "object_id": oid,
+            "purpose": purpose,
+            "ip": ip,
             "details": json.loads(details),
         }
         text = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
         digest = hashlib.sha256((prev + text).encode("utf-8")).hexdigest()
-        con.execute("UPDATE audit_log SET actor=?, prev_hash=?, hash=? WHERE seq=?", (actor, prev, digest, seq))
+        con.execute(
+            "UPDATE audit_log SET actor=?, prev_hash=?, hash=? WHERE seq=?", (actor, prev, digest, seq)
+        )
         prev = digest
     con.execute("UPDATE audit_head SET seq=(SELECT MAX(seq) FROM audit_log), hash=? WHERE id=1", (prev,))
     con.commit()
@@ -110,7 +121,9 @@ def test_a_rotated_key_keeps_old_entries_verifiable(factory, settings: Settings)
         assert _verify(factory).ok
         from procura.access.orm import AuditEntry
 
-        assert [e.key_id for e in session.query(AuditEntry).order_by(AuditEntry.seq)] == [first] * 2 + [second] * 2
+        assert [e.key_id for e in session.query(AuditEntry).order_by(AuditEntry.seq)] == [first] * 2 + [
+            second
+        ] * 2
 
 
 def test_key_and_head_files_are_owner_only(factory, settings: Settings) -> None:

@@ -65,7 +65,9 @@ def test_the_last_active_admin_cannot_be_disabled(world: World) -> None:
         # The disabled admins' tokens ended; sign them in again for the other tests.
         for name in admins[1:]:
             if name in world.tokens:
-                answer = world.call("POST", "/auth/login", None, json={"username": name, "password": PASSWORD})
+                answer = world.call(
+                    "POST", "/auth/login", None, json={"username": name, "password": PASSWORD}
+                )
                 world.tokens[name] = answer.json()["access_token"]
 
 

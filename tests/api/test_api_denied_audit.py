@@ -24,7 +24,10 @@ def test_a_refused_unmasking_leaves_an_entry(world: World) -> None:
     lead = world.lead("investigating")
     body = {"purpose": "review: 核实被害人身份以便通知家属"}
     assert world.call("POST", f"/leads/{lead}/unmask", "analyst_own", json=body).status_code == 403
-    assert world.call("POST", f"/leads/{lead}/unmask", "handler_own", json={"purpose": "aaaa"}).status_code == 422
+    assert (
+        world.call("POST", f"/leads/{lead}/unmask", "handler_own", json={"purpose": "aaaa"}).status_code
+        == 422
+    )
     assert any(e["object_id"].endswith("/unmask") for e in _denied(world, "analyst_own"))
     assert any(e["details"]["status"] == 422 for e in _denied(world, "handler_own"))
 

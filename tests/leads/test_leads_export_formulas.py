@@ -10,16 +10,37 @@ from procura.evaluate.leads import read_lead_export
 from procura.leads.export import write_csv
 from procura.leads.orm import Lead
 
-HOSTILE = ["=HYPERLINK(\"http://x\")", "+2+5+cmd|' /C calc'!A0", "-2+3+cmd|' /C calc'!A0", "@SUM(A1)",
-           "\t=1+1", "\r=1+1", "＝1+1"]
+HOSTILE = [
+    '=HYPERLINK("http://x")',
+    "+2+5+cmd|' /C calc'!A0",
+    "-2+3+cmd|' /C calc'!A0",
+    "@SUM(A1)",
+    "\t=1+1",
+    "\r=1+1",
+    "＝1+1",
+]
 
 
 def _lead(n: int, target: str) -> Lead:
     return Lead(
-        id=f"L-{n}", fingerprint=f"fp{n}", model_id="m", model_version="1", params={}, status="new",
-        anchor=[{"table": "police_reports", "key": {"report_id": "-1"}}], evidence=[], subject={},
-        target=target, region_code="330110", office="330110-county", prong="criminal", measure="x",
-        score=0.5, explanation_zh=target, explanation_en="plain", details={},
+        id=f"L-{n}",
+        fingerprint=f"fp{n}",
+        model_id="m",
+        model_version="1",
+        params={},
+        status="new",
+        anchor=[{"table": "police_reports", "key": {"report_id": "-1"}}],
+        evidence=[],
+        subject={},
+        target=target,
+        region_code="330110",
+        office="330110-county",
+        prong="criminal",
+        measure="x",
+        score=0.5,
+        explanation_zh=target,
+        explanation_en="plain",
+        details={},
     )
 
 

@@ -54,7 +54,8 @@ def sqlite_store(template: Path, settings: Settings) -> sessionmaker[Session]:
     """A session factory on a fresh copy of the migrated template in the workspace."""
     target = settings.home / "procura.db"
     shutil.copyfile(template, target)
-    return sessionmaker(make_engine(f"sqlite:///{target}"), expire_on_commit=False, info={"settings": settings})
+    engine = make_engine(f"sqlite:///{target}")
+    return sessionmaker(engine, expire_on_commit=False, info={"settings": settings})
 
 
 def make_user(

@@ -18,6 +18,8 @@ from procura.config import Settings
 from procura.db import session_scope
 from procura.migrations import head_revision, open_store
 
+PURPOSE = "case_handling: prepare the notice"
+
 
 @pytest.fixture(autouse=True)
 def cheap_argon2_wide_console(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -198,7 +200,7 @@ def test_reads_unmask_audit_and_stats_on_the_command_line(settings: Settings) ->
     assert "张某" in shown and "330110201005061234" not in shown
     assert "PR-L-1" in run("lead", "evidence", "L-1")  # no warehouse here: the keys, rows missing
     run("lead", "unmask", "L-1", "--purpose", "x", code=1)
-    assert "330110201005061234" in run("lead", "unmask", "L-1", "--purpose", "case_handling: prepare the notice")
+    assert "330110201005061234" in run("lead", "unmask", "L-1", "--purpose", PURPOSE)
     run("lead", "triage", "L-1", "dismiss", "--reason", "false_match")
     stats = run("models", "stats", "--all-time")
     assert "unfiled-online-defamation" in stats and "0%" in stats

@@ -18,6 +18,7 @@ from procura.workflow.views import to_dict
 
 ID = "330110201005061234"
 COURT = "case_handling: court filing of the notice"
+NOTICE = "case_handling: draft the notice"
 P = dict[str, Principal]
 
 
@@ -79,12 +80,12 @@ def test_only_the_handler_and_their_heads_unmask(
 ) -> None:
     if not allowed:
         with pytest.raises(Forbidden):
-            dossier.unmask(db, settings, people[who], lead, "case_handling: draft the notice")
+            dossier.unmask(db, settings, people[who], lead, NOTICE)
         return
-    data = dossier.unmask(db, settings, people[who], lead, "case_handling: draft the notice")
+    data = dossier.unmask(db, settings, people[who], lead, NOTICE)
     assert data["subject"]["id_no"] == ID and data["records"][0]["row"]["victim_name"] == "张小明"
     entries, _ = audit.list_entries(db, action="lead.unmask")
-    assert (entries[0].actor, entries[0].purpose, entries[0].object_id) == (who, "case_handling: draft the notice", lead)
+    assert (entries[0].actor, entries[0].purpose, entries[0].object_id) == (who, NOTICE, lead)
 
 
 @pytest.mark.parametrize(

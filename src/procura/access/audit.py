@@ -132,7 +132,8 @@ def verify(session: Session) -> VerifyReport:
                 "content does not match its hash (edited)",
             )
         if heads.get(entry.seq, {entry.hash}) != {entry.hash}:
-            bad(entry.seq, f"entry {entry.seq}: differs from the head written at its commit (database swapped)")
+            swapped = "differs from the head written at its commit (database swapped)"
+            bad(entry.seq, f"entry {entry.seq}: {swapped}")
         prev_hash, expected_seq = entry.hash, entry.seq + 1
     head = session.get(AuditHead, 1)
     last_seq = expected_seq - 1

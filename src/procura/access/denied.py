@@ -57,7 +57,12 @@ def record_denied(
         return False
     with session_scope(factory) as session:
         audit.record(
-            session, principal, "access.denied", "request", what[:64], ip=ip,
+            session,
+            principal,
+            "access.denied",
+            "request",
+            what[:64],
+            ip=ip,
             details={**details, "left_out_before": skipped},
         )
     return True

@@ -116,7 +116,8 @@ def set_active(session: Session, principal: Principal, username: str, active: bo
             User.role == "admin", User.active.is_(True), User.id != user.id
         )
         if not session.execute(others).scalar_one():
-            raise Forbidden("不能停用最后一名管理员 the last active admin cannot be disabled", {"action": "disable"})
+            last = "不能停用最后一名管理员 the last active admin cannot be disabled"
+            raise Forbidden(last, {"action": "disable"})
     user.active = active
     ended = 0 if active else end_sessions(session, user.id, "disabled")
     audit.record(

@@ -53,7 +53,8 @@ async def _service_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, ServiceError)
     path = request.url.path
     unmasking = path.endswith(("/unmask", "/bundle")) and request.method == "POST"
-    if any(p in path for p in _AUDITED_PATHS) and (exc.status in (403, 404) or unmasking and exc.status == 422):
+    refused = exc.status in (403, 404) or (unmasking and exc.status == 422)
+    if refused and any(p in path for p in _AUDITED_PATHS):
         principal = getattr(request.state, "principal", None)
         ip = request.client.host if request.client else ""
         details = {"method": request.method, "status": exc.status, "code": exc.code}

@@ -154,7 +154,7 @@ def _register_users() -> None:
             bool,
             typer.Option(
                 "--system",
-                help="以系统身份 As the installation's operator, without sign-in: the first chief of an office.",
+                help="以系统身份 As the installation's operator, without sign-in (the first chief).",
             ),
         ] = False,
     ) -> None:

@@ -21,7 +21,7 @@ class LeadFilter:
     status: str | None = None
 
 
-def _region_clause(region: str):  # type: ignore[no-untyped-def]
+def region_clause(region: str):  # type: ignore[no-untyped-def]
     if len(region) == 6 and region.endswith("0000"):
         return Lead.region_code.startswith(region[:2])
     if len(region) == 6 and region.endswith("00"):
@@ -36,7 +36,7 @@ def _filtered(where: LeadFilter) -> Select[Lead]:
     if where.prong:
         query = query.where(Lead.prong == where.prong)
     if where.region:
-        query = query.where(_region_clause(where.region))
+        query = query.where(region_clause(where.region))
     if where.status:
         query = query.where(Lead.status == where.status)
     return query

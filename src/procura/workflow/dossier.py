@@ -18,9 +18,10 @@ from sqlalchemy.orm import Session
 
 from procura.access import audit
 from procura.access.clock import utcnow
-from procura.access.errors import Forbidden, ValidationError
+from procura.access.errors import Forbidden
 from procura.access.masking import mask_record
 from procura.access.principal import Principal
+from procura.access.purposes import check_purpose
 from procura.config import Settings
 from procura.leads.orm import Lead
 from procura.workflow.evidence import fetch_records
@@ -28,35 +29,6 @@ from procura.workflow.orm import LeadWork
 from procura.workflow.privacy import is_sensitive
 from procura.workflow.queries import get_lead, history
 from procura.workflow.scope import load
-
-# Why personal data is shown (ADR 0561): "<purpose>: <why>", the why with at least
-# MIN_PURPOSE letters, digits or Chinese characters, not a repeated few.
-PURPOSES = {
-    "case_handling": "办案 case handling",
-    "review": "复核 review",
-    "legal_supervision": "法律监督 legal supervision",
-    "hearing": "听证 hearing",
-    "victim_support": "司法救助 victim support",
-}
-MIN_PURPOSE = 10
-
-
-def check_purpose(purpose: str) -> str:
-    """The purpose, normalized; ValidationError unless it names a listed purpose and says why."""
-    code, _, why = purpose.replace("：", ":").partition(":")
-    listed = ", ".join(PURPOSES)
-    if code.strip() not in PURPOSES:
-        raise ValidationError(
-            f"目的须为 purpose must be '<one of {listed}>: <why, at least {MIN_PURPOSE} characters>'",
-            {"field": "purpose", "purposes": list(PURPOSES)},
-        )
-    meaningful = [ch for ch in why if ch.isalnum()]
-    if len(meaningful) < MIN_PURPOSE or len(set(meaningful)) < 4:
-        raise ValidationError(
-            f"目的说明不足 purpose: say why in at least {MIN_PURPOSE} meaningful characters",
-            {"field": "purpose"},
-        )
-    return f"{code.strip()}: {why.strip()}"
 
 
 @cache

@@ -27,8 +27,10 @@ def work_of(session: Session, lead: Lead) -> LeadWork:
     if work is None:
         dialect = session.get_bind().dialect.name
         insert = {"postgresql": pg_insert, "sqlite": sqlite_insert}[dialect]
-        values = {"lead_id": lead.id, "office_id": lead.office, "department": lead.prong, "updated_at": utcnow()}
-        session.execute(insert(LeadWork).values(**values).on_conflict_do_nothing(index_elements=["lead_id"]))
+        row = insert(LeadWork).values(
+            lead_id=lead.id, office_id=lead.office, department=lead.prong, updated_at=utcnow()
+        )
+        session.execute(row.on_conflict_do_nothing(index_elements=["lead_id"]))  # type: ignore[attr-defined]
         work = session.get(LeadWork, lead.id, populate_existing=True)
         assert work is not None
     return work
