@@ -82,7 +82,8 @@ class Settings(BaseSettings):
     def ensure(self) -> Settings:
         """Create the workspace folders if missing; return self."""
         for path in (self.home, self.link_dir, self.out_dir):
-            path.mkdir(parents=True, exist_ok=True)
+            path.mkdir(parents=True, exist_ok=True, mode=0o700)
+        self.home.chmod(0o700)
         return self
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 
 import pytest
@@ -208,3 +210,20 @@ def test_reads_unmask_audit_and_stats_on_the_command_line(settings: Settings) ->
     run("login", "-u", "carol", "--password", "carolpassword")
     audit_out = run("audit", "list", "--action", "lead.unmask")
     assert "prepare the notice" in audit_out
+
+
+def test_workspace_files_are_the_owners_alone(tmp_path: Path) -> None:
+    """Before: procura.db, the warehouse and folders were created world-readable (umask 022)."""
+    old = os.umask(0o022)
+    try:
+        run = _cli(tmp_path / "ws")
+        run("db", "upgrade")
+        admin = ["--office", "330000-province", "--role", "admin", "--password", "rootpass"]
+        run("users", "add", "root", *admin)
+    finally:
+        os.umask(old)
+    home = tmp_path / "ws"
+    assert stat.S_IMODE(home.stat().st_mode) == 0o700
+    for path in home.rglob("*"):
+        mode = stat.S_IMODE(path.stat().st_mode)
+        assert mode == (0o700 if path.is_dir() else 0o600), (path, oct(mode))

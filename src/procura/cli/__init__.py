@@ -7,6 +7,7 @@ happens in the packages they call.
 from __future__ import annotations
 
 import importlib
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -36,6 +37,8 @@ def main(
     ] = None,
 ) -> None:
     """procura — legal-supervision data platform (法律监督数据平台)."""
+    # The workspace holds personal data: files it creates are the owner's alone (0600, folders 0700).
+    os.umask(0o077)
     ctx.obj = get_settings(workspace)
 
 
