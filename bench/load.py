@@ -40,10 +40,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from procura.access import auth
 from procura.access.principal import SYSTEM
-from procura.access.rls import system_scope
 from procura.access.users import add_user
 from procura.config import Settings
-from procura.db import session_scope
+from procura.db import session_scope, system_scope
 from procura.leads.orm import Lead
 from procura.migrations import open_store
 
@@ -73,7 +72,12 @@ def seed(sessions: sessionmaker[Session], users: int, leads: int) -> None:
                 "params": {"min_views": 5000},
                 "anchor": [{"table": "police_reports", "key": {"report_id": f"PR-{n}"}}],
                 "evidence": [{"table": "police_reports", "key": {"report_id": f"PR-{n}"}}],
-                "subject": {"kind": "person", "entity_id": f"P-{n}", "name": "王小明", "id_no": "330106201203150021"},
+                "subject": {
+                    "kind": "person",
+                    "entity_id": f"P-{n}",
+                    "name": "王小明",
+                    "id_no": "330106201203150021",
+                },
                 "subject_entity_id": f"P-{n}",
                 "target": "杭州市公安局西湖区分局",
                 "region_code": office[:6],
@@ -203,7 +207,9 @@ async def drive(base: str, users: int, duration: float, pause: float, burst: boo
     latencies.sort()
 
     def pct(p: float) -> float:
-        return round(latencies[min(len(latencies) - 1, int(p * len(latencies)))] * 1000, 1) if latencies else 0.0
+        return (
+            round(latencies[min(len(latencies) - 1, int(p * len(latencies)))] * 1000, 1) if latencies else 0.0
+        )
 
     errors = sum(n for code, n in outcomes.items() if not code.isdigit() or code.startswith("5"))
     return {
@@ -224,7 +230,9 @@ async def drive(base: str, users: int, duration: float, pause: float, burst: boo
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--db", choices=("sqlite", "postgres"), default="sqlite")
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--duration", type=float, default=60.0)
@@ -236,7 +244,7 @@ def main() -> int:
     args = parser.parse_args()
     pause = 0.0 if args.burst else args.pause
     keep = os.environ.get("PROCURA_LOAD_KEEP")
-    with (nullcontext(keep) if keep else tempfile.TemporaryDirectory(prefix="procura-load-")) as tmp:
+    with nullcontext(keep) if keep else tempfile.TemporaryDirectory(prefix="procura-load-") as tmp:
         home = Path(tmp)
         with store(args.db, home) as (_settings, sessions, env):
             seed(sessions, args.users, args.leads)

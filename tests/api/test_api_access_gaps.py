@@ -54,7 +54,7 @@ def test_the_last_active_admin_cannot_be_disabled(world: World) -> None:
         if admins[0] == "admin_parent":
             assert answer.status_code == 403 and "last active admin" in answer.json()["error"]["message"]
         with session_scope(world.sessions) as session:
-            from procura.access.errors import Forbidden
+            from procura.errors import Forbidden
 
             with pytest.raises(Forbidden, match="last active admin"):
                 set_active(session, SYSTEM, admins[0], False)

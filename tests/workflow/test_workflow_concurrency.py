@@ -10,9 +10,8 @@ from ops_fixtures import PgStore, make_lead, make_user, postgres_database
 from sqlalchemy import func, select
 
 from procura.access.principal import Principal
-from procura.access.rls import system_scope
 from procura.config import Settings
-from procura.db import make_engine
+from procura.db import make_engine, system_scope
 from procura.workflow.orm import LeadWork
 from procura.workflow.queries import get_lead
 

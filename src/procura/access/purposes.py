@@ -7,7 +7,7 @@ written to the audit log.
 
 from __future__ import annotations
 
-from procura.access.errors import ValidationError
+from procura.errors import InvalidInput
 
 # "<purpose>: <why>", the why with at least
 # MIN_PURPOSE letters, digits or Chinese characters, not a repeated few.
@@ -22,17 +22,17 @@ MIN_PURPOSE = 10
 
 
 def check_purpose(purpose: str) -> str:
-    """The purpose, normalized; ValidationError unless it names a listed purpose and says why."""
+    """The purpose, normalized; InvalidInput unless it names a listed purpose and says why."""
     code, _, why = purpose.replace("：", ":").partition(":")
     listed = ", ".join(PURPOSES)
     if code.strip() not in PURPOSES:
-        raise ValidationError(
+        raise InvalidInput(
             f"目的须为 purpose must be '<one of {listed}>: <why, at least {MIN_PURPOSE} characters>'",
             {"field": "purpose", "purposes": list(PURPOSES)},
         )
     meaningful = [ch for ch in why if ch.isalnum()]
     if len(meaningful) < MIN_PURPOSE or len(set(meaningful)) < 4:
-        raise ValidationError(
+        raise InvalidInput(
             f"目的说明不足 purpose: say why in at least {MIN_PURPOSE} meaningful characters",
             {"field": "purpose"},
         )

@@ -16,11 +16,10 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from procura.access.errors import NotFound
 from procura.cli import access as base
 from procura.leads import export as lead_export
-from procura.leads.query import LeadFilter, revisions
-from procura.leads.query import get_lead as find_lead
+from procura.leads.runs import revisions
+from procura.warehouse.keys import key_of
 from procura.workflow import dossier, queries
 from procura.workflow.exports import export_leads
 
@@ -43,15 +42,6 @@ PurposeOpt = Annotated[
 ]
 
 
-def _prefix(region: str | None) -> str | None:
-    """A region code as the prefix it selects (330000 → 33, 330100 → 3301)."""
-    if region and len(region) == 6 and region.endswith("0000"):
-        return region[:2]
-    if region and len(region) == 6 and region.endswith("00"):
-        return region[:4]
-    return region
-
-
 @leads_app.command("list")
 def leads_list(
     ctx: typer.Context,
@@ -62,7 +52,7 @@ def leads_list(
     limit: Annotated[int, typer.Option("--limit", min=1, max=queries.MAX_PAGE, help="At most.")] = 50,
 ) -> None:
     """List leads of your jurisdiction, highest score first. 线索列表"""
-    filters = queries.LeadFilter(model=model, prong=prong, region=_prefix(region), status=status)
+    filters = queries.LeadFilter(model=model, prong=prong, region=region, status=status)
     with base.unit(ctx) as (settings, session):
         page = queries.list_leads(session, base.me(settings, session), filters, limit=limit)
     table = Table(title=f"监督线索 Leads ({len(page.items)} / {page.total})")
@@ -83,9 +73,7 @@ def leads_show(
     """Show one lead (masked unless --purpose) with its evidence and history. 查看线索"""
     with base.unit(ctx) as (settings, session):
         who = base.me(settings, session)
-        found = find_lead(session, lead_ref)
-        if found is None:
-            raise NotFound(f"线索不存在 lead {lead_ref} not found")
+        found = queries.find_lead(session, who, lead_ref)
         detail = queries.get_lead(session, who, found.id)
         clear = dossier.unmask(session, settings, who, found.id, purpose) if purpose is not None else None
         history = [(r.at, r.run_id, r.change, len(r.evidence)) for r in revisions(session, found.id)]
@@ -110,7 +98,7 @@ def leads_show(
         console.print(f"[bold]{key}[/bold]: {escape(str(value))}", highlight=False)
     console.print("[bold]证据 evidence[/bold]:")
     for ref in detail.evidence:
-        console.print(f"  {ref['table']}: {escape('|'.join(map(str, ref['key'].values())))}", highlight=False)
+        console.print(f"  {ref['table']}: {escape(key_of(ref['key']))}", highlight=False)
     console.print("[bold]历史 history[/bold]:")
     for at, run_id, change, count in history:
         console.print(f"  {at:%Y-%m-%d %H:%M} run {run_id} {change} ({count} evidence)")
@@ -132,7 +120,7 @@ def leads_export(
         err.print(f"错误 error: --format {fmt!r}: choose jsonl or csv", markup=False, style="red")
         raise typer.Exit(1)
     with base.unit(ctx) as (settings, session):
-        where = LeadFilter(model=model, prong=prong, region=region, status=status)
+        where = queries.LeadFilter(model=model, prong=prong, region=region, status=status)
         records = export_leads(session, base.me(settings, session), where, purpose)
     if out is None:
         lead_export.write(records, sys.stdout, fmt)

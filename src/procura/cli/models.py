@@ -14,7 +14,7 @@ from rich.table import Table
 from procura.config import Settings
 from procura.db import session_scope
 from procura.engine.base import EngineError
-from procura.engine.warehouse import WarehouseError
+from procura.errors import WarehouseError
 from procura.migrations import open_store
 from procura.models.docs import render_models_doc
 from procura.models.loader import Catalog, load_catalog
@@ -22,6 +22,7 @@ from procura.models.params import ParamError
 from procura.models.service import CatalogError, RunRequest, run
 from procura.models.testing import run_tests
 from procura.models.versions import VersionError, diff, promote
+from procura.warehouse.keys import key_of
 
 console = Console()
 err = Console(stderr=True)
@@ -77,7 +78,7 @@ def run_command(
         shadow=shadow,
     )
     try:
-        outcomes = run(settings, request)
+        outcomes = run(settings, open_store(settings), request)
     except (
         CatalogError,
         ParamError,
@@ -195,7 +196,7 @@ def diff_model(ctx: typer.Context, model_id: str) -> None:
     )
     for sign, rows in (("+", result.gained), ("-", result.lost)):
         for row in rows:
-            keys = ", ".join("|".join(a["key"].values()) for a in row["anchor"])
+            keys = ", ".join(key_of(a["key"]) for a in row["anchor"])
             console.print(f"  {sign} {keys}  {row['region_code']}  {row['explanation_zh']}", highlight=False)
 
 
@@ -227,6 +228,50 @@ def models_docs(
         return
     out.write_text(text, encoding="utf-8")
     console.print(f"已写入 wrote {out} ({len(cat.models)} models)")
+
+
+@models_app.command("stats")
+def stats(
+    ctx: typer.Context,
+    model: Annotated[str | None, typer.Option(help="模型 Model id.")] = None,
+    by_office: Annotated[bool, typer.Option("--by-office/--all-offices")] = True,
+    by_month: Annotated[bool, typer.Option("--by-month/--all-time")] = True,
+) -> None:
+    """模型反馈 Precision and lead-to-measure rate per model, office and month."""
+    from procura.cli import access as base
+    from procura.workflow import feedback
+
+    with base.unit(ctx) as (settings, db):
+        rows = feedback.model_stats(db, base.me(settings, db), model, by_office, by_month)
+    pct = lambda v: "-" if v is None else f"{v:.0%}"  # noqa: E731
+    base.table(
+        "模型反馈 Model feedback",
+        [
+            "模型 model",
+            "院 office",
+            "月 month",
+            "线索 leads",
+            "待查 pending",
+            "确认 confirmed",
+            "排除 dismissed",
+            "准确率 precision",
+            "措施率 measure rate",
+        ],
+        [
+            [
+                r.model_id,
+                r.office,
+                r.month,
+                r.leads,
+                r.pending,
+                r.confirmed,
+                r.dismissed,
+                pct(r.precision),
+                pct(r.measure_rate),
+            ]
+            for r in rows
+        ],
+    )
 
 
 def register(app: typer.Typer) -> None:

@@ -13,10 +13,9 @@ from typing import Annotated, Any
 
 import typer
 
+from procura import vocab
 from procura.cli import access as base
-from procura.cli.models import models_app
-from procura.workflow import dossier, feedback, queries, service
-from procura.workflow.lifecycle import STATE_NAMES
+from procura.workflow import dossier, queries, service
 from procura.workflow.queries import LeadFilter
 from procura.workflow.views import to_dict
 
@@ -34,7 +33,7 @@ def _summary_rows(items: list[Any]) -> list[list[Any]]:
             s.model_id,
             s.office,
             s.department,
-            STATE_NAMES.get(s.status, s.status),
+            vocab.both("lead_states", s.status),
             f"{s.score:.2f}",
             s.handler,
             s.deadline,
@@ -63,7 +62,7 @@ def _register_lead_reads() -> None:
         ctx: typer.Context,
         model: Annotated[str | None, typer.Option(help="模型 Model id.")] = None,
         prong: Annotated[str | None, typer.Option(help="领域 Prong.")] = None,
-        region: Annotated[str | None, typer.Option(help="区划前缀 Region code prefix.")] = None,
+        region: Annotated[str | None, typer.Option(help="区划 Region; 330100 = city.")] = None,
         status: Annotated[str | None, typer.Option(help="状态 Status.")] = None,
         severity: Annotated[str | None, typer.Option(help="严重度 high|medium|low.")] = None,
         overdue: Annotated[bool | None, typer.Option("--overdue/--not-overdue", help="逾期 Overdue.")] = None,
@@ -109,7 +108,7 @@ def _register_lead_reads() -> None:
             return
         s = detail.summary
         lines = [
-            f"{s.id} {s.model_id} — {STATE_NAMES.get(s.status, s.status)}",
+            f"{s.id} {s.model_id} — {vocab.both('lead_states', s.status)}",
             f"院 office {s.office} / 部门 dept {s.department} / 承办人 handler {s.handler or '-'}",
             f"对象 target: {s.target}",
             detail.explanation_zh,
@@ -181,7 +180,7 @@ def _register_lead_actions() -> None:
         decision: Annotated[str, typer.Argument(help="accept | dismiss")],
         reason: Annotated[
             str | None,
-            typer.Option(help="排除理由 false_match|already_handled|below_threshold|data_error|other"),
+            typer.Option(help="排除理由 " + "|".join(vocab.codes("dismiss_reasons"))),
         ] = None,
         note: NoteOpt = "",
     ) -> None:
@@ -297,52 +296,8 @@ def _register_lead_actions() -> None:
         base.done(f"{lead_id}: {event.from_status} → {event.to_status}")
 
 
-def _register_stats() -> None:
-    @models_app.command("stats")
-    def stats(
-        ctx: typer.Context,
-        model: Annotated[str | None, typer.Option(help="模型 Model id.")] = None,
-        by_office: Annotated[bool, typer.Option("--by-office/--all-offices")] = True,
-        by_month: Annotated[bool, typer.Option("--by-month/--all-time")] = True,
-    ) -> None:
-        """模型反馈 Precision and lead-to-measure rate per model, office and month."""
-        with base.unit(ctx) as (settings, db):
-            rows = feedback.model_stats(db, base.me(settings, db), model, by_office, by_month)
-        pct = lambda v: "-" if v is None else f"{v:.0%}"  # noqa: E731
-        base.table(
-            "模型反馈 Model feedback",
-            [
-                "模型 model",
-                "院 office",
-                "月 month",
-                "线索 leads",
-                "待查 pending",
-                "确认 confirmed",
-                "排除 dismissed",
-                "准确率 precision",
-                "措施率 measure rate",
-            ],
-            [
-                [
-                    r.model_id,
-                    r.office,
-                    r.month,
-                    r.leads,
-                    r.pending,
-                    r.confirmed,
-                    r.dismissed,
-                    pct(r.precision),
-                    pct(r.measure_rate),
-                ]
-                for r in rows
-            ],
-        )
-
-
 def register(app: typer.Typer) -> None:
-    """Add the access commands, ``lead`` and ``models stats``."""
-    base.register(app)
+    """Add ``lead`` (the access commands are their own area; ``models stats`` is in the models area)."""
     _register_lead_reads()
     _register_lead_actions()
-    _register_stats()
     app.add_typer(lead_app, name="lead")

@@ -18,7 +18,7 @@ import yaml
 from pydantic import ValidationError
 from sqlglot import exp
 
-from procura.engine.schema import readable_tables, table_columns
+from procura.errors import InvalidInput
 from procura.models.casefile import TestCase, read_tests
 from procura.models.spec import LEAD_COLUMNS, ModelSpec
 from procura.models.sql import (
@@ -29,6 +29,7 @@ from procura.models.sql import (
     placeholders,
     referenced_tables,
 )
+from procura.warehouse.schema import readable_tables, table_columns
 
 # libyaml's parser when built in: tests.yaml files are large.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -37,7 +38,7 @@ BUILTIN_CATALOG = Path(__file__).resolve().parent.parent / "catalog"
 VERSIONS_DIR = "versions"
 
 
-class ModelLoadError(ValueError):
+class ModelLoadError(InvalidInput):
     """A model folder that does not load, with the reason."""
 
     def __init__(self, path: Path, message: str) -> None:
@@ -95,8 +96,20 @@ class Catalog:
 
 
 def resolve_hook(ref: str) -> Callable[..., Any]:
-    """Import ``module.path:function``."""
+    """A built-in hook by name (``procura.models.stats.HOOKS``), or ``module.path:function``.
+
+    The second form is for catalogues outside the package (``--catalog``); procura's own
+    modules are never imported by name, so the import graph stays what the code says.
+    """
+    from procura.models.stats import HOOKS  # numpy, pandas and scipy: only when a hook is used
+
+    if ":" not in ref:
+        if ref not in HOOKS:
+            raise ValueError(f"postprocess {ref!r} is not a built-in hook ({', '.join(sorted(HOOKS))})")
+        return HOOKS[ref]
     module_name, _, attr = ref.partition(":")
+    if module_name.split(".")[0] == "procura":
+        raise ValueError(f"postprocess {ref!r}: name a built-in hook ({', '.join(sorted(HOOKS))})")
     try:
         fn = getattr(importlib.import_module(module_name), attr)
     except (ImportError, AttributeError) as exc:

@@ -17,14 +17,14 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from procura.access import audit
-from procura.access.clock import utcnow
-from procura.access.errors import Forbidden
 from procura.access.masking import mask_record
 from procura.access.principal import Principal
 from procura.access.purposes import check_purpose
+from procura.clock import utcnow
 from procura.config import Settings
+from procura.errors import Forbidden
 from procura.leads.orm import Lead
-from procura.workflow.evidence import fetch_records
+from procura.warehouse.evidence import read_evidence
 from procura.workflow.orm import LeadWork
 from procura.workflow.privacy import is_sensitive
 from procura.workflow.queries import get_lead, history
@@ -60,7 +60,7 @@ def may_unmask(principal: Principal, work: LeadWork) -> bool:
 
 
 def _records(settings: Settings, lead: Lead, masked: bool) -> list[dict[str, Any]]:
-    records = fetch_records(settings.warehouse_path, list(lead.evidence or []))
+    records = [row.as_json() for row in read_evidence(settings.warehouse_path, lead.evidence or [])]
     if masked:
         sexual = is_sensitive(lead)
         for item in records:

@@ -8,22 +8,18 @@ Only leads in the analyst's jurisdiction; every export is audited.
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from procura.access import audit
 from procura.access.policy import require_role
 from procura.access.principal import Principal
 from procura.access.purposes import check_purpose
-from procura.access.rls import apply_scope
 from procura.leads.export import export_record
-from procura.leads.orm import Lead
-from procura.leads.query import LeadFilter, region_clause
-from procura.workflow.orm import LeadWork
 from procura.workflow.privacy import masked_lead
-from procura.workflow.scope import jurisdiction_filter
+from procura.workflow.queries import LeadFilter, lead_records
 
 EXPORTERS = ("analyst",)
 
@@ -33,26 +29,16 @@ def export_leads(
 ) -> list[dict[str, Any]]:
     """Export records of the leads in the principal's jurisdiction matching ``where``."""
     require_role(principal, EXPORTERS, "export leads")
-    apply_scope(session, principal)
     purpose = check_purpose(purpose) if purpose is not None else None
-    query = select(Lead).outerjoin(LeadWork, LeadWork.lead_id == Lead.id)
-    query = query.order_by(Lead.score.desc(), Lead.id)
-    if principal.role != "system":
-        query = query.where(jurisdiction_filter(principal))
-    exact = ((Lead.model_id, where.model), (Lead.prong, where.prong), (Lead.status, where.status))
-    for column, value in exact:
-        if value:
-            query = query.where(column == value)
-    if where.region:
-        query = query.where(region_clause(where.region))
     records = []
-    for lead in session.scalars(query):
+    for lead in lead_records(session, principal, where):
         record = export_record(lead)
         if purpose is None:
             subject, details, zh, en = masked_lead(lead)
             record.update(subject=subject, details=details, explanation=zh)
             record.update(explanation_zh=zh, explanation_en=en)
         records.append(record)
+    filters = {k: v for k, v in asdict(where).items() if v is not None}
     audit.record(
         session,
         principal,
@@ -60,6 +46,6 @@ def export_leads(
         "lead",
         "bulk",
         purpose=purpose or "",
-        details={"count": len(records), "masked": purpose is None, "filters": where.__dict__},
+        details={"count": len(records), "masked": purpose is None, "filters": filters},
     )
     return records

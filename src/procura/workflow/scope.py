@@ -7,12 +7,12 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from procura.access.clock import utcnow
-from procura.access.errors import NotFound
 from procura.access.offices import jurisdiction_query
 from procura.access.policy import in_jurisdiction, require_role
 from procura.access.principal import LEAD_READERS, Principal
 from procura.access.rls import apply_scope
+from procura.clock import utcnow
+from procura.errors import NotFound
 from procura.leads.orm import Lead
 from procura.workflow.orm import LeadWork
 
