@@ -181,6 +181,10 @@ def _area(name: str) -> ModuleType:
         from procura.cli import models
 
         return models
+    if name == "leads":
+        from procura.cli import leads
+
+        return leads
     if name == "workflow":
         from procura.cli import workflow
 
