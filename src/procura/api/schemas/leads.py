@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 from procura import vocab
 from procura.api.schemas.common import Note
@@ -76,7 +76,7 @@ class MeasureIn(Note):
 class ResponseIn(Note):
     """The addressee's response to the open measure."""
 
-    rectified: bool
+    rectified: StrictBool
 
 
 class UnmaskIn(BaseModel):
