@@ -238,6 +238,7 @@ def spawn(session: Session, principal: Principal, lead_id_: str, department: str
         explanation_zh=lead.explanation_zh,
         explanation_en=lead.explanation_en,
         details=dict(lead.details or {}),
+        legal_basis=list(lead.legal_basis or []),
         status="new",
         first_run_id=lead.first_run_id,
         last_run_id=lead.last_run_id,
