@@ -10,7 +10,19 @@ from rich.console import Console
 from rich.markup import escape
 from sqlalchemy.exc import SQLAlchemyError
 
+from procura.config import Settings
+
 console = Console()
+
+
+def proxy_options(settings: Settings) -> dict[str, object]:
+    """Uvicorn's proxy settings: X-Forwarded-For is believed only from the configured proxies.
+
+    Uvicorn's default believes it from 127.0.0.1, so any local client could
+    choose the address written to the audit log.
+    """
+    proxies = [p.strip() for p in settings.trusted_proxies.split(",") if p.strip()]
+    return {"proxy_headers": bool(proxies), "forwarded_allow_ips": ",".join(proxies) or None}
 
 
 def register(app: typer.Typer) -> None:
@@ -36,7 +48,7 @@ def register(app: typer.Typer) -> None:
             raise typer.Exit(1) from exc
         console.print(f"[bold]procura API[/bold] 工作区 workspace: {escape(str(settings.home))}")
         console.print(f"接口文档 OpenAPI: http://{escape(host)}:{port}/api/v1/docs", highlight=False)
-        uvicorn.run(api, host=host, port=port, log_level="info")
+        uvicorn.run(api, host=host, port=port, log_level="info", **proxy_options(settings))
 
     @app.command("document")
     def document(
