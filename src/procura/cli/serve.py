@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -33,6 +34,9 @@ def register(app: typer.Typer) -> None:
         ctx: typer.Context,
         host: Annotated[str, typer.Option(help="Address to listen on (监听地址).")] = "127.0.0.1",
         port: Annotated[int, typer.Option(min=1, max=65535, help="Port (端口).")] = 8000,
+        workers: Annotated[
+            int, typer.Option(min=1, max=32, help="Worker processes (进程数); each has its own pool.")
+        ] = 1,
     ) -> None:
         """启动 REST 接口 Start the REST API (OpenAPI at /api/v1/docs)."""
         import uvicorn
@@ -48,7 +52,19 @@ def register(app: typer.Typer) -> None:
             raise typer.Exit(1) from exc
         console.print(f"[bold]procura API[/bold] 工作区 workspace: {escape(str(settings.home))}")
         console.print(f"接口文档 OpenAPI: http://{escape(host)}:{port}/api/v1/docs", highlight=False)
-        uvicorn.run(api, host=host, port=port, log_level="info", **proxy_options(settings))
+        options = {"host": host, "port": port, "log_level": "info", "timeout_keep_alive": 30}
+        if workers == 1:
+            uvicorn.run(api, **options, **proxy_options(settings))  # type: ignore[arg-type]
+            return
+        # Each worker process builds its own app from the environment: pass the workspace on.
+        os.environ["PROCURA_HOME"] = str(settings.home)
+        uvicorn.run(
+            "procura.api.app:app_from_environment",
+            factory=True,
+            workers=workers,
+            **options,  # type: ignore[arg-type]
+            **proxy_options(settings),  # type: ignore[arg-type]
+        )
 
     @app.command("document")
     def document(
