@@ -60,6 +60,11 @@ class Settings(BaseSettings):
     )
     lockout_failures: int = Field(default=5, description="Failed sign-ins in a row that lock an account.")
     lockout_minutes: int = Field(default=15, description="How long a locked account stays locked.")
+    trusted_proxies: str = Field(
+        default="",
+        description="Comma-separated addresses of reverse proxies whose `X-Forwarded-For` is believed "
+        "(the audit's client address); empty: the header is ignored (ADR 0561).",
+    )
     measure_deadlines: dict[str, str] = Field(
         default_factory=lambda: {
             "procuratorial_suggestion": "2M",

@@ -84,3 +84,10 @@ def create_app(settings: Settings, sessions: sessionmaker[Session] | None = None
     for router in ROUTERS:
         app.include_router(router, prefix=PREFIX)
     return app
+
+
+def app_from_environment() -> FastAPI:
+    """The app of the workspace named by the environment (``procura serve --workers N``)."""
+    from procura.config import get_settings
+
+    return create_app(get_settings())
