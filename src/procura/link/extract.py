@@ -21,6 +21,7 @@ import pyarrow as pa
 from procura.link import names
 from procura.link.judgements import ensure_table
 from procura.link.roles import Role, load_roles
+from procura.standard.id_no import compact_sql, id18_sql
 
 
 class WarehouseError(ValueError):
@@ -64,6 +65,9 @@ def _register_names(con: duckdb.DuckDBPyConnection) -> None:
 
 
 _PHONE = "regexp_replace(r.phone, '[^0-9]', '', 'g')"
+# A number that failed the check is still evidence (a clerk's typo): compared in the
+# canonical spelling, half-width, upper-case, without separators, 15 digits as 18.
+_ID_COMPACT = id18_sql(compact_sql("id_no"))
 # A birth date read from digits 7-14 of an 18-character number, when they are a date.
 _ID_DATE = (
     "CASE WHEN length(r.id_no) = 18 THEN "
@@ -93,7 +97,9 @@ WITH m AS (
            NULLIF(regexp_replace(r.address, '\\s', '', 'g'), '') AS address,
            CASE WHEN length(r.region) >= 6 THEN substr(r.region, 1, 6) END AS region,
            CASE WHEN r.kind = 'org' THEN lower(regexp_replace(r.alias, '\\s', '', 'g')) END AS alias
-    FROM _lk_raw r LEFT JOIN _lk_names n ON n.name_raw = r.name_raw AND n.kind = r.kind
+    FROM (SELECT * REPLACE (CASE WHEN kind = 'person' AND NOT COALESCE(id_valid, FALSE)
+                                 THEN NULLIF({_ID_COMPACT}, '') ELSE id_no END AS id_no) FROM _lk_raw) r
+    LEFT JOIN _lk_names n ON n.name_raw = r.name_raw AND n.kind = r.kind
 ),
 numbered AS (
     SELECT row_number() OVER (ORDER BY table_name, record_key, role) AS mention_id, *,
