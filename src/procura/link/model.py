@@ -35,7 +35,8 @@ BLOCKING_RULES = (
     "l.surname = r.surname AND l.birth_date = r.birth_date",
     "l.phone = r.phone",
     "l.name_py = r.name_py AND l.region = r.region",
-    "l.id_no = r.id_no",
+    # The same 17-digit body: the same number, or one whose check character alone is wrong.
+    "substr(l.id_no, 1, 17) = substr(r.id_no, 1, 17)",
     "l.name_py = r.name_py AND substr(l.id_no, 1, 6) = substr(r.id_no, 1, 6)",
     "l.birth_date = r.birth_date AND l.region = r.region",
     "l.address = r.address",
@@ -89,12 +90,20 @@ def comparisons() -> list[dict[str, Any]]:
         _comparison("sex", _level("sex_l = sex_r", "same sex 性别相同")),
         _comparison(
             "phone",
-            _level("phone_l = phone_r", "same phone 电话相同"),
+            # A phone many people share (a company switchboard) says less than a private one.
+            _level("phone_l = phone_r", "same phone 电话相同", tf_adjustment_column="phone",
+                   tf_adjustment_weight=1.0),
             _level(f"{dl}(phone_l, phone_r) <= 1", "one digit differs 一位不同"),
         ),
         _comparison(
             "id_no",
             _level("id_no_l = id_no_r", "same number 证件号相同"),
+            # Only a number that fails the check reaches these levels (two valid numbers
+            # are never compared): the body says who it is, the check character is the typo.
+            _level("substr(id_no_l, 1, 17) = substr(id_no_r, 1, 17)",
+                   "wrong check character 仅校验位不同"),
+            _level("damerau_levenshtein(substr(id_no_l, 1, 17), substr(id_no_r, 1, 17)) <= 1",
+                   "one digit wrong or two swapped 一位错误或相邻两位颠倒"),
             _level(f"{dl}(id_no_l, id_no_r) <= 2", "typo in number 证件号笔误"),
         ),
         _comparison(
