@@ -68,9 +68,9 @@ _PHONE = "regexp_replace(r.phone, '[^0-9]', '', 'g')"
 # A number that failed the check is still evidence (a clerk's typo): compared in the
 # canonical spelling, half-width, upper-case, without separators, 15 digits as 18.
 _ID_COMPACT = id18_sql(compact_sql("id_no"))
-# A birth date read from digits 7-14 of an 18-character number, when they are a date.
+# A birth date read from digits 7-14 of a valid number (a broken number's digits may hold the typo).
 _ID_DATE = (
-    "CASE WHEN length(r.id_no) = 18 THEN "
+    "CASE WHEN r.id_valid THEN "
     "TRY_CAST(TRY_STRPTIME(substr(r.id_no, 7, 8), '%Y%m%d') AS DATE) END"
 )
 
