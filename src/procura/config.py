@@ -47,7 +47,9 @@ class Settings(BaseSettings):
     link_review_low: float = 0.5
     link_review_high: float = 0.99
     # A name-only mention joins the one cluster its scored pairs reach at this probability.
-    link_attach_floor: float = 0.1
+    link_attach_floor: float = 0.35
+    # The same for a mention with more than a name whose fields its candidate lacks (ADR 0310).
+    link_attach_loose_floor: float = 0.45
     link_u_max_pairs: float = 2e6
     link_em_max_pairs: float = 5e5
     link_seed: int = 42

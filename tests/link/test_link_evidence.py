@@ -3,7 +3,7 @@
 from collections.abc import Callable
 
 import duckdb
-from link_fixtures import insert, make_id
+from link_fixtures import insert, make_id, populate_people
 
 from procura.config import Settings
 from procura.link.explain import explain
@@ -31,6 +31,7 @@ def test_mistyped_numbers_join_the_plaintiff_a_different_valid_number_never(
     warehouse: Connect, with_model: Settings
 ) -> None:
     con = warehouse()
+    populate_people(con, 120, seed=3)  # name frequencies as in a real warehouse
     good = make_id("330205", "1968-02-10", 428)
     wrong_check = good[:17] + ("1" if good[17] != "1" else "2")
     typo = ID_TYPOS["digit_typo"](good)
@@ -61,6 +62,7 @@ def test_mistyped_numbers_join_the_plaintiff_a_different_valid_number_never(
 
 def test_a_namesake_whose_phone_differs_in_one_digit_stays_apart(warehouse: Connect, with_model: Settings) -> None:
     con = warehouse()
+    populate_people(con, 120, seed=3)
     a = _suit(con, "M1", "李秀兰", make_id("330102", "1956-03-04", 12), True, "13900001111")
     b = _suit(con, "M2", "李秀兰", phone="13900001111")
     c = _suit(con, "M3", "李秀兰", phone="13900001112")
@@ -76,6 +78,7 @@ def test_traditional_characters_and_minority_dots_link_by_name_and_birth_date(
     warehouse: Connect, with_model: Settings
 ) -> None:
     con = warehouse()
+    populate_people(con, 120, seed=3)
     insert(con, "medical_visits", visit_id="V1", region_code="330106", hospital_name="医院",
            patient_name="阿依古丽·买买提", patient_birth_date="1990-05-06", patient_phone="13711112222")
     insert(con, "police_reports", report_id="R1", region_code="330106", victim_name="阿依古麗．買買提",
