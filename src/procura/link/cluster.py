@@ -87,12 +87,16 @@ class Clustering:
             self._join(ra, rb)
             self._note(a, b, probability, rule)
 
-    def alone(self, identifiers: Sequence[str | None]) -> set[int]:
-        """Nodes without an identifier that no link has joined to another node."""
+    def _sizes(self) -> dict[int, int]:
         sizes: dict[int, int] = {}
         for node in range(len(self.parent)):
             root = self.find(node)
             sizes[root] = sizes.get(root, 0) + 1
+        return sizes
+
+    def alone(self, identifiers: Sequence[str | None]) -> set[int]:
+        """Nodes without an identifier that no link has joined to another node."""
+        sizes = self._sizes()
         return {n for n, ident in enumerate(identifiers) if ident is None and sizes[self.find(n)] == 1}
 
     def attach(self, edges: Iterable[tuple[int, int, float]], weak: set[int], rule: str,
@@ -114,11 +118,12 @@ class Clustering:
         order = sorted(by_node, key=lambda n: -max(p for _, p in by_node[n]))
         # Clusters that hold more than weak nodes are settled: weak evidence does not merge them.
         settled = {self.find(n) for n in range(len(self.parent)) if n not in weak}
-        grown: set[int] = set()  # a loose node attaches only while it is alone
+        sizes = self._sizes()
+        grown = {n for n in loose if sizes[self.find(n)] > 1}  # a loose node attaches only while alone
         joined = 0
         for node in order:
             root = self.find(node)
-            if (node in weak and root in settled) or (node in loose and (root != node or node in grown)):
+            if (node in weak and root in settled) or (node in loose and node in grown):
                 continue
             candidates: dict[int, float] = {}
             for other, probability in by_node[node]:
