@@ -32,6 +32,7 @@ def measure(seed: int, scale: float) -> dict[str, Any]:
     from procura.evaluate.service import evaluate
     from procura.ingest.service import ingest
     from procura.link.service import open_warehouse, run_link
+    from procura.migrations import open_store
     from procura.models.service import RunRequest, run
     from procura.synth.dataset import generate
 
@@ -49,7 +50,7 @@ def measure(seed: int, scale: float) -> dict[str, Any]:
     finally:
         con.close()
     as_of = date.fromisoformat(json.loads((data / "truth.json").read_text())["as_of"])
-    run(settings, RunRequest(as_of=as_of))
+    run(settings, open_store(settings), RunRequest(as_of=as_of))
     result = evaluate(data / "truth.json", settings)
     link = result.linkage
     assert link is not None

@@ -20,6 +20,7 @@ from procura.evaluate.models import ModelScore
 from procura.evaluate.service import Evaluation, evaluate
 from procura.ingest.service import ingest
 from procura.link.service import open_warehouse, run_link
+from procura.migrations import open_store
 from procura.models.service import RunRequest, run
 from procura.synth.dataset import generate
 
@@ -47,7 +48,7 @@ def evaluation(tmp_path_factory: pytest.TempPathFactory) -> Evaluation:
     finally:
         con.close()
     as_of = date.fromisoformat(json.loads((out / "truth.json").read_text())["as_of"])
-    run(settings, RunRequest(as_of=as_of))
+    run(settings, open_store(settings), RunRequest(as_of=as_of))
     return evaluate(out / "truth.json", settings)
 
 
