@@ -73,7 +73,8 @@ def _row(r: dict[str, Any]) -> str:
     flagged = sum(m["near_miss_flagged"] for m in models)
     planted = sum(m["planted"] for m in models)
     p, pm = r["person"], r["person_more_than_name"]
-    return (f"| {r['seed']} | {r['scale']:g} | {r['mentions']:,} | {p['precision']:.4f} | {p['recall']:.4f} | "
+    return (f"| {r['seed']} | {r['scale']:g} | {r['mentions']:,} | {p['precision']:.4f} | "
+            f"{p['recall']:.4f} | "
             f"{pm['precision']:.4f} | {pm['recall']:.4f} | {worst_p:.3f} | {worst_r:.3f} | {planted} | "
             f"{flagged} | {r['link_seconds']} |")
 

@@ -60,7 +60,9 @@ def test_mistyped_numbers_join_the_plaintiff_a_different_valid_number_never(
     assert any("ADR 0301" in line for line in apart.constraints)
 
 
-def test_a_namesake_whose_phone_differs_in_one_digit_stays_apart(warehouse: Connect, with_model: Settings) -> None:
+def test_a_namesake_whose_phone_differs_in_one_digit_stays_apart(
+    warehouse: Connect, with_model: Settings
+) -> None:
     con = warehouse()
     populate_people(con, 120, seed=3)
     a = _suit(con, "M1", "李秀兰", make_id("330102", "1956-03-04", 12), True, "13900001111")
@@ -91,5 +93,7 @@ def test_traditional_characters_and_minority_dots_link_by_name_and_birth_date(
            patient_name="张伟", patient_birth_date="1981-01-02", patient_phone="13655554444")
     run_link(con, with_model)
     ents = _entities(con)
-    assert ents["medical_visits:V1:patient"] == ents["police_reports:R1:victim"] == ents["police_reports:R2:victim"]
+    ayigul = {ents[ref] for ref in ("medical_visits:V1:patient", "police_reports:R1:victim",
+                                    "police_reports:R2:victim")}
+    assert len(ayigul) == 1
     assert ents["police_reports:R3:victim"] == ents["medical_visits:V2:patient"]

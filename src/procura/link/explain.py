@@ -105,7 +105,8 @@ def _constraints(left: dict[str, Any], right: dict[str, Any]) -> list[str]:
                        "never clears a party (ADR 0302, 0008)")
         elif side["kind"] == "person" and side["linked_by"] == "singleton" and not any(
                 side[f] for f in ("id_no", "birth_date", "phone", "address")):
-            out.append(f"{ref} 仅有姓名且无唯一候选 name only, no single clear candidate: left alone (ADR 0302)")
+            out.append(f"{ref} 仅有姓名且无唯一候选 name only, no single clear candidate: "
+                       "left alone (ADR 0302)")
     return out
 
 

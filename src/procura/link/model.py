@@ -118,7 +118,8 @@ def comparisons() -> list[dict[str, Any]]:
             _level(f"{dl}(id_no_l, id_no_r) <= 3 AND "
                    "damerau_levenshtein(substr(id_no_l, 1, 17), substr(id_no_r, 1, 17)) <= 1",
                    "one digit wrong or two swapped 一位错误或相邻两位颠倒", **_fixed(*ID_TYPO_M_U["one"])),
-            _level(f"{dl}(id_no_l, id_no_r) <= 2", "two characters differ 两位不同", **_fixed(*ID_TYPO_M_U["two"])),
+            _level(f"{dl}(id_no_l, id_no_r) <= 2", "two characters differ 两位不同",
+                   **_fixed(*ID_TYPO_M_U["two"])),
         ),
         _comparison(
             "address",

@@ -139,10 +139,11 @@ def _victims_round(world: World, pop: Population) -> None:
     near(r, "sued 60 days after the decision; the court knows the victim by name and phone only", True)
     v = world.person(77, d, "F")
     r = add(v, "ni", 45000.0)
-    police_report(world, offense="telecom_fraud", received=d - timedelta(days=90), victim=v, victim_style="nibp")
+    police_report(world, offense="telecom_fraud", received=d - timedelta(days=90), victim=v,
+                  victim_style="nibp")
     sue(v, 30, "np")
-    near(r, "sued 30 days after the decision by name and phone only; the phone is known from her police report",
-         True)
+    near(r, "sued 30 days after the decision by name and phone only; the phone is known from her "
+         "police report", True)
 
     other_case = criminal_case(
         world,

@@ -159,7 +159,8 @@ def _typo_plaintiff(world: World, t0: date) -> None:
     suits += _suits(world, namesake, t0, [(80, 5, "mediation", "np")])
     world.truth.near_miss(
         MODEL, suits,
-        "four quick suits; the fifth is by a different person of the same name whose phone differs in one digit",
+        "four quick suits; the fifth is by a different person of the same name whose phone differs "
+        "in one digit",
         True,
     )
 
