@@ -89,8 +89,13 @@ class Settings(BaseSettings):
         default=0.99, description="Entity resolution: upper end of the review band."
     )
     link_attach_floor: float = Field(
-        default=0.1,
+        default=0.35,
         description="A name-only mention joins the one cluster its scored pairs reach at this probability.",
+    )
+    link_attach_loose_floor: float = Field(
+        default=0.45,
+        description="The same for a mention with more than a name that the model left alone, "
+        "whose fields its candidate does not carry (ADR 0310).",
     )
     link_u_max_pairs: float = Field(
         default=2e6, description="Entity resolution: pairs sampled to estimate u."
