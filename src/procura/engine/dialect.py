@@ -45,9 +45,9 @@ class Dialect:
 
     def generate(self, rule: exp.Expr) -> str:
         """The rule as SQL text of this dialect."""
-        tree = rule.copy()
+        tree = rule
         for rewrite in self.rewrites:
-            tree = tree.transform(rewrite)
+            tree = tree.transform(rewrite)  # a copy: the rule itself is never changed
         return tree.sql(dialect=self.sqlglot)
 
 
