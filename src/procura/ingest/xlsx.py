@@ -146,7 +146,8 @@ def read_xlsx(path: Path, mapping: Mapping | None) -> tuple[list[str], list[list
     columns: list[list[str | None]] = [[] for _ in range(width)]
     numbers: list[int] = []
     for n, values in enumerate(rows, start=1):
-        cells = [cell_text(v) for v in list(values)[:width]]
+        # Most cells are non-empty text: take them as they are, convert the rest.
+        cells = [v if type(v) is str and v else cell_text(v) for v in list(values)[:width]]
         if not any(c is not None and c.strip() for c in cells):
             continue
         cells += [None] * (width - len(cells))
