@@ -11,6 +11,7 @@ time, not CPU time.
     python bench/pipeline.py                       # scale 10, seed 1; writes BENCHMARKS.md
     python bench/pipeline.py --scale 1 --print-only
     python bench/pipeline.py --data DIR            # an existing synth folder (data/ + truth.json)
+    python bench/pipeline.py --before /work/main/.venv/bin/procura   # also time another build
 """
 
 from __future__ import annotations
@@ -63,19 +64,26 @@ def dataset(scale: float, seed: int, cache: Path) -> Path:
     return folder
 
 
-def measure(folder: Path, as_of: str) -> list[dict]:
+def stages(procura: Path, folder: Path, as_of: str, build: str) -> list[dict]:
+    """The three commands of one procura build on a fresh workspace."""
     rows: list[dict] = []
     with tempfile.TemporaryDirectory(prefix="procura-pipeline-") as tmp:
         env = {**os.environ, "PROCURA_HOME": str(Path(tmp) / "ws")}
         env.pop("PROCURA_DATABASE_URL", None)
-        stages = [
-            ("ingest", [str(PROCURA), "ingest", str(folder / "data")]),
-            ("link", [str(PROCURA), "link"]),
-            ("run", [str(PROCURA), "run", "--as-of", as_of]),
+        commands = [
+            ("ingest", [str(procura), "ingest", str(folder / "data")]),
+            ("link", [str(procura), "link"]),
+            ("run", [str(procura), "run", "--as-of", as_of]),
         ]
-        for name, argv in stages:
-            rows.append({"stage": name, **timed(argv, env)})
+        for name, argv in commands:
+            rows.append({"stage": name, "build": build, **timed(argv, env)})
             print(json.dumps({k: v for k, v in rows[-1].items() if k != "last"}), flush=True)
+    return rows
+
+
+def measure(folder: Path, as_of: str, before: Path | None) -> list[dict]:
+    rows = stages(before, folder, as_of, "before") if before else []
+    rows += stages(PROCURA, folder, as_of, "this")
     base = timed([sys.executable, str(ROOT / "bench" / "pandas_rules.py"), str(folder)], dict(os.environ))
     rows.append({"stage": "pandas", **base, "models": json.loads(str(base["last"]))["models"]})
     print(json.dumps({k: v for k, v in rows[-1].items() if k not in ("last", "models")}), flush=True)
@@ -103,7 +111,7 @@ def table_markdown(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def section(rows: list[dict], scale: float, seed: int, loads: tuple[float, float]) -> str:
+def section(rows: list[dict], scale: float, seed: int, loads: tuple[float, float], before: str) -> str:
     pandas = next(r for r in rows if r["stage"] == "pandas")
     found = ", ".join(f"`{m}` {hit}/{planted}" for m, (_, planted, hit) in sorted(pandas["models"].items()))
     return (
@@ -113,12 +121,25 @@ def section(rows: list[dict], scale: float, seed: int, loads: tuple[float, float
         "model). Baseline in the same "
         "run: `bench/pandas_rules.py`, the ten rules in plain pandas with the true identities from "
         "`truth.json` (no provenance, quarantine, lead store, jurisdiction or explanations — a lower bound). "
-        "CPU s is user + system time of the process.\n\n"
+        "CPU s is user + system time of the process."
+        + (f" `before` is the build at {before}." if before else "")
+        + "\n\n"
         + table_markdown(rows)
         + f"\n\nPlanted violations the pandas rules cover (anchor key among its hits): {found}. "
         f"Load average when measured: {loads[0]:.1f} before, {loads[1]:.1f} after, on 2 cores shared with "
         "other jobs; the CPU column is the steadier one.\n" + END
     )
+
+
+def _build(procura: Path | None) -> str:
+    """``path (commit …)`` of another build's checkout, or empty."""
+    if procura is None:
+        return ""
+    checkout = procura.resolve().parents[2]
+    commit = subprocess.run(
+        ["git", "-C", str(checkout), "rev-parse", "--short", "HEAD"], capture_output=True, text=True
+    ).stdout.strip()
+    return f"`{checkout}` (commit {commit or 'unknown'})"
 
 
 def write(text: str) -> None:
@@ -138,16 +159,21 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--data", type=Path, help="an existing synth folder instead of generating one")
     parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "procura-bench")
+    parser.add_argument("--before", type=Path, help="another build's procura executable, timed first")
     parser.add_argument("--print-only", action="store_true", help="Do not write BENCHMARKS.md")
     args = parser.parse_args()
     folder = args.data or dataset(args.scale, args.seed, args.cache)
     truth = json.loads((folder / "truth.json").read_text(encoding="utf-8"))
     load_before = os.getloadavg()[0]
-    rows = measure(folder, truth["as_of"])
+    rows = measure(folder, truth["as_of"], args.before)
     loads = (load_before, os.getloadavg()[0])
     print(table_markdown(rows))
     if not args.print_only:
-        write(section(rows, truth.get("scale", args.scale), truth.get("seed", args.seed), loads))
+        write(
+            section(
+                rows, truth.get("scale", args.scale), truth.get("seed", args.seed), loads, _build(args.before)
+            )
+        )
 
 
 if __name__ == "__main__":
