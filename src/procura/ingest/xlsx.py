@@ -1,9 +1,11 @@
 """XLSX reading with python-calamine (Rust), guarded against zip bombs.
 
 calamine reads a sheet about 50 times faster than openpyxl but returns a
-formula cell's cached value, not its formula; a workbook whose sheets hold a
-formula (rare in agency exports) is read with openpyxl instead, so that the
-formula text reaches validation and is quarantined.
+formula cell's cached value, not its formula, and every number as a float; a
+workbook whose sheets hold a formula or a whole number of 16 digits or more
+(rare in agency exports) is read with openpyxl instead, so that the formula
+text reaches validation and is quarantined and a long identifier stored as a
+number keeps its digits.
 
 Cells become text the way the standard expects: dates ``YYYY-MM-DD``,
 datetimes ISO, whole floats without ``.0``, booleans ``true``/``false``. A
@@ -28,8 +30,9 @@ if TYPE_CHECKING:
 
 MAX_UNCOMPRESSED = 1024 * 1024 * 1024
 MAX_RATIO = 100
-# A formula element in sheet XML: <f>, <f t="shared" …/>, also with a namespace prefix.
-_FORMULA = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s>/]")
+# In sheet XML: a formula element (<f>, <f t="shared" …/>, also with a namespace
+# prefix), or a cell value that is a whole number too long for a float.
+_OPENPYXL_ONLY = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(?:f[\s>/]|v>-?\d{16,}<)")
 
 
 def check_zip(path: Path) -> None:
@@ -70,8 +73,8 @@ def cell_text(value: Any) -> str | None:
     return text if text else None
 
 
-def has_formulas(path: Path) -> bool:
-    """Whether any worksheet of the workbook holds a formula cell (streamed, no full inflate)."""
+def needs_openpyxl(path: Path) -> bool:
+    """Whether a worksheet holds a formula or a 16+ digit whole number (streamed, no full inflate)."""
     with zipfile.ZipFile(path) as archive:
         for info in archive.infolist():
             if not info.filename.startswith("xl/worksheets/"):
@@ -79,7 +82,7 @@ def has_formulas(path: Path) -> bool:
             tail = b""
             with archive.open(info) as fh:
                 while chunk := fh.read(1024 * 1024):
-                    if _FORMULA.search(tail + chunk):
+                    if _OPENPYXL_ONLY.search(tail + chunk):
                         return True
                     tail = chunk[-64:]
     return False
@@ -126,7 +129,7 @@ def _openpyxl_rows(path: Path, mapping: Mapping | None) -> Iterator[Iterable[Any
 def read_xlsx(path: Path, mapping: Mapping | None) -> tuple[list[str], list[list[str | None]], list[int]]:
     """``(header, columns, row numbers)`` of the first (or the mapping's) sheet."""
     check_zip(path)
-    rows = _openpyxl_rows(path, mapping) if has_formulas(path) else _calamine_rows(path, mapping)
+    rows = _openpyxl_rows(path, mapping) if needs_openpyxl(path) else _calamine_rows(path, mapping)
     header_row = mapping.header_row if mapping else 1
     header: list[str] = []
     for i, values in enumerate(rows, start=1):
