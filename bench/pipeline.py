@@ -27,6 +27,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from sections import write_section
+
 ROOT = Path(__file__).resolve().parents[1]
 PROCURA = Path(sys.executable).parent / "procura"
 START, END = "<!-- bench/pipeline.py: start -->", "<!-- bench/pipeline.py: end -->"
@@ -142,17 +144,6 @@ def _build(procura: Path | None) -> str:
     return f"`{checkout}` (commit {commit or 'unknown'})"
 
 
-def write(text: str) -> None:
-    path = ROOT / "BENCHMARKS.md"
-    current = path.read_text(encoding="utf-8")
-    if START in current:
-        before, rest = current.split(START, 1)
-        current = before + text + rest.split(END, 1)[1]
-    else:
-        current = current.rstrip("\n") + "\n\n" + text + "\n"
-    path.write_text(current, encoding="utf-8")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--scale", type=float, default=10)
@@ -169,11 +160,8 @@ def main() -> None:
     loads = (load_before, os.getloadavg()[0])
     print(table_markdown(rows))
     if not args.print_only:
-        write(
-            section(
-                rows, truth.get("scale", args.scale), truth.get("seed", args.seed), loads, _build(args.before)
-            )
-        )
+        scale, seed = truth.get("scale", args.scale), truth.get("seed", args.seed)
+        write_section(START, END, section(rows, scale, seed, loads, _build(args.before)))
 
 
 if __name__ == "__main__":
