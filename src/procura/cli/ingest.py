@@ -17,6 +17,7 @@ from procura.ingest.mapping import MappingError
 from procura.ingest.quarantine import NotFound, list_entries, show_entry
 from procura.ingest.service import IngestError, IngestSummary, ingest
 from procura.ingest.status import status
+from procura.similar.index import refresh as refresh_index
 from procura.standard.schema import StandardError, export_json, standard
 
 console = Console()
@@ -89,6 +90,8 @@ def ingest_cmd(
                 bar.update(task, description=name, completed=done, total=total)
 
             summary = ingest(settings, path, mapping, progress)
+            bar.update(task, description="类案索引 similar-case index", completed=0, total=None)
+            indexed = refresh_index(settings)
     except (IngestError, MappingError) as exc:
         _fail(str(exc))
     except duckdb.Error as exc:
@@ -104,6 +107,10 @@ def ingest_cmd(
             f"未变 unchanged {t['unchanged']} + 隔离 quarantined {t['quarantined']}"
         )
         console.print(f"仓库 warehouse: {settings.warehouse_path}")
+        console.print(
+            f"类案索引 similar-case index: {indexed['new_batches']} new batches, "
+            f"{indexed['tokenized']} records tokenised, {indexed['documents']} indexed"
+        )
         for f in summary.files:
             if f.flagged:
                 flags = ", ".join(f"{k} {v}" for k, v in f.flagged.items())
