@@ -19,6 +19,7 @@ from procura.access.principal import Principal
 from procura.config import Settings
 from procura.ingest.warehouse import connect
 from procura.leads.orm import Lead
+from procura.trends.counts import has_table
 from procura.trends.service import Alert, TrendResult, alerts, scope_prefix, trend
 from procura.workflow.orm import LeadWork, Measure
 from procura.workflow.scope import jurisdiction_filter
@@ -61,8 +62,10 @@ def _bodies(
     con = connect(settings, read_only=True)
     window = "CAST(? || '-01' AS DATE) AND CAST(? || '-01' AS DATE) + INTERVAL 1 MONTH - INTERVAL 1 DAY"
     try:
-        unfiled = []
+        unfiled: list[dict[str, Any]] = []
         for series, where in UNFILED.items():
+            if not has_table(con, "police_reports"):
+                break
             rows = con.execute(
                 "SELECT police_unit, COUNT(*) AS n FROM police_reports"
                 f" WHERE {where} AND NOT COALESCE(filed, FALSE) AND region_code LIKE ? || '%'"
@@ -71,13 +74,17 @@ def _bodies(
                 [prefix, start, end],
             ).fetchall()
             unfiled += [{"series": series, "body": b, "count": int(n)} for b, n in rows]
-        operators = con.execute(
-            "SELECT COALESCE(operator_name, app_name) AS body, COUNT(*) AS n,"
-            " COUNT(DISTINCT issue_type) AS kinds"
-            f" FROM app_reports WHERE region_code LIKE ? || '%' AND reported_at BETWEEN {window}"
-            " GROUP BY ALL HAVING COUNT(*) >= 3 ORDER BY n DESC, body LIMIT 8",
-            [prefix, start, end],
-        ).fetchall()
+        operators = (
+            []
+            if not has_table(con, "app_reports")
+            else con.execute(
+                "SELECT COALESCE(operator_name, app_name) AS body, COUNT(*) AS n,"
+                " COUNT(DISTINCT issue_type) AS kinds"
+                f" FROM app_reports WHERE region_code LIKE ? || '%' AND reported_at BETWEEN {window}"
+                " GROUP BY ALL HAVING COUNT(*) >= 3 ORDER BY n DESC, body LIMIT 8",
+                [prefix, start, end],
+            ).fetchall()
+        )
     finally:
         con.close()
     unfiled.sort(key=lambda b: -b["count"])

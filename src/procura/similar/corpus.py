@@ -64,15 +64,21 @@ def sources() -> dict[str, Source]:
     return out
 
 
+def present(con: duckdb.DuckDBPyConnection) -> list[Source]:
+    """The indexed tables that exist in this warehouse."""
+    names = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+    return [s for t, s in sources().items() if t in names]
+
+
 def batches(con: duckdb.DuckDBPyConnection) -> list[str]:
     """Every batch that stored rows in an indexed table."""
-    union = " UNION ".join(f"SELECT DISTINCT _batch_id FROM {t}" for t in sources())
-    return sorted(r[0] for r in con.execute(union).fetchall() if r[0] is not None)
+    union = " UNION ".join(f"SELECT DISTINCT _batch_id FROM {s.table}" for s in present(con))
+    return sorted(r[0] for r in con.execute(union).fetchall() if r[0] is not None) if union else []
 
 
 def read_documents(con: duckdb.DuckDBPyConnection, only_batches: list[str] | None = None) -> pd.DataFrame:
     """The documents of every indexed table (or only the rows last written by ``only_batches``)."""
-    frames = [con.execute(s.select(only_batches)).df() for s in sources().values()]
+    frames = [con.execute(s.select(only_batches)).df() for s in present(con)]
     frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=list(COLUMNS))
     return with_tokens(frame)
 

@@ -41,6 +41,12 @@ def region_expr(level: str) -> str:
     return f"rpad(substr(region_code, 1, {width}), 6, '0')"
 
 
+def has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    """True when the warehouse has table ``name`` (a table never loaded counts nothing)."""
+    row = con.execute("SELECT COUNT(*) FROM duckdb_tables() WHERE table_name = ?", [name]).fetchone()
+    return bool(row and row[0])
+
+
 def monthly_counts(
     con: duckdb.DuckDBPyConnection,
     series: Series,
@@ -51,6 +57,8 @@ def monthly_counts(
     end: str | None = None,
 ) -> pd.DataFrame:
     """Rows ``period`` (YYYY-MM), ``region_code``, ``dimension``, ``count`` for one series."""
+    if not has_table(con, series.table):
+        return pd.DataFrame(columns=["period", "region_code", "dimension", "count"])
     dim = series.dimensions[by] if by else "NULL"
     sql = (
         f"SELECT strftime(date_trunc('month', {series.date}), '%Y-%m') AS period,"
