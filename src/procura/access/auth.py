@@ -101,15 +101,8 @@ def login(
         _refuse(session, str(user.id), username, ip, now, {"reason": "disabled"}, disabled)
     if user.locked_until is not None and as_utc(user.locked_until) > now:
         until = f"{as_utc(user.locked_until):%Y-%m-%d %H:%M}"
-        _refuse(
-            session,
-            str(user.id),
-            username,
-            ip,
-            now,
-            {"reason": "locked"},
-            f"账户已锁定 account locked until {until} UTC",
-        )
+        _refuse(session, str(user.id), username, ip, now, {"reason": "locked"},
+                f"账户已锁定 account locked until {until} UTC")
     if not check_password(user.password_hash, password):
         user.failed_logins += 1
         details: dict[str, object] = {"reason": "wrong password", "failures": user.failed_logins}

@@ -76,9 +76,7 @@ def demo(
         truth = folder / "truth.json"
         if not truth.exists():
             timings["synth"] = _step(
-                app,
-                settings,
-                "1 合成数据 Synthetic dataset",
+                app, settings, "1 合成数据 Synthetic dataset",
                 ["synth", "--out", str(folder), "--seed", str(seed), "--scale", str(scale)],
             )
         else:
@@ -93,9 +91,7 @@ def demo(
     total = _summary(settings)
     if truth is not None:
         timings["evaluate"] = _step(
-            app,
-            settings,
-            "6 评估 Evaluation against the planted truth",
+            app, settings, "6 评估 Evaluation against the planted truth",
             ["evaluate", "--truth", str(truth), "--show", "3"],
         )
     _step(app, settings, "7 演示账号 Demo users (passwords are new on every run)", ["users", "demo"])

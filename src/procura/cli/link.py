@@ -82,10 +82,8 @@ def link(
 
 def _print_explanation(ex: Explanation) -> None:
     verdict = "同一实体 same entity" if ex.same_entity else "不同实体 different entities"
-    console.print(
-        f"{ex.left} → {ex.entity_left} (规则 rule: {ex.rule_left})\n"
-        f"{ex.right} → {ex.entity_right} (规则 rule: {ex.rule_right})\n[bold]{verdict}[/bold]"
-    )
+    console.print(f"{ex.left} → {ex.entity_left} (规则 rule: {ex.rule_left})\n"
+                  f"{ex.right} → {ex.entity_right} (规则 rule: {ex.rule_right})\n[bold]{verdict}[/bold]")
     if ex.stage_one:
         console.print(f"第一阶段 stage one: {ex.stage_one}")
     if ex.judgement:
@@ -100,10 +98,7 @@ def _print_explanation(ex: Explanation) -> None:
         table.add_column(col)
     for step in ex.steps:
         table.add_row(
-            step.field,
-            step.label,
-            step.value_left,
-            step.value_right,
+            step.field, step.label, step.value_left, step.value_right,
             "" if step.m_probability is None else f"{step.m_probability:.4f}",
             "" if step.u_probability is None else f"{step.u_probability:.6f}",
             f"{step.match_weight:+.2f}",
@@ -137,13 +132,8 @@ def _pair_table(pairs: list[ReviewPair]) -> Table:
     for i, pair in enumerate(pairs, 1):
         for side, first in ((pair.left, True), (pair.right, False)):
             table.add_row(
-                str(i) if first else "",
-                f"{pair.probability:.3f}" if first else "",
-                str(side.ref),
-                side.name or "",
-                side.id_no or "",
-                str(side.birth_date or ""),
-                side.phone or "",
+                str(i) if first else "", f"{pair.probability:.3f}" if first else "", str(side.ref),
+                side.name or "", side.id_no or "", str(side.birth_date or ""), side.phone or "",
                 ("是 yes" if pair.same_entity else "否 no") if first else "",
             )
     return table
@@ -167,13 +157,8 @@ def review_cmd(
         _fail("--interactive needs --user (the reviewer's name)")
     con = _open(settings)
     try:
-        pairs = uncertain_pairs(
-            con,
-            settings.link_review_low if low is None else low,
-            settings.link_review_high if high is None else high,
-            limit,
-            unmask,
-        )
+        pairs = uncertain_pairs(con, settings.link_review_low if low is None else low,
+                                settings.link_review_high if high is None else high, limit, unmask)
         if not pairs:
             console.print("没有待复核的配对 no pairs to review")
             return
@@ -213,10 +198,8 @@ def judge_cmd(
         _fail(str(exc))
     finally:
         con.close()
-    console.print(
-        f"已记录 recorded: {j.left} ~ {j.right} = {j.decision} ({j.user_name}); "
-        "run `procura link` to apply 重新运行以生效"
-    )
+    console.print(f"已记录 recorded: {j.left} ~ {j.right} = {j.decision} ({j.user_name}); "
+                  "run `procura link` to apply 重新运行以生效")
 
 
 @link_app.command("export")

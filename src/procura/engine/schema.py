@@ -14,24 +14,12 @@ from procura.standard.schema import standard
 
 ENTITY_COLUMNS: dict[str, dict[str, str]] = {
     "mentions": {
-        "table_name": "VARCHAR",
-        "record_key": "VARCHAR",
-        "role": "VARCHAR",
-        "kind": "VARCHAR",
-        "entity_id": "VARCHAR",
-        "probability": "DOUBLE",
-        "rule": "VARCHAR",
+        "table_name": "VARCHAR", "record_key": "VARCHAR", "role": "VARCHAR", "kind": "VARCHAR",
+        "entity_id": "VARCHAR", "probability": "DOUBLE", "rule": "VARCHAR",
     },
     "entities": {
-        "entity_id": "VARCHAR",
-        "kind": "VARCHAR",
-        "name": "VARCHAR",
-        "id_no": "VARCHAR",
-        "uscc": "VARCHAR",
-        "birth_date": "DATE",
-        "sex": "VARCHAR",
-        "phone": "VARCHAR",
-        "mentions": "BIGINT",
+        "entity_id": "VARCHAR", "kind": "VARCHAR", "name": "VARCHAR", "id_no": "VARCHAR",
+        "uscc": "VARCHAR", "birth_date": "DATE", "sex": "VARCHAR", "phone": "VARCHAR", "mentions": "BIGINT",
     },
 }
 

@@ -10,27 +10,9 @@ from typing import Any, TextIO
 from procura.leads.orm import Lead
 
 EXPORT_FIELDS = (
-    "lead_id",
-    "fingerprint",
-    "model_id",
-    "model_version",
-    "params",
-    "anchor",
-    "evidence",
-    "subject",
-    "target",
-    "region_code",
-    "office",
-    "prong",
-    "measure",
-    "score",
-    "status",
-    "explanation",
-    "explanation_zh",
-    "explanation_en",
-    "details",
-    "created_at",
-    "updated_at",
+    "lead_id", "fingerprint", "model_id", "model_version", "params", "anchor", "evidence", "subject",
+    "target", "region_code", "office", "prong", "measure", "score", "status", "explanation",
+    "explanation_zh", "explanation_en", "details", "created_at", "updated_at",
 )
 FORMATS = ("jsonl", "csv")
 

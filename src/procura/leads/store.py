@@ -21,19 +21,8 @@ from procura.leads.record import LeadRecord
 
 # Lead fields a run may rewrite (everything a model computes; never status).
 _FINDINGS = (
-    "model_version",
-    "params",
-    "evidence",
-    "subject",
-    "target",
-    "region_code",
-    "office",
-    "prong",
-    "measure",
-    "score",
-    "explanation_zh",
-    "explanation_en",
-    "details",
+    "model_version", "params", "evidence", "subject", "target", "region_code", "office",
+    "prong", "measure", "score", "explanation_zh", "explanation_en", "details",
 )
 
 
@@ -61,23 +50,12 @@ def _values(record: LeadRecord) -> dict[str, Any]:
 
 
 def start_run(
-    session: Session,
-    model_id: str,
-    version: str,
-    engine: str,
-    as_of: date,
-    params: dict[str, Any],
-    *,
-    shadow: bool = False,
+    session: Session, model_id: str, version: str, engine: str, as_of: date,
+    params: dict[str, Any], *, shadow: bool = False,
 ) -> ModelRun:
     """Record the start of a model run."""
     run = ModelRun(
-        model_id=model_id,
-        model_version=version,
-        shadow=shadow,
-        engine=engine,
-        as_of=as_of,
-        params=params,
+        model_id=model_id, model_version=version, shadow=shadow, engine=engine, as_of=as_of, params=params,
     )
     session.add(run)
     session.flush()
@@ -86,13 +64,8 @@ def start_run(
 
 def _revision(lead: Lead, run: ModelRun, change: str) -> LeadRevision:
     return LeadRevision(
-        lead_id=lead.id,
-        run_id=run.id,
-        change=change,
-        evidence=lead.evidence,
-        params=lead.params,
-        score=lead.score,
-        explanation_zh=lead.explanation_zh,
+        lead_id=lead.id, run_id=run.id, change=change, evidence=lead.evidence, params=lead.params,
+        score=lead.score, explanation_zh=lead.explanation_zh,
     )
 
 
@@ -110,14 +83,8 @@ def save_leads(session: Session, run: ModelRun, leads: Sequence[LeadRecord]) -> 
         lead = existing.get(record.fingerprint)
         if lead is None:
             lead = Lead(
-                id=record.lead_id,
-                fingerprint=record.fingerprint,
-                model_id=record.model_id,
-                anchor=record.anchor,
-                status="new",
-                first_run_id=run.id,
-                last_run_id=run.id,
-                **values,
+                id=record.lead_id, fingerprint=record.fingerprint, model_id=record.model_id,
+                anchor=record.anchor, status="new", first_run_id=run.id, last_run_id=run.id, **values,
             )
             session.add(lead)
             session.add(_revision(lead, run, "created"))
@@ -143,11 +110,8 @@ def save_shadow(session: Session, run: ModelRun, leads: Sequence[LeadRecord]) ->
     for record in leads:
         session.add(
             ShadowLead(
-                run_id=run.id,
-                model_id=record.model_id,
-                model_version=record.model_version,
-                fingerprint=record.fingerprint,
-                record=record.as_dict(),
+                run_id=run.id, model_id=record.model_id, model_version=record.model_version,
+                fingerprint=record.fingerprint, record=record.as_dict(),
             )
         )
     run.leads_found = len(leads)

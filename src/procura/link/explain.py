@@ -79,13 +79,8 @@ def _stage_one(left: dict[str, Any], right: dict[str, Any]) -> str | None:
     return "identical fields 各字段完全相同"
 
 
-def _waterfall(
-    con: duckdb.DuckDBPyConnection,
-    settings: Settings,
-    a: dict[str, Any],
-    b: dict[str, Any],
-    explanation: Explanation,
-) -> None:
+def _waterfall(con: duckdb.DuckDBPyConnection, settings: Settings, a: dict[str, Any], b: dict[str, Any],
+               explanation: Explanation) -> None:
     path = settings.link_dir / MODEL_FILE
     if not path.exists():
         return
@@ -93,16 +88,8 @@ def _waterfall(
     cols = ", ".join(PROFILE_COLUMNS)
     profiles = con.sql(f"SELECT {cols} FROM _link_profiles").to_arrow_table()
     left, right = (
-        dict(
-            zip(
-                PROFILE_COLUMNS,
-                con.execute(
-                    f"SELECT {cols} FROM _link_profiles WHERE unique_id = ?", [m["profile_id"]]
-                ).fetchone()
-                or (),
-                strict=False,
-            )
-        )
+        dict(zip(PROFILE_COLUMNS, con.execute(f"SELECT {cols} FROM _link_profiles WHERE unique_id = ?",
+                                              [m["profile_id"]]).fetchone() or (), strict=False))
         for m in (a, b)
     )
     session = SplinkSession(profiles, path)
@@ -113,20 +100,15 @@ def _waterfall(
     for rec in records:
         if rec["column_name"] == "Final score":
             explanation.match_weight = float(rec["log2_bayes_factor"])
-            bf = 2**explanation.match_weight
+            bf = 2 ** explanation.match_weight
             explanation.probability = bf / (1 + bf)
             continue
-        explanation.steps.append(
-            WaterfallStep(
-                field=rec["column_name"],
-                label=str(rec["label_for_charts"]),
-                value_left=str(rec["value_l"]),
-                value_right=str(rec["value_r"]),
-                m_probability=rec["m_probability"],
-                u_probability=rec["u_probability"],
-                match_weight=float(rec["log2_bayes_factor"]),
-            )
-        )
+        explanation.steps.append(WaterfallStep(
+            field=rec["column_name"], label=str(rec["label_for_charts"]),
+            value_left=str(rec["value_l"]), value_right=str(rec["value_r"]),
+            m_probability=rec["m_probability"], u_probability=rec["u_probability"],
+            match_weight=float(rec["log2_bayes_factor"]),
+        ))
 
 
 def explain(con: duckdb.DuckDBPyConnection, settings: Settings, a: MentionRef, b: MentionRef) -> Explanation:
@@ -134,13 +116,9 @@ def explain(con: duckdb.DuckDBPyConnection, settings: Settings, a: MentionRef, b
     kinds = {mention_kind(con, a), mention_kind(con, b)}
     left, right = _mention(con, a), _mention(con, b)
     explanation = Explanation(
-        left=a,
-        right=b,
-        kind="/".join(sorted(kinds)),
-        entity_left=left["entity_id"],
-        entity_right=right["entity_id"],
-        rule_left=left["linked_by"],
-        rule_right=right["linked_by"],
+        left=a, right=b, kind="/".join(sorted(kinds)),
+        entity_left=left["entity_id"], entity_right=right["entity_id"],
+        rule_left=left["linked_by"], rule_right=right["linked_by"],
         stage_one=_stage_one(left, right),
     )
     pair = tuple(sorted((a, b)))

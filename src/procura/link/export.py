@@ -25,7 +25,7 @@ def export_mentions(con: duckdb.DuckDBPyConnection, path: Path, fmt: str = "csv"
     path.parent.mkdir(parents=True, exist_ok=True)
     target = str(path).replace("'", "''")
     con.execute(
-        'COPY (SELECT table_name AS "table", record_key AS "key", role, entity_id, probability '
+        "COPY (SELECT table_name AS \"table\", record_key AS \"key\", role, entity_id, probability "
         f"FROM mentions ORDER BY table_name, record_key, role) TO '{target}' (HEADER, DELIMITER ',')"
     )
     count = con.execute("SELECT count(*) FROM mentions").fetchone()

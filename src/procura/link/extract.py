@@ -66,7 +66,8 @@ def _register_names(con: duckdb.DuckDBPyConnection) -> None:
 _PHONE = "regexp_replace(r.phone, '[^0-9]', '', 'g')"
 # A birth date read from digits 7-14 of an 18-character number, when they are a date.
 _ID_DATE = (
-    "CASE WHEN length(r.id_no) = 18 THEN TRY_CAST(TRY_STRPTIME(substr(r.id_no, 7, 8), '%Y%m%d') AS DATE) END"
+    "CASE WHEN length(r.id_no) = 18 THEN "
+    "TRY_CAST(TRY_STRPTIME(substr(r.id_no, 7, 8), '%Y%m%d') AS DATE) END"
 )
 
 _MENTIONS_SQL = f"""

@@ -82,11 +82,7 @@ def mention_kind(con: duckdb.DuckDBPyConnection, ref: MentionRef) -> str:
 
 
 def record(
-    con: duckdb.DuckDBPyConnection,
-    a: MentionRef,
-    b: MentionRef,
-    decision: str,
-    user: str,
+    con: duckdb.DuckDBPyConnection, a: MentionRef, b: MentionRef, decision: str, user: str,
     note: str | None = None,
 ) -> Judgement:
     """Store a decision on the pair (a, b); it takes effect on the next ``procura link``."""
@@ -117,4 +113,6 @@ def latest(con: duckdb.DuckDBPyConnection) -> list[Judgement]:
         "  SELECT *, row_number() OVER (PARTITION BY left_ref, right_ref ORDER BY decided_at DESC,"
         "         rowid DESC) AS r FROM _link_judgements) WHERE r = 1 ORDER BY decided_at"
     ).fetchall()
-    return [Judgement(MentionRef.parse(lr), MentionRef.parse(rr), d, u, t, n) for lr, rr, d, u, t, n in rows]
+    return [
+        Judgement(MentionRef.parse(lr), MentionRef.parse(rr), d, u, t, n) for lr, rr, d, u, t, n in rows
+    ]

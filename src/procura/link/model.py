@@ -24,17 +24,8 @@ import pyarrow as pa
 
 MODEL_FILE = "person_model.json"
 PROFILE_COLUMNS = (
-    "unique_id",
-    "name",
-    "name_py",
-    "surname",
-    "id_no",
-    "has_id",
-    "birth_date",
-    "sex",
-    "phone",
-    "address",
-    "region",
+    "unique_id", "name", "name_py", "surname", "id_no", "has_id",
+    "birth_date", "sex", "phone", "address", "region",
 )
 # Two profiles that both carry a valid identity number are already decided by
 # stage one (same number: linked; different numbers: different people).
@@ -80,9 +71,8 @@ def comparisons() -> list[dict[str, Any]]:
     return [
         _comparison(
             "name",
-            _level(
-                "name_l = name_r", "same name 姓名相同", tf_adjustment_column="name", tf_adjustment_weight=1.0
-            ),
+            _level("name_l = name_r", "same name 姓名相同", tf_adjustment_column="name",
+                   tf_adjustment_weight=1.0),
             _level("name_py_l = name_py_r", "same pinyin 拼音相同（同音字）"),
             _level(f"{dl}(name_l, name_r) <= 1", "one character differs 一字之差"),
             _level("jaro_winkler_similarity(name_py_l, name_py_r) >= 0.9", "similar pinyin 拼音相近"),
@@ -91,14 +81,10 @@ def comparisons() -> list[dict[str, Any]]:
         _comparison(
             "birth_date",
             _level("birth_date_l = birth_date_r", "same birth date 出生日期相同"),
-            _level(
-                f"{dl}(CAST(birth_date_l AS VARCHAR), CAST(birth_date_r AS VARCHAR)) <= 1",
-                "one digit differs 一位不同",
-            ),
-            _level(
-                f"{dl}(CAST(birth_date_l AS VARCHAR), CAST(birth_date_r AS VARCHAR)) <= 2",
-                "two digits differ 两位不同",
-            ),
+            _level(f"{dl}(CAST(birth_date_l AS VARCHAR), CAST(birth_date_r AS VARCHAR)) <= 1",
+                   "one digit differs 一位不同"),
+            _level(f"{dl}(CAST(birth_date_l AS VARCHAR), CAST(birth_date_r AS VARCHAR)) <= 2",
+                   "two digits differ 两位不同"),
         ),
         _comparison("sex", _level("sex_l = sex_r", "same sex 性别相同")),
         _comparison(

@@ -25,9 +25,7 @@ class Training:
 
 
 def cluster_profiles(
-    profiles: pa.Table,
-    threshold: float,
-    training: Training = Training(),
+    profiles: pa.Table, threshold: float, training: Training = Training(),
     blocking_rules: tuple[str, ...] = BLOCKING_RULES,
 ) -> dict[int, int]:
     """Train on ``profiles``, score pairs and cluster them; return unique_id -> cluster id."""

@@ -48,10 +48,8 @@ def mask(value: str | None, keep_start: int, keep_end: int) -> str | None:
     return value[:keep_start] + "*" * (len(value) - keep_start - keep_end) + value[-keep_end:]
 
 
-_SIDE = (
-    "{a}.table_name, {a}.record_key, {a}.role, {a}.name_raw, {a}.id_no, {a}.birth_date, {a}.sex, "
-    "{a}.phone, {e}.entity_id"
-)
+_SIDE = "{a}.table_name, {a}.record_key, {a}.role, {a}.name_raw, {a}.id_no, {a}.birth_date, {a}.sex, " \
+        "{a}.phone, {e}.entity_id"
 
 _QUERY = f"""
 WITH judged AS (
@@ -77,13 +75,9 @@ LIMIT ?
 def _side(values: tuple, unmask: bool) -> Side:  # type: ignore[type-arg]
     table, key, role, name, id_no, birth, sex, phone, entity = values
     return Side(
-        ref=MentionRef(table, key, role),
-        name=name,
-        id_no=id_no if unmask else mask(id_no, 6, 4),
-        birth_date=birth,
-        sex=sex,
-        phone=phone if unmask else mask(phone, 3, 4),
-        entity_id=entity,
+        ref=MentionRef(table, key, role), name=name,
+        id_no=id_no if unmask else mask(id_no, 6, 4), birth_date=birth, sex=sex,
+        phone=phone if unmask else mask(phone, 3, 4), entity_id=entity,
     )
 
 

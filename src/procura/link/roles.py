@@ -93,10 +93,8 @@ def _parse_role(entry: dict[str, Any], keys: dict[str, tuple[str, ...]]) -> Role
     unknown = set(fields) - set(FIELDS)
     if unknown:
         raise RoleError(f"{where}: unknown fields {sorted(unknown)}")
-    if not (
-        kind in ("person", "org")
-        or (isinstance(kind, dict) and set(kind) <= {"org_when", "column"} and len(kind) == 1)
-    ):
+    if not (kind in ("person", "org") or (isinstance(kind, dict) and set(kind) <= {"org_when", "column"}
+                                          and len(kind) == 1)):
         raise RoleError(f"{where}: kind must be person, org, {{org_when: f}} or {{column: f}}")
     parsed = {k: tuple(v) if isinstance(v, list) else (v,) for k, v in fields.items()}
     return Role(table=table, role=role, key=keys[table], kind=kind, fields=parsed)

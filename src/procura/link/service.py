@@ -96,11 +96,8 @@ ORDER BY p.match_probability DESC
 
 # Pairs below the threshold that touch a weak node, weak node first.
 _WEAK_EDGES = f"""
-WITH e AS ({
-    _EDGES.replace("ORDER BY p.match_probability DESC", "").replace(
-        "WHERE p.match_probability >= ?", "WHERE p.match_probability >= ? AND p.match_probability < ?"
-    )
-})
+WITH e AS ({_EDGES.replace("ORDER BY p.match_probability DESC", "").replace(
+    "WHERE p.match_probability >= ?", "WHERE p.match_probability >= ? AND p.match_probability < ?")})
 SELECT e.* FROM e JOIN _lk_nodes w ON w.node = e.node_l AND w.weak
 UNION ALL
 SELECT e.node_r, e.node_l, e.p FROM e JOIN _lk_nodes w ON w.node = e.node_r AND w.weak
@@ -154,18 +151,13 @@ def _cluster(con: duckdb.DuckDBPyConnection, settings: Settings) -> tuple[int, i
     clustering.attach(weak_edges, weak, "sole_candidate")
     best = clustering.best
     roots = clustering.roots()
-    table = pa.table(
-        {
-            "node": pa.array(range(len(roots)), pa.int64()),
-            "root": pa.array(roots, pa.int64()),
-            "best_probability": pa.array(
-                [best[n][0] if n in best else None for n in range(len(roots))], pa.float64()
-            ),
-            "best_rule": pa.array(
-                [best[n][1] if n in best else None for n in range(len(roots))], pa.string()
-            ),
-        }
-    )
+    table = pa.table({
+        "node": pa.array(range(len(roots)), pa.int64()),
+        "root": pa.array(roots, pa.int64()),
+        "best_probability": pa.array([best[n][0] if n in best else None for n in range(len(roots))],
+                                     pa.float64()),
+        "best_rule": pa.array([best[n][1] if n in best else None for n in range(len(roots))], pa.string()),
+    })
     con.register("_lk_clusters", table)
     con.execute(_ASSIGN)
     con.unregister("_lk_clusters")

@@ -108,7 +108,9 @@ def _params_used(values: Mapping[str, Binding], row: Mapping[str, Any]) -> dict[
     return used
 
 
-def to_lead(model: Model, row: Mapping[str, Any], values: Mapping[str, Binding], as_of: date) -> LeadRecord:
+def to_lead(
+    model: Model, row: Mapping[str, Any], values: Mapping[str, Binding], as_of: date
+) -> LeadRecord:
     """One output row as a lead."""
     spec = model.spec
     row = {k: _json_value(v) for k, v in row.items()}

@@ -10,14 +10,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 PRONGS = ("criminal", "civil", "administrative", "public_interest")
 MEASURES = (
-    "case_filing_notice",
-    "corrective_opinion",
-    "procuratorial_suggestion",
-    "pre_litigation_notice",
-    "public_interest_suit",
-    "support_prosecution",
-    "protest",
-    "admin_penalty_opinion",
+    "case_filing_notice", "corrective_opinion", "procuratorial_suggestion", "pre_litigation_notice",
+    "public_interest_suit", "support_prosecution", "protest", "admin_penalty_opinion",
 )
 PARAM_TYPES = ("int", "float", "money", "str", "date", "bool", "list[str]")
 LEAD_COLUMNS = ("anchor_keys", "evidence", "subject_entity_id", "subject_name", "region_code", "score")
@@ -149,14 +143,8 @@ class ModelSpec(_Strict):
     description: Text
     prong: Literal["criminal", "civil", "administrative", "public_interest"]
     measure: Literal[
-        "case_filing_notice",
-        "corrective_opinion",
-        "procuratorial_suggestion",
-        "pre_litigation_notice",
-        "public_interest_suit",
-        "support_prosecution",
-        "protest",
-        "admin_penalty_opinion",
+        "case_filing_notice", "corrective_opinion", "procuratorial_suggestion", "pre_litigation_notice",
+        "public_interest_suit", "support_prosecution", "protest", "admin_penalty_opinion",
     ]
     target: Text
     legal_basis: tuple[LegalBasis, ...] = Field(min_length=1)
