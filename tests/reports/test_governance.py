@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from procura.access.errors import ValidationError
 from procura.access.principal import SYSTEM
 from procura.config import Settings
 from procura.db import session_scope
+from procura.errors import InvalidInput
 from procura.migrations import open_store
 from procura.reports.service import governance_report
 
@@ -46,5 +46,5 @@ def test_report_is_a_chinese_a4_pdf_and_reproducible(settings: Settings) -> None
 def test_bad_period_is_refused(settings: Settings) -> None:
     with session_scope(open_store(settings)) as session:
         for start, end in (("2025-13", "2026-01"), ("2026-01", "2025-01"), ("2010-01", "2026-01")):
-            with pytest.raises(ValidationError):
+            with pytest.raises(InvalidInput):
                 governance_report(settings, session, SYSTEM, start, end)

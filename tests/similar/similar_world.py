@@ -6,7 +6,7 @@ from datetime import date
 from typing import Any
 
 from procura.config import Settings
-from procura.ingest.warehouse import connect
+from procura.warehouse.connection import connect
 
 FRAUD = "冒充电商客服以退款为由诱导受害人下载会议软件共享屏幕后转账"
 FAMILY = [

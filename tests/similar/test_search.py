@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from similar_world import add_reports
 
-from procura.access.errors import Forbidden, NotFound, ValidationError
 from procura.access.principal import SYSTEM, Principal
 from procura.config import Settings
+from procura.errors import Forbidden, InvalidInput, NotFound
 from procura.similar import index as index_store
 from procura.similar.score import load_weights
 from procura.similar.service import search
@@ -65,11 +65,11 @@ def test_bad_queries_get_clear_errors(workspace: Settings) -> None:
         ("，。！？", "punctuation"),
         ("字" * 5000, "characters"),
     ):
-        with pytest.raises(ValidationError, match=word):
+        with pytest.raises(InvalidInput, match=word):
             search(workspace, SYSTEM, text=text)
-    with pytest.raises(ValidationError):
+    with pytest.raises(InvalidInput):
         search(workspace, SYSTEM, text="客服", record="PR-A1")
-    with pytest.raises(ValidationError):
+    with pytest.raises(InvalidInput):
         search(workspace, SYSTEM, text="客服", limit=0)
     with pytest.raises(Forbidden):
         search(workspace, Principal(3, "a", "330000-province", "criminal", "auditor"), text="客服")

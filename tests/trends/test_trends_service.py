@@ -9,11 +9,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from procura.access.errors import ValidationError
 from procura.access.principal import SYSTEM, Principal
 from procura.config import Settings
-from procura.ingest.warehouse import connect
+from procura.errors import InvalidInput
 from procura.trends.service import alerts, trend
+from procura.warehouse.connection import connect
 
 NINGBO = Principal(2, "n", "330200-city", "criminal", "handler")
 
@@ -56,11 +56,11 @@ def test_alert_on_the_doubling_region_only(workspace: Settings) -> None:
 
 
 def test_bad_input_and_empty_period(workspace: Settings) -> None:
-    with pytest.raises(ValidationError, match="unknown series"):
+    with pytest.raises(InvalidInput, match="unknown series"):
         trend(workspace, SYSTEM, "nope")
-    with pytest.raises(ValidationError, match="YYYY-MM"):
+    with pytest.raises(InvalidInput, match="YYYY-MM"):
         trend(workspace, SYSTEM, "cyber_defamation", start="2025-13")
-    with pytest.raises(ValidationError, match="dimensions"):
+    with pytest.raises(InvalidInput, match="dimensions"):
         trend(workspace, SYSTEM, "cyber_defamation", by="colour")
     empty = trend(workspace, SYSTEM, "cyber_defamation", start="2019-01", end="2019-06")
     assert empty.rows == [] and "no records" in empty.note

@@ -12,8 +12,8 @@ from typing import Annotated
 
 import typer
 
-from procura.access.errors import ValidationError
 from procura.cli import access as base
+from procura.errors import InvalidInput
 from procura.similar import index as index_store
 from procura.similar.score import load_weights
 from procura.similar.service import search
@@ -43,7 +43,7 @@ def search_cmd(
         try:
             w = load_weights(weights) if weights else None
         except (OSError, ValueError) as exc:
-            raise ValidationError(str(exc)) from exc
+            raise InvalidInput(str(exc)) from exc
         result = search(
             settings, me, record=record, lead_id=lead, text=text, limit=limit, weights=w, session=db
         )

@@ -17,10 +17,10 @@ from sqlalchemy.orm import Session
 from procura.access.offices import office_name, parse_office_id
 from procura.access.principal import Principal
 from procura.config import Settings
-from procura.ingest.warehouse import connect
 from procura.leads.orm import Lead
-from procura.trends.counts import has_table
 from procura.trends.service import Alert, TrendResult, alerts, scope_prefix, trend
+from procura.warehouse.connection import connect
+from procura.warehouse.probes import has_table
 from procura.workflow.orm import LeadWork, Measure
 from procura.workflow.scope import jurisdiction_filter
 

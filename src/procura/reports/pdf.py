@@ -12,7 +12,6 @@ from fpdf.fonts import FontFace
 from procura.documents.pdf import FONT, font_path
 from procura.reports import charts
 from procura.reports.facts import ReportFacts
-from procura.workflow.lifecycle import STATE_NAMES
 
 OUTCOME_ZH = {"pending": "未回复", "adopted": "采纳", "partially_adopted": "部分采纳", "rejected": "未采纳"}
 
@@ -134,7 +133,7 @@ def render(facts: ReportFacts) -> bytes:
         ["项目 item", "数量 count"],
         [[f"措施 {k}", str(v)] for k, v in sorted(facts.measures.items())]
         + [
-            [f"回复 {OUTCOME_ZH.get(k, STATE_NAMES.get(k, k))}", str(v)]
+            [f"回复 {OUTCOME_ZH.get(k, k)}", str(v)]
             for k, v in sorted(facts.outcomes.items())
         ]
         or [["措施 measures", "0"]],

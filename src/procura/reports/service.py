@@ -6,10 +6,10 @@ import pandas as pd
 from sqlalchemy.orm import Session
 
 from procura.access import audit
-from procura.access.errors import ValidationError
 from procura.access.policy import require_role
 from procura.access.principal import LEAD_READERS, Principal
 from procura.config import Settings
+from procura.errors import InvalidInput
 from procura.reports.facts import ReportFacts, gather
 from procura.reports.pdf import render
 
@@ -21,11 +21,11 @@ def check_period(start: str, end: str) -> None:
     try:
         first, last = pd.Period(start, freq="M"), pd.Period(end, freq="M")
     except ValueError as exc:
-        raise ValidationError(f"period must be months YYYY-MM, got {start!r}..{end!r}") from exc
+        raise InvalidInput(f"period must be months YYYY-MM, got {start!r}..{end!r}") from exc
     if first > last:
-        raise ValidationError(f"start {start} is after end {end}")
+        raise InvalidInput(f"start {start} is after end {end}")
     if (last - first).n >= MAX_MONTHS:
-        raise ValidationError(f"a report covers at most {MAX_MONTHS} months")
+        raise InvalidInput(f"a report covers at most {MAX_MONTHS} months")
 
 
 def governance_facts(

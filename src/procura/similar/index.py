@@ -21,8 +21,8 @@ import numpy as np
 import pandas as pd
 
 from procura.config import Settings
-from procura.ingest.warehouse import connect
 from procura.similar.corpus import batches, read_documents
+from procura.warehouse.connection import connect
 
 DIRNAME = "similar"
 _CACHE: dict[Path, tuple[float, SimilarIndex]] = {}

@@ -16,12 +16,12 @@ from sqlalchemy import String, cast, select
 from sqlalchemy.orm import Session
 
 from procura.access import audit
-from procura.access.errors import NotFound, ValidationError
 from procura.access.masking import mask_record
 from procura.access.offices import parse_office_id
 from procura.access.policy import require_role
 from procura.access.principal import LEAD_READERS, Principal
 from procura.config import Settings
+from procura.errors import InvalidInput, NotFound
 from procura.leads.orm import Lead
 from procura.similar import index as index_store
 from procura.similar.corpus import sources
@@ -134,14 +134,14 @@ def record_query(settings: Settings, index: SimilarIndex, ref: str) -> Query:
 def text_query(text: str, weights: Weights) -> Query:
     """The query of free text: refused when empty, too long or without a meaningful word."""
     if not text or not text.strip():
-        raise ValidationError("查询内容为空 the query text is empty")
+        raise InvalidInput("查询内容为空 the query text is empty")
     if len(text) > weights.max_query_chars:
-        raise ValidationError(
+        raise InvalidInput(
             f"查询内容过长 the query text has {len(text)} characters; at most {weights.max_query_chars}"
         )
     tokens = tokenize(text)
     if not tokens:
-        raise ValidationError("查询内容只有标点 the query text has no words, only punctuation or spaces")
+        raise InvalidInput("查询内容只有标点 the query text has no words, only punctuation or spaces")
     return Query(tokens=tokens)
 
 
@@ -216,13 +216,13 @@ def search(
     require_role(principal, LEAD_READERS, "search similar cases")
     weights = weights or default_weights()
     if sum(x is not None for x in (record, lead_id, text)) != 1:
-        raise ValidationError("请给出记录、线索或文本之一 give exactly one of record, lead or text")
+        raise InvalidInput("请给出记录、线索或文本之一 give exactly one of record, lead or text")
     if not 1 <= limit <= weights.max_limit:
-        raise ValidationError(f"limit must be between 1 and {weights.max_limit}, got {limit}")
+        raise InvalidInput(f"limit must be between 1 and {weights.max_limit}, got {limit}")
     index = index_store.current(settings)
     if lead_id is not None:
         if session is None:
-            raise ValidationError("searching from a lead needs the operational store")
+            raise InvalidInput("searching from a lead needs the operational store")
         mode, reference = "lead", lead_id
         query = record_query(settings, index, _lead_ref(session, principal, index, lead_id))
     elif record is not None:

@@ -11,6 +11,8 @@ import duckdb
 import pandas as pd
 import yaml
 
+from procura.warehouse.probes import has_table
+
 LEVEL_WIDTH = {"province": 2, "city": 4, "county": 6}
 
 
@@ -39,12 +41,6 @@ def region_expr(level: str) -> str:
     """SQL: the region code of a row at ``level`` (the code of its county, city or province)."""
     width = LEVEL_WIDTH[level]
     return f"rpad(substr(region_code, 1, {width}), 6, '0')"
-
-
-def has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
-    """True when the warehouse has table ``name`` (a table never loaded counts nothing)."""
-    row = con.execute("SELECT COUNT(*) FROM duckdb_tables() WHERE table_name = ?", [name]).fetchone()
-    return bool(row and row[0])
 
 
 def monthly_counts(

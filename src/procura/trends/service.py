@@ -12,14 +12,15 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from procura.access.errors import ValidationError
 from procura.access.offices import parse_office_id
 from procura.access.policy import require_role
 from procura.access.principal import LEAD_READERS, Principal
 from procura.config import Settings
+from procura.errors import InvalidInput
 from procura.standard import regions
 from procura.trends.counts import LEVEL_WIDTH, Series, all_series, matrix, monthly_counts
 from procura.trends.detect import Detection, cusum_alarm, default_detection
+from procura.warehouse.connection import connect
 
 
 @dataclass
@@ -78,29 +79,27 @@ def scope_prefix(principal: Principal) -> str:
 def _series(name: str) -> Series:
     known = all_series()
     if name not in known:
-        raise ValidationError(f"未知序列 unknown series {name!r}; known: {', '.join(known)}")
+        raise InvalidInput(f"未知序列 unknown series {name!r}; known: {', '.join(known)}")
     return known[name]
 
 
 def _check(level: str, by: str | None, series: Series, start: str | None, end: str | None) -> None:
     if level not in LEVEL_WIDTH:
-        raise ValidationError(f"level must be one of {', '.join(LEVEL_WIDTH)}, got {level!r}")
+        raise InvalidInput(f"level must be one of {', '.join(LEVEL_WIDTH)}, got {level!r}")
     if by is not None and by not in series.dimensions:
         dims = ", ".join(series.dimensions) or "none"
-        raise ValidationError(f"series {series.name} cannot be broken down by {by!r}; dimensions: {dims}")
+        raise InvalidInput(f"series {series.name} cannot be broken down by {by!r}; dimensions: {dims}")
     for label, value in (("start", start), ("end", end)):
         if value is not None:
             try:
                 pd.Period(value, freq="M")
             except ValueError as exc:
-                raise ValidationError(f"{label} must be a month YYYY-MM, got {value!r}") from exc
+                raise InvalidInput(f"{label} must be a month YYYY-MM, got {value!r}") from exc
     if start and end and start > end:
-        raise ValidationError(f"start {start} is after end {end}")
+        raise InvalidInput(f"start {start} is after end {end}")
 
 
 def _connect(settings: Settings) -> duckdb.DuckDBPyConnection:
-    from procura.ingest.warehouse import connect
-
     return connect(settings, read_only=True)
 
 
