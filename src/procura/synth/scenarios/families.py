@@ -86,9 +86,11 @@ def _police_rows(
 
 
 def _far_region(world: World, rng: np.random.Generator, region: str) -> str:
-    home = world.home.code.to_numpy()
-    others = [c for c in home if c[:4] != region[:4]]
-    return str(rng.choice(others))
+    """A county in another city of the province; in a one-city province another county, else
+    a county of another province."""
+    home = [str(c) for c in world.home.code.to_numpy()]
+    others = [c for c in home if c[:4] != region[:4]] or [c for c in home if c != region]
+    return str(rng.choice(others or [str(c) for c in world.other.code.to_numpy()]))
 
 
 def _police_family(

@@ -35,7 +35,8 @@ def plant(world: World, instances: int) -> None:
     """``instances`` shifts, written to ``truth.extras['trend_shifts']``."""
     rng = np.random.default_rng(world.seed * 7919 + 13)
     months = _months(world)
-    counties = rng.choice(world.home.code.to_numpy(), size=instances * SHIFTS_PER_ROUND, replace=False)
+    home = world.home.code.to_numpy()
+    counties = rng.choice(home, size=min(instances * SHIFTS_PER_ROUND, len(home)), replace=False)
     shifts = []
     for county in counties:
         region = str(county)
