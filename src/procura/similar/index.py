@@ -55,6 +55,7 @@ class SimilarIndex:
     day: np.ndarray = field(init=False)
     amount: np.ndarray = field(init=False)
     positions: pd.Index = field(init=False)
+    _groups: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         docs = self.documents
@@ -69,6 +70,19 @@ class SimilarIndex:
         self.day = np.where(dates.isna(), np.nan, dates.to_numpy(dtype="datetime64[D]").astype(np.float64))
         self.amount = pd.to_numeric(docs["amount"], errors="coerce").to_numpy(dtype=np.float64)
         self.positions = pd.Index(docs["table_name"].astype(str) + ":" + docs["record_key"].astype(str))
+
+    def group(self, name: str, value: int) -> np.ndarray:
+        """Positions of the documents whose ``name`` array (``body``, ``county``) equals ``value``."""
+        if name not in self._groups:
+            values = getattr(self, name)
+            order = np.argsort(values, kind="stable")
+            keys, starts = np.unique(values[order], return_index=True)
+            self._groups[name] = (order, keys, np.append(starts, len(order)))
+        order, keys, bounds = self._groups[name]
+        i = int(np.searchsorted(keys, value))
+        if value < 0 or i >= len(keys) or keys[i] != value:
+            return np.zeros(0, dtype=np.int64)
+        return order[bounds[i] : bounds[i + 1]]
 
     def __len__(self) -> int:
         return len(self.documents)

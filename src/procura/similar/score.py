@@ -19,6 +19,8 @@ import yaml
 from procura.similar.index import SimilarIndex
 
 FEATURES = ("text", "kind", "body", "region", "date", "amount", "entities")
+# How many of the best text matches are scored on every feature (see ``candidates``).
+TEXT_CANDIDATES = 2000
 
 
 @dataclass(frozen=True)
@@ -74,37 +76,51 @@ def _code_of(codes: dict[str, int], value: str | None) -> int:
     return -2 if value is None else codes.get(value, -2)
 
 
-def features(index: SimilarIndex, query: Query, weights: Weights) -> dict[str, np.ndarray]:
-    """Each feature for every document; features with zero weight are skipped (zeros)."""
-    n = len(index)
-    zero = np.zeros(n, dtype=np.float64)
+def candidates(index: SimilarIndex, query: Query, weights: Weights, text: np.ndarray | None) -> np.ndarray:
+    """The documents worth scoring: the best ``TEXT_CANDIDATES`` by text, the same body, the same
+    county, and those sharing an entity. Any other document matches on none of text's best, body,
+    county or entities, so it cannot outrank these on the features that carry most weight."""
+    parts = [query.entity_positions]
+    if text is not None:
+        k = min(TEXT_CANDIDATES, len(text))
+        top = np.argpartition(-text, k - 1)[:k] if k else np.zeros(0, dtype=np.int64)
+        parts.append(top[text[top] > 0])
+    if weights.weights["body"] > 0 and query.body is not None:
+        parts.append(index.group("body", _code_of(index.body_codes, query.body)))
+    if weights.weights["region"] > 0 and query.region_code and query.region_code.isdigit():
+        parts.append(index.group("county", int(query.region_code[:6])))
+    return np.unique(np.concatenate([np.asarray(p, dtype=np.int64) for p in parts]))
+
+
+def features(
+    index: SimilarIndex, query: Query, weights: Weights, at: np.ndarray, text: np.ndarray | None
+) -> dict[str, np.ndarray]:
+    """Each feature for the documents at positions ``at``; features with zero weight stay zero."""
+    zero = np.zeros(len(at), dtype=np.float64)
     out = {f: zero for f in FEATURES}
     w = weights.weights
-    if w["text"] > 0 and query.tokens:
-        raw = index.text_scores(query.tokens)
-        top = float(raw.max()) if n else 0.0
-        out["text"] = raw / top if top > 0 else zero
+    if text is not None:
+        top = float(text.max()) if len(text) else 0.0
+        out["text"] = text[at] / top if top > 0 else zero
     if w["kind"] > 0 and query.kind is not None:
-        out["kind"] = (index.kind == _code_of(index.kind_codes, query.kind)).astype(np.float64)
+        out["kind"] = (index.kind[at] == _code_of(index.kind_codes, query.kind)).astype(np.float64)
     if w["body"] > 0 and query.body is not None:
-        out["body"] = (index.body == _code_of(index.body_codes, query.body)).astype(np.float64)
+        out["body"] = (index.body[at] == _code_of(index.body_codes, query.body)).astype(np.float64)
     if w["region"] > 0 and query.region_code and query.region_code.isdigit():
         code = query.region_code
         out["region"] = np.where(
-            index.county == int(code[:6]), 1.0, np.where(index.city == int(code[:4]), 0.5, 0.0)
+            index.county[at] == int(code[:6]), 1.0, np.where(index.city[at] == int(code[:4]), 0.5, 0.0)
         )
     if w["date"] > 0 and query.day is not None:
-        apart = np.abs(index.day - query.day)
+        apart = np.abs(index.day[at] - query.day)
         out["date"] = np.nan_to_num(np.exp(-apart / weights.date_scale_days), nan=0.0)
     if w["amount"] > 0 and query.amount is not None and query.amount > 0:
-        a = index.amount
+        a = index.amount[at]
         with np.errstate(invalid="ignore", divide="ignore"):
             ratio = np.minimum(a, query.amount) / np.maximum(a, query.amount)
         out["amount"] = np.nan_to_num(np.where(a > 0, ratio, 0.0), nan=0.0)
     if w["entities"] > 0 and len(query.entity_positions):
-        shared = np.zeros(n, dtype=np.float64)
-        shared[query.entity_positions] = 1.0
-        out["entities"] = shared
+        out["entities"] = np.isin(at, query.entity_positions).astype(np.float64)
     return out
 
 
@@ -112,20 +128,22 @@ def rank(
     index: SimilarIndex, query: Query, weights: Weights, limit: int, allowed: np.ndarray | None = None
 ) -> list[tuple[int, float, dict[str, float]]]:
     """The ``limit`` best documents as (position, score, features), best first; ties by position."""
-    feats = features(index, query, weights)
-    total = np.zeros(len(index), dtype=np.float64)
+    text = index.text_scores(query.tokens) if weights.weights["text"] > 0 and query.tokens else None
+    at = candidates(index, query, weights, text)
+    if allowed is not None:
+        at = at[allowed[at]]
+    if query.self_position is not None:
+        at = at[at != query.self_position]
+    if len(at) == 0:
+        return []
+    feats = features(index, query, weights, at, text)
+    total = np.zeros(len(at), dtype=np.float64)
     for name, values in feats.items():
         if weights.weights[name] > 0:
             total += weights.weights[name] * values
-    if allowed is not None:
-        total = np.where(allowed, total, -1.0)
-    if query.self_position is not None:
-        total[query.self_position] = -1.0
     k = min(limit, len(total))
-    if k == 0:
-        return []
     top = np.argpartition(-total, k - 1)[:k]
-    top = top[np.lexsort((top, -total[top]))]
+    top = top[np.lexsort((at[top], -total[top]))]
     return [
-        (int(p), float(total[p]), {f: float(v[p]) for f, v in feats.items()}) for p in top if total[p] > 0
+        (int(at[i]), float(total[i]), {f: float(v[i]) for f, v in feats.items()}) for i in top if total[i] > 0
     ]
