@@ -36,3 +36,15 @@ def test_trends_and_report(world: World) -> None:
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     bad = world.call("GET", "/reports/governance", user, params={"start": "2026-06", "end": "2026-01"})
     assert bad.status_code == 422
+
+
+def test_classes_routes(world: World) -> None:
+    user = username("handler", "own")
+    world.lead()
+    world.lead()
+    listed = world.call("GET", "/classes", user, params={"by": "body"})
+    assert listed.status_code == 200
+    assert any(c["key"] == "西湖分局" and len(c["members"]) >= 2 for c in listed.json())
+    assert world.call("GET", "/classes", user, params={"by": "colour"}).status_code == 422
+    assert world.call("GET", "/classes/K-nope", user).status_code == 404
+    assert world.call("POST", "/classes/K-nope/measure", user, json={}).status_code == 404

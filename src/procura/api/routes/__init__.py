@@ -1,6 +1,17 @@
 """The API's routers, one per resource; ``ROUTERS`` is mounted under ``/api/v1``."""
 
-from procura.api.routes import audit, auth, documents, health, lead_actions, leads, models, similar, users
+from procura.api.routes import (
+    audit,
+    auth,
+    classes,
+    documents,
+    health,
+    lead_actions,
+    leads,
+    models,
+    similar,
+    users,
+)
 
 ROUTERS = (
     health.router,
@@ -13,4 +24,5 @@ ROUTERS = (
     audit.router,
     models.router,
     similar.router,
+    classes.router,
 )
