@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from procura.classes.service import LeadClass, class_measure, class_response, get_class, list_classes
+from procura.classes.typical import draft_from_typical
 from procura.cli import access as base
+from procura.models.loader import load_catalog
 
 classes_app = typer.Typer(help="类案监督 Classes of leads and one measure per class.", no_args_is_help=True)
 ClassArg = Annotated[str, typer.Argument(help="类案编号 Class id (K-…).")]
@@ -78,6 +81,25 @@ def respond_cmd(
     with base.unit(ctx) as (settings, db):
         cls = class_response(db, settings, base.me(settings, db), cid, rectified, note)
     base.done(f"class {cls.id}: " + ", ".join(f"{k} {v}" for k, v in cls.states.items()))
+
+
+@classes_app.command("typical")
+def typical_cmd(
+    ctx: typer.Context,
+    lead: Annotated[str, typer.Argument(help="已办理的线索 A handled lead.")],
+    catalog: Annotated[
+        Path | None, typer.Option(help="模型目录 Catalogue folder (default: built-in).")
+    ] = None,
+    note: Annotated[str, typer.Option(help="说明 Why it is typical.")] = "",
+) -> None:
+    """典型案例 Mark a handled lead typical and draft the next (shadow) version of its model."""
+    with base.unit(ctx) as (settings, db):
+        cat = load_catalog([catalog], builtin=False) if catalog else load_catalog()
+        draft = draft_from_typical(db, base.me(settings, db), cat, lead, note)
+    base.done(f"shadow {draft.model_id} v{draft.version} drafted in {draft.path}")
+    base.console.print(
+        f"next: procura run --shadow --models {draft.model_id}; procura models diff {draft.model_id}"
+    )
 
 
 def register(app: typer.Typer) -> None:
