@@ -99,8 +99,8 @@ class SimilarIndex:
         """BM25 score of every document for ``tokens`` (zeros when no token is in the vocabulary)."""
         known = [t for t in tokens if t in self.bm25.vocab_dict]
         if not known or len(self) == 0:
-            return np.zeros(len(self), dtype=np.float64)
-        return np.asarray(self.bm25.get_scores(known), dtype=np.float64)
+            return np.zeros(len(self), dtype=np.float32)
+        return np.asarray(self.bm25.get_scores(known), dtype=np.float32)
 
 
 def build(documents: pd.DataFrame) -> SimilarIndex:

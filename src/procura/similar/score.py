@@ -89,7 +89,10 @@ def candidates(index: SimilarIndex, query: Query, weights: Weights, text: np.nda
         parts.append(index.group("body", _code_of(index.body_codes, query.body)))
     if weights.weights["region"] > 0 and query.region_code and query.region_code.isdigit():
         parts.append(index.group("county", int(query.region_code[:6])))
-    return np.unique(np.concatenate([np.asarray(p, dtype=np.int64) for p in parts]))
+    chosen = np.zeros(len(index), dtype=bool)
+    for part in parts:
+        chosen[part] = True
+    return np.flatnonzero(chosen)
 
 
 def features(
@@ -101,7 +104,7 @@ def features(
     w = weights.weights
     if text is not None:
         top = float(text.max()) if len(text) else 0.0
-        out["text"] = text[at] / top if top > 0 else zero
+        out["text"] = text[at].astype(np.float64) / top if top > 0 else zero
     if w["kind"] > 0 and query.kind is not None:
         out["kind"] = (index.kind[at] == _code_of(index.kind_codes, query.kind)).astype(np.float64)
     if w["body"] > 0 and query.body is not None:
