@@ -18,39 +18,12 @@ from procura.leads.orm import Lead
 from procura.migrations import open_store
 from procura.workflow import service
 from procura.workflow.orm import LeadLink, Measure
-from procura.workflow.scope import work_of
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "similar"))
+from class_leads import add_lead
 from similar_world import FAMILY, add_reports
 
 OFFICE = "330106-county"
-
-
-def _lead(session, number: int, record: str, region: str = "330106") -> str:  # type: ignore[no-untyped-def]
-    lead = Lead(
-        id=f"L-K{number}",
-        fingerprint=f"{number:064d}",
-        model_id="unfiled-online-defamation",
-        model_version="1",
-        params={},
-        anchor=[{"table": "police_reports", "key": {"report_id": record}}],
-        evidence=[{"table": "police_reports", "key": {"report_id": record}}],
-        subject={},
-        target="公安机关",
-        region_code=region,
-        office=f"{region}-county",
-        prong="criminal",
-        measure="case_filing_notice",
-        score=0.9,
-        explanation_zh="未立案",
-        explanation_en="not filed",
-        details={},
-        status="new",
-    )
-    session.add(lead)
-    session.flush()
-    work_of(session, lead)
-    return lead.id
 
 
 @pytest.fixture
@@ -61,8 +34,8 @@ def store(tmp_path: Path):  # type: ignore[no-untyped-def]
     with session_scope(sessions) as session:
         add_user(session, SYSTEM, "h1", "correct-horse-9", OFFICE, "criminal", "handler")
         for n, record in enumerate(["PR-A1", "PR-A2", "PR-A3"], start=1):
-            _lead(session, n, record)
-        _lead(session, 4, "PR-C1", "330212")
+            add_lead(session, f"L-K{n}", record)
+        add_lead(session, "L-K4", "PR-C1", "330212")
     return settings, sessions
 
 

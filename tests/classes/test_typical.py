@@ -7,41 +7,17 @@ import shutil
 from pathlib import Path
 
 import pytest
+from class_leads import add_lead
 
 from procura.access.principal import SYSTEM
 from procura.classes.typical import draft_from_typical
 from procura.config import Settings
 from procura.db import session_scope
 from procura.errors import Conflict
-from procura.leads.orm import Lead
 from procura.migrations import open_store
 from procura.models.loader import BUILTIN_CATALOG, load_catalog
-from procura.workflow.scope import work_of
 
 MODEL = "unfiled-online-defamation"
-
-
-def _lead(status: str, number: int) -> Lead:
-    return Lead(
-        id=f"L-TY{number}",
-        fingerprint=f"{number:064d}",
-        model_id=MODEL,
-        model_version="1",
-        params={"decision_days": 30, "min_views": 3000, "min_reposts": 500},
-        anchor=[],
-        evidence=[],
-        subject={},
-        target="公安机关",
-        region_code="330106",
-        office="330106-county",
-        prong="criminal",
-        measure="case_filing_notice",
-        score=0.9,
-        explanation_zh="未立案",
-        explanation_en="not filed",
-        details={"views_count": 3200, "days_pending": 45},
-        status=status,
-    )
 
 
 def test_typical_case_drafts_a_shadow_version(tmp_path: Path) -> None:
@@ -49,11 +25,10 @@ def test_typical_case_drafts_a_shadow_version(tmp_path: Path) -> None:
     shutil.copytree(BUILTIN_CATALOG / MODEL, root / MODEL)
     settings = Settings(home=tmp_path / "ws").ensure()
     with session_scope(open_store(settings)) as session:
-        for number, status in ((1, "closed"), (2, "new")):
-            lead = _lead(status, number)
-            session.add(lead)
-            session.flush()
-            work_of(session, lead)
+        params = {"decision_days": 30, "min_views": 3000, "min_reposts": 500}
+        facts = {"views_count": 3200, "days_pending": 45}
+        add_lead(session, "L-TY1", None, status="closed", params=params, details=facts)
+        add_lead(session, "L-TY2", None, status="new", params=params, details=facts)
         catalog = load_catalog([root], builtin=False)
         draft = draft_from_typical(session, SYSTEM, catalog, "L-TY1", note="典型案例")
         assert draft.version == "2"
