@@ -201,6 +201,18 @@ def _area(name: str) -> ModuleType:
         from procura.cli import serve
 
         return serve
+    if name == "similar":
+        from procura.cli import similar
+
+        return similar
+    if name == "classes":
+        from procura.cli import classes
+
+        return classes
+    if name == "report":
+        from procura.cli import report
+
+        return report
     from procura.cli import demo
 
     return demo
