@@ -93,10 +93,18 @@ def _far_region(world: World, rng: np.random.Generator, region: str) -> str:
     return str(rng.choice(others or [str(c) for c in world.other.code.to_numpy()]))
 
 
+def _family_county(world: World, rng: np.random.Generator, same_mo: set[str], every: set[str]) -> str:
+    """A county in a city no family uses while there are any, else in a city no earlier family of
+    the same modus operandi uses (two such families in one place would be one class)."""
+    home = [str(c) for c in world.home.code.to_numpy()]
+    free = [c for c in home if c[:4] not in {e[:4] for e in every}]
+    apart = [c for c in home if c[:4] not in {e[:4] for e in same_mo}]
+    return str(rng.choice(free or apart or [c for c in home if c not in every] or home))
+
+
 def _police_family(
-    world: World, rng: np.random.Generator, fid: str, spec: dict[str, Any], failing: bool
+    world: World, rng: np.random.Generator, fid: str, spec: dict[str, Any], failing: bool, region: str
 ) -> dict[str, Any]:
-    region = str(rng.choice(world.home.code.to_numpy()))
     start = int(rng.integers(200, 900))
     n = int(rng.integers(MEMBERS[0], MEMBERS[1] + 1))
     days = [_day(world, rng, start, 120) for _ in range(n)]
@@ -224,12 +232,16 @@ def plant(world: World, pop: Population, instances: int) -> None:
     rng = np.random.default_rng(world.seed * 7919 + 12)
     families: list[dict[str, Any]] = []
     operators = _free_operators(world, pop)
+    taken: dict[int, set[str]] = {}
+    every: set[str] = set()
+    specs = [*templates()["police"], templates()["failing_body"]]
     for round_ in range(instances):
-        for spec in templates()["police"]:
-            families.append(_police_family(world, rng, f"F{len(families) + 1:03d}", spec, failing=False))
-        families.append(
-            _police_family(world, rng, f"F{len(families) + 1:03d}", templates()["failing_body"], failing=True)
-        )
+        for number, spec in enumerate(specs):
+            region = _family_county(world, rng, taken.setdefault(number, set()), every)
+            taken[number].add(region)
+            every.add(region)
+            fid = f"F{len(families) + 1:03d}"
+            families.append(_police_family(world, rng, fid, spec, spec is specs[-1], region))
         if len(operators) >= 2 * (round_ + 1):
             op, decoy = operators.iloc[2 * round_], operators.iloc[2 * round_ + 1]
             families.append(_operator_family(world, rng, f"F{len(families) + 1:03d}", op, decoy))
