@@ -66,6 +66,10 @@ COMMANDS: dict[str, Area] = {
         ("文书 Draft a lead's formal document (DOCX/PDF) as the signed-in user; the drafting is audited."),
     ),
     "demo": Area(("demo",), "演示 Run the whole pipeline on a synthetic dataset and show the result."),
+    "similar": Area(("similar",), "类案检索 Similar-case search."),
+    "trends": Area(("similar",), "趋势分析 Trends and change alerts."),
+    "classes": Area(("classes",), "类案监督 Classes of leads and one measure per class."),
+    "report": Area(("report",), "报告 Reports."),
 }
 GLOBAL_OPTIONS = ("--workspace", "-w")
 
@@ -197,6 +201,18 @@ def _area(name: str) -> ModuleType:
         from procura.cli import serve
 
         return serve
+    if name == "similar":
+        from procura.cli import similar
+
+        return similar
+    if name == "classes":
+        from procura.cli import classes
+
+        return classes
+    if name == "report":
+        from procura.cli import report
+
+        return report
     from procura.cli import demo
 
     return demo

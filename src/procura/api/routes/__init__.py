@@ -1,6 +1,17 @@
 """The API's routers, one per resource; ``ROUTERS`` is mounted under ``/api/v1``."""
 
-from procura.api.routes import audit, auth, documents, health, lead_actions, leads, models, users
+from procura.api.routes import (
+    audit,
+    auth,
+    classes,
+    documents,
+    health,
+    lead_actions,
+    leads,
+    models,
+    similar,
+    users,
+)
 
 ROUTERS = (
     health.router,
@@ -12,4 +23,6 @@ ROUTERS = (
     users.router,
     audit.router,
     models.router,
+    similar.router,
+    classes.router,
 )
