@@ -36,10 +36,16 @@ class Settings(BaseSettings):
             "procuratorial_suggestion": "2M",
             "case_filing_notice": "7D",
             "corrective_opinion": "15D",
+            "filing_order": "15D",
+            "protest": "30D",
             "pre_litigation_notice": "2M",
             "admin_penalty_opinion": "2M",
         }
     )
+    # Reminders (procura remind): notify this many days before a measure's deadline.
+    remind_days_before: int = 7
+    # Exchange: largest reply attachment accepted, in bytes.
+    exchange_max_attachment: int = 10 * 1024 * 1024
     # Workflow: migrate the operational database automatically when opened.
     auto_migrate: bool = True
     # Entity resolution (procura link): probabilities are Splink match probabilities.

@@ -173,7 +173,8 @@ def test_measure_deadlines_default_from_settings(db: Session, settings: Settings
     cases = [
         ("procuratorial_suggestion", add_months(today, 2)),
         ("case_filing_notice", today + timedelta(days=7)),
-        ("support_prosecution", None),
+        ("filing_order", today + timedelta(days=15)),
+        ("protest", today + timedelta(days=30)),
     ]
     for n, (kind, expected) in enumerate(cases):
         make_lead(db, f"L-{n}", status="investigating")

@@ -17,7 +17,7 @@ from typing import Any
 import duckdb
 
 from procura.documents.content import DocumentContent, compose
-from procura.documents.evidence import load_rows
+from procura.documents.evidence import EvidenceRow, load_rows
 from procura.documents.kinds import DocumentError, get_kind, kind_for_measure
 from procura.documents.pdf import PDF_MEDIA_TYPE, render_pdf
 from procura.documents.word import DOCX_MEDIA_TYPE, render_docx
@@ -57,12 +57,15 @@ def draft(
     doc_no: str | None = None,
     model_basis: Sequence[str] = (),
     template_dirs: Sequence[Path] = (),
+    findings: str = "",
+    requested: str = "",
+    rows: Sequence[EvidenceRow] | None = None,
 ) -> RenderedDocument:
     """A ``kind`` document (default: the one drafting the lead's measure) about ``lead``."""
     if fmt not in FORMATS:
         raise DocumentError(f"unknown document format {fmt!r}; use docx or pdf")
     doc_kind = get_kind(kind) if kind else kind_for_measure(lead.measure)
-    rows = load_rows(warehouse, lead.evidence)
+    rows = load_rows(warehouse, lead.evidence) if rows is None else rows
     content = compose(
         lead,
         rows,
@@ -73,6 +76,8 @@ def draft(
         deadline=deadline,
         doc_no=doc_no,
         model_basis=model_basis,
+        findings=findings,
+        requested=requested,
     )
     safe_id = re.sub(r"[^A-Za-z0-9_.-]", "_", str(lead.id))[:60]
     filename = f"{safe_id}-{doc_kind.id}-{lang}.{fmt}"

@@ -31,6 +31,7 @@ STATE_NAMES = {
     "not_rectified": "未整改 Not rectified",
     "escalated": "已报请上级 Escalated",
     "transferred": "已移送 Transferred",
+    "designated": "指定管辖 Designated",
     "dismissed": "已排除 Dismissed",
     "closed": "已办结 Closed",
 }
@@ -84,7 +85,16 @@ MEASURES = (
     "support_prosecution",
     "protest",
     "admin_penalty_opinion",
+    "filing_order",
 )
+# The measures each prong may take (ADR 0522): a case-filing notice is criminal work,
+# a support for a civil action civil work, a pre-litigation notice public-interest work.
+MEASURES_BY_PRONG: dict[str, tuple[str, ...]] = {
+    "criminal": ("case_filing_notice", "filing_order", "corrective_opinion", "procuratorial_suggestion", "protest"),
+    "civil": ("support_prosecution", "protest", "procuratorial_suggestion", "corrective_opinion"),
+    "administrative": ("procuratorial_suggestion", "admin_penalty_opinion", "corrective_opinion", "protest"),
+    "public_interest": ("pre_litigation_notice", "public_interest_suit", "procuratorial_suggestion"),
+}
 MEASURE_NAMES = {
     "case_filing_notice": "立案监督通知 Case-filing notice",
     "corrective_opinion": "纠正意见 Corrective opinion",
@@ -94,6 +104,7 @@ MEASURE_NAMES = {
     "support_prosecution": "支持起诉 Support prosecution",
     "protest": "抗诉 Protest",
     "admin_penalty_opinion": "检察意见 Opinion on administrative penalty",
+    "filing_order": "通知立案 Order to file a case",
 }
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from procura.db import Base
@@ -59,6 +59,7 @@ class Measure(Base):
     kind: Mapped[str] = mapped_column(String(40))
     addressee: Mapped[str] = mapped_column(Text)
     requested: Mapped[str] = mapped_column(Text, default="")
+    findings: Mapped[str] = mapped_column(Text, default="", server_default="")
     issued_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     issued_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     deadline: Mapped[date | None] = mapped_column(Date)
@@ -78,3 +79,34 @@ class LeadLink(Base):
     kind: Mapped[str] = mapped_column(String(20))
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class Notification(Base):
+    """An in-app reminder for one user about one measure (deadline near, or passed); one per kind."""
+
+    __tablename__ = "notifications"
+    __table_args__ = (UniqueConstraint("user_id", "measure_id", "kind", name="uq_notification"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    measure_id: Mapped[int] = mapped_column(ForeignKey("measures.id"), index=True)
+    lead_id: Mapped[str] = mapped_column(ForeignKey("leads.id"))
+    kind: Mapped[str] = mapped_column(String(20))
+    due: Mapped[date | None] = mapped_column(Date)
+    message: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    read_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class OutboxMessage(Base):
+    """A message a mail or SMS gateway may pick up (none is built in): sent_at stays empty until it does."""
+
+    __tablename__ = "outbox"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    notification_id: Mapped[int] = mapped_column(ForeignKey("notifications.id"), unique=True)
+    recipient: Mapped[str] = mapped_column(String(64))
+    subject: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

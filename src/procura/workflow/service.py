@@ -25,7 +25,14 @@ from procura.config import Settings
 from procura.leads.fingerprint import fingerprint, lead_id
 from procura.leads.orm import Lead
 from procura.workflow.deadlines import default_deadline
-from procura.workflow.lifecycle import ACTORS, DISMISS_REASONS, HANDLER_MUST_BE_ASSIGNED, MEASURES, next_state
+from procura.workflow.lifecycle import (
+    ACTORS,
+    DISMISS_REASONS,
+    HANDLER_MUST_BE_ASSIGNED,
+    MEASURES,
+    MEASURES_BY_PRONG,
+    next_state,
+)
 from procura.workflow.orm import LeadEvent, LeadLink, LeadWork, Measure
 from procura.workflow.scope import load
 
@@ -309,11 +316,22 @@ def act(
     deadline: date | None = None,
     requested: str = "",
     note: str = "",
+    findings: str = "",
 ) -> Measure:
-    """Record a supervision measure addressed to a body, with its response deadline."""
+    """Record a supervision measure addressed to a body, with its response deadline.
+
+    The measure must be one the lead's prong may take (``MEASURES_BY_PRONG``); the
+    handler's ``findings`` and ``requested`` correction are printed in its documents.
+    """
     if kind not in MEASURES:
         raise ValidationError(f"measure {kind!r}: one of {', '.join(MEASURES)}", {"field": "kind"})
     lead, work = load(session, principal, lead_id_)
+    allowed = MEASURES_BY_PRONG.get(work.department, MEASURES)
+    if kind not in allowed:
+        raise ValidationError(
+            f"措施与条线不符 measure {kind!r} is not a {work.department} measure (allowed: {', '.join(allowed)})",
+            {"field": "kind", "department": work.department},
+        )
     now = utcnow()
     issued_on = local_date(now)
     if deadline is not None and deadline < issued_on:
@@ -338,6 +356,7 @@ def act(
         kind=kind,
         addressee=addressee,
         requested=requested,
+        findings=findings,
         issued_at=event.at,
         issued_by=principal.user_id or None,
         deadline=deadline,
