@@ -19,6 +19,7 @@ ROLE_NAMES = {
     "analyst": "数据分析员 Analyst",
     "auditor": "审计员 Auditor",
     "admin": "管理员 Administrator",
+    "agency": "协作单位 Agency (API key)",
 }
 # Roles that read leads in their jurisdiction; auditors and admins do not.
 LEAD_READERS = frozenset({"handler", "department_head", "chief", "analyst"})
@@ -35,6 +36,8 @@ class Principal:
     department: str
     role: str
     ip: str = ""
+    # Set for an agency acting through its API key (role ``agency``): the agency's id.
+    agency_id: str = ""
 
     @property
     def is_head(self) -> bool:

@@ -22,6 +22,7 @@ from procura.access.orm import User
 from procura.access.policy import require_department, require_role
 from procura.access.principal import DEPARTMENTS, Principal
 from procura.config import Settings
+from procura.exchange.orm import Reply
 from procura.leads.fingerprint import fingerprint, lead_id
 from procura.leads.orm import Lead
 from procura.workflow.deadlines import default_deadline
@@ -373,14 +374,14 @@ def respond(
     rectified: bool,
     note: str = "",
     at: datetime | None = None,
+    measure_id: int | None = None,
 ) -> Measure:
-    """Record the addressee's response to the open measure: rectified or not."""
+    """Record the addressee's response to the open measure (or to ``measure_id``): rectified or not."""
     lead, work = load(session, principal, lead_id_)
-    measure = session.scalar(
-        select(Measure)
-        .where(Measure.lead_id == lead.id, Measure.response_at.is_(None))
-        .order_by(Measure.issued_at.desc(), Measure.id.desc())
-    )
+    query = select(Measure).where(Measure.lead_id == lead.id, Measure.response_at.is_(None))
+    if measure_id is not None:
+        query = query.where(Measure.id == measure_id)
+    measure = session.scalar(query.order_by(Measure.issued_at.desc(), Measure.id.desc()))
     action = "respond_rectified" if rectified else "respond_not_rectified"
     if measure is None:
         # No open measure means the lead is not awaiting a response: let the lifecycle say so.
@@ -393,6 +394,15 @@ def respond(
 
 
 def close(session: Session, principal: Principal, lead_id_: str, note: str = "") -> LeadEvent:
-    """Close a lead whose infringement was corrected."""
+    """Close a lead whose infringement was corrected; an agency's reply must be verified first."""
     lead, work = load(session, principal, lead_id_)
+    unverified = session.scalar(
+        select(Reply.id)
+        .join(Measure, Measure.id == Reply.measure_id)
+        .where(Measure.lead_id == lead.id, Reply.verdict.is_(None))
+    )
+    if unverified is not None:
+        raise InvalidTransition(
+            f"回复待核实 lead {lead.id}: verify the agency's reply {unverified} before closing", {"action": "close"}
+        )
     return _transition(session, principal, lead, work, "close", note)
