@@ -22,7 +22,7 @@ app = typer.Typer(
 )
 
 # Each area module defines ``register(app)``; a module not written yet is skipped.
-AREAS = ("ingest", "synth", "link", "models", "workflow", "serve", "demo")
+AREAS = ("ingest", "synth", "link", "models", "workflow", "exchange", "serve", "demo")
 
 
 @app.callback()

@@ -261,6 +261,7 @@ def _register_lead_actions() -> None:
         ] = None,
         requested: Annotated[str, typer.Option(help="要求 Requested correction.")] = "",
         note: NoteOpt = "",
+        findings: Annotated[str, typer.Option(help="审查意见 Findings, printed in 监督意见.")] = "",
     ) -> None:
         """制发监督措施 Record a supervision measure with its response deadline."""
         with base.unit(ctx) as (settings, db):
@@ -274,6 +275,7 @@ def _register_lead_actions() -> None:
                 deadline.date() if deadline else None,
                 requested,
                 note,
+                findings,
             )
         base.done(f"{lead_id}: measure {m.kind} to {m.addressee}, deadline {m.deadline or '-'}")
 
