@@ -16,7 +16,7 @@ import typer
 from procura.cli import access as base
 from procura.cli.models import models_app
 from procura.workflow import dossier, feedback, queries, service
-from procura.workflow.lifecycle import STATE_NAMES
+from procura.workflow.lifecycle import ACTION_NAMES, STATE_NAMES, history_state
 from procura.workflow.queries import LeadFilter
 from procura.workflow.views import to_dict
 
@@ -135,7 +135,14 @@ def _register_lead_reads() -> None:
             f"办理记录 History {lead_id}",
             ["时间 at", "人 actor", "操作 action", "从 from", "到 to", "说明 note"],
             [
-                [f"{e.at:%Y-%m-%d %H:%M}", e.actor, e.action, e.from_status, e.to_status, e.note]
+                [
+                    f"{e.at:%Y-%m-%d %H:%M}",
+                    e.actor,
+                    ACTION_NAMES.get(e.action, e.action),
+                    STATE_NAMES.get(e.from_status, e.from_status),
+                    history_state(e.action, e.to_status),
+                    e.note,
+                ]
                 for e in events
             ],
         )

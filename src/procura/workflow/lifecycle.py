@@ -31,7 +31,6 @@ STATE_NAMES = {
     "not_rectified": "未整改 Not rectified",
     "escalated": "已报请上级 Escalated",
     "transferred": "已移送 Transferred",
-    "designated": "指定管辖 Designated",
     "dismissed": "已排除 Dismissed",
     "closed": "已办结 Closed",
 }
@@ -54,6 +53,27 @@ TRANSITIONS: dict[str, dict[str, str | None]] = {
     "close": {"rectified": "closed"},
 }
 ACTIONS = tuple(TRANSITIONS)
+# How the history names each act, in Chinese first (a designation is 指定管辖, not a transfer).
+ACTION_NAMES = {
+    "accept": "受理 Accepted",
+    "dismiss": "排除 Dismissed",
+    "assign": "指派 Assigned",
+    "transfer": "移送 Transferred",
+    "spawn": "衍生线索 Spawned",
+    "escalate": "报请上级 Escalated",
+    "designate": "指定管辖 Designated",
+    "act": "制发监督措施 Measure issued",
+    "respond_rectified": "已整改 Rectified",
+    "respond_not_rectified": "未整改 Not rectified",
+    "close": "办结 Closed",
+}
+
+
+def history_state(action: str, state: str) -> str:
+    """The name of the state an event led to, as the history shows it (designation: 指定管辖)."""
+    if action == "designate":
+        return ACTION_NAMES["designate"]
+    return STATE_NAMES.get(state, state)
 
 HEADS = ("department_head", "chief")
 CASE_WORKERS = ("handler", "department_head", "chief")
