@@ -160,7 +160,9 @@ def test_each_kind_is_a_sendable_a4_document(clean_warehouse, kind: str) -> None
 
 
 @pytest.mark.parametrize("kind", ["procuratorial_suggestion", "protest"])
-def test_the_docx_is_a4_with_gb9704_margins_and_headings_kept_with_their_text(clean_warehouse, kind: str) -> None:
+def test_the_docx_is_a4_with_gb9704_margins_and_headings_kept_with_their_text(
+    clean_warehouse, kind: str
+) -> None:
     rendered = _render(clean_warehouse, kind, "docx")
     document = docx.Document(io.BytesIO(rendered.data))
     section = document.sections[0]
@@ -181,7 +183,9 @@ def test_a_draft_says_so_and_has_no_number(clean_warehouse) -> None:
     pdf = _render(clean_warehouse, "procuratorial_suggestion", "pdf", doc_no=None)
     text = "".join(line for page in _pdf_lines(pdf.data) for line in page)
     assert "草稿" in text and "文号待定" in text and "L-abc-def" in text
-    document = docx.Document(io.BytesIO(_render(clean_warehouse, "procuratorial_suggestion", "docx", None).data))
+    document = docx.Document(
+        io.BytesIO(_render(clean_warehouse, "procuratorial_suggestion", "docx", None).data)
+    )
     assert document.paragraphs[0].text == "草稿"
 
 

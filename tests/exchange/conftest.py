@@ -63,8 +63,12 @@ def world(tmp_path: Path) -> Iterator[World]:
             for name, spec in USERS.items():
                 add_user(session, SYSTEM, name, PASSWORD, *spec)
             admin = auth.principal_of(session.scalars(select(User).where(User.username == "admin")).one())
-            keys.add_agency(session, admin, "panan-police", "磐安县公安局", "police", "330727", ["police_reports"])
-            keys.add_agency(session, admin, "panan-health", "磐安县卫生健康局", "health", "330727", ["medical_visits"])
+            keys.add_agency(
+                session, admin, "panan-police", "磐安县公安局", "police", "330727", ["police_reports"]
+            )
+            keys.add_agency(
+                session, admin, "panan-health", "磐安县卫生健康局", "health", "330727", ["medical_visits"]
+            )
             police_key = keys.issue_key(session, admin, "panan-police")
             other_key = keys.issue_key(session, admin, "panan-health")
         client = TestClient(create_app(settings, sessions))

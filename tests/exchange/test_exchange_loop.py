@@ -10,6 +10,7 @@ import io
 from ops_fixtures import make_lead
 from sqlalchemy import func, select
 
+from procura.access.clock import today as clock_today
 from procura.access.orm import AuditEntry
 from procura.access.principal import SYSTEM
 from procura.access.rls import system_scope
@@ -24,7 +25,9 @@ HEADER = (
     "victim_phone,suspect_name,suspect_id_no,description,views_count,reposts_count,filed,filed_at,"
     "police_case_no,not_filed_reason\n"
 )
-GOOD = "PR-1,330727,磐安县公安局,2026-03-01,online_defamation,王小明,,,,李四,,造谣,6000,900,false,,,情节轻微\n"
+GOOD = (
+    "PR-1,330727,磐安县公安局,2026-03-01,online_defamation,王小明,,,,李四,,造谣,6000,900,false,,,情节轻微\n"
+)
 BAD = "PR-2,330727,磐安县公安局,2026-13-45,online_defamation,赵六,,,,李四,,造谣,10,1,false,,,\n"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 200
@@ -32,7 +35,10 @@ EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 
 
 def _audit(world, action: str) -> int:  # type: ignore[no-untyped-def]
     with session_scope(world.sessions) as session:
-        return int(session.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.action == action)) or 0)
+        return int(
+            session.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.action == action))
+            or 0
+        )
 
 
 def _upload(world, key: str, table: str, body: str):  # type: ignore[no-untyped-def]
@@ -75,7 +81,9 @@ def test_upload_receipt_suggestion_reply_verify_close(world) -> None:  # type: i
     with session_scope(world.sessions) as session:
         system_scope(session)
         evidence = [{"table": "police_reports", "key": {"report_id": "PR-1"}}]
-        lead = make_lead(session, "L-EX", office="330727-county", evidence=evidence, anchor=evidence, target="公安机关")
+        lead = make_lead(
+            session, "L-EX", office="330727-county", evidence=evidence, anchor=evidence, target="公安机关"
+        )
         work_of(session, lead)
         service.triage(session, SYSTEM, "L-EX", "accept")
         service.assign(session, SYSTEM, "L-EX", "handler")
@@ -83,19 +91,25 @@ def test_upload_receipt_suggestion_reply_verify_close(world) -> None:  # type: i
     act = world.client.post(
         "/api/v1/leads/L-EX/measures",
         headers=office,
-        json={"kind": "case_filing_notice", "requested": "说明不立案理由", "findings": "浏览量超过五千次仍未立案"},
+        json={
+            "kind": "case_filing_notice",
+            "requested": "说明不立案理由",
+            "findings": "浏览量超过五千次仍未立案",
+        },
     )
     assert act.status_code == 201, act.text
     issued = world.client.post("/api/v1/leads/L-EX/finalise", headers=office)
     assert issued.status_code == 201, issued.text
     [doc] = issued.json()
-    assert doc["doc_no"] == "磐检刑要说〔%d〕1号" % int(doc["doc_no"].split("〔")[1][:4])
+    assert doc["doc_no"] == f"磐检刑要说〔{clock_today().year}〕1号"
     assert doc["addressee"] == "磐安县公安局"
 
     # The police bureau receives it; the health commission does not, and may not reply to it.
     listed = world.client.get("/api/v1/exchange/documents", headers=world.agency(world.police_key)).json()
     assert [d["doc_no"] for d in listed] == [doc["doc_no"]] and listed[0]["deadline"]
-    pdf = world.client.get(f"/api/v1/exchange/documents/{doc['id']}/pdf", headers=world.agency(world.police_key))
+    pdf = world.client.get(
+        f"/api/v1/exchange/documents/{doc['id']}/pdf", headers=world.agency(world.police_key)
+    )
     assert pdf.content.startswith(b"%PDF")
     assert world.client.get("/api/v1/exchange/documents", headers=world.agency(world.other_key)).json() == []
     refused = _audit(world, "exchange.refused")
@@ -103,7 +117,9 @@ def test_upload_receipt_suggestion_reply_verify_close(world) -> None:  # type: i
     # A disguised executable and an oversized file are refused; nothing is stored.
     disguised = _reply(world, world.police_key, doc["id"], "reply.pdf", EXE)
     assert disguised.status_code == 422 and "not a .pdf" in disguised.text
-    big = _reply(world, world.police_key, doc["id"], "reply.pdf", PDF + b"0" * world.settings.exchange_max_attachment)
+    big = _reply(
+        world, world.police_key, doc["id"], "reply.pdf", PDF + b"0" * world.settings.exchange_max_attachment
+    )
     assert big.status_code == 422 and "过大" in big.text
     assert _audit(world, "exchange.refused") == refused + 3
     with session_scope(world.sessions) as session:
@@ -136,7 +152,9 @@ def test_bad_keys_and_tables_are_refused_and_audited(world) -> None:  # type: ig
     not_allowed = _upload(world, world.police_key, "medical_visits", HEADER + GOOD)
     assert not_allowed.status_code == 403 and "medical_visits" in not_allowed.text
     prefix = world.police_key.split("_")[1]
-    assert world.client.delete(f"/api/v1/api-keys/{prefix}", headers=world.office("handler")).status_code == 403
+    assert (
+        world.client.delete(f"/api/v1/api-keys/{prefix}", headers=world.office("handler")).status_code == 403
+    )
     assert world.client.delete(f"/api/v1/api-keys/{prefix}", headers=world.office("admin")).status_code == 200
     revoked = _upload(world, world.police_key, "police_reports", HEADER + GOOD)
     assert revoked.status_code == 401 and "吊销" in revoked.text
@@ -144,6 +162,10 @@ def test_bad_keys_and_tables_are_refused_and_audited(world) -> None:  # type: ig
     with session_scope(world.sessions) as session:
         assert session.scalar(select(func.count()).select_from(ExchangeBatch)) == 0
     # A rejected file (no header it knows) stores nothing in the warehouse either.
-    other = world.client.post("/api/v1/agencies/panan-police/keys", headers=world.office("admin")).json()["api_key"]
+    other = world.client.post("/api/v1/agencies/panan-police/keys", headers=world.office("admin")).json()[
+        "api_key"
+    ]
     broken = _upload(world, other, "police_reports", "nonsense;columns\n1;2\n")
-    assert broken.status_code == 201 and broken.json()["status"] == "rejected" and broken.json()["stored"] == 0
+    assert (
+        broken.status_code == 201 and broken.json()["status"] == "rejected" and broken.json()["stored"] == 0
+    )

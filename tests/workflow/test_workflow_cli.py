@@ -13,11 +13,10 @@ from typer.testing import CliRunner
 
 from procura.access import auth
 from procura.cli import access as cli_access
-from procura.migrations import head_revision
 from procura.cli import app
 from procura.config import Settings
 from procura.db import session_scope
-from procura.migrations import open_store
+from procura.migrations import head_revision, open_store
 
 
 @pytest.fixture(autouse=True)

@@ -144,6 +144,11 @@ def test_lookback_plants_recurrence_persistence_and_a_true_fix(
     _run(db, later + timedelta(days=1), "fp-L-1")
     assert _lookback(db, people) == ("persists", ["L-1"])
     # Recurrence: a new lead about the same subject entity.
-    make_lead(db, "L-again", subject_entity_id="E-L-1", anchor=[{"table": "police_reports", "key": {"report_id": "PR-9"}}])
+    make_lead(
+        db,
+        "L-again",
+        subject_entity_id="E-L-1",
+        anchor=[{"table": "police_reports", "key": {"report_id": "PR-9"}}],
+    )
     _run(db, later + timedelta(days=2), "fp-L-again")
     assert _lookback(db, people)[0] == "recurred" and "L-again" in _lookback(db, people)[1]

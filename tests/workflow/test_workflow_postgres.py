@@ -20,11 +20,9 @@ from procura.access.errors import AuthenticationError, NotFound
 from procura.access.principal import Principal
 from procura.access.rls import SCOPED_TABLES, apply_scope, system_scope
 from procura.cli import app
-from procura.migrations import head_revision
 from procura.config import Settings
-from procura.migrations import head_revision
 from procura.leads.orm import ModelRun, ShadowLead
-from procura.migrations import load_metadata
+from procura.migrations import head_revision, load_metadata
 from procura.workflow import queries, service
 
 pytestmark = pytest.mark.postgres

@@ -28,7 +28,9 @@ def _measure(db: Session, settings: Settings, people: P, lead_id: str, days: int
     return measure
 
 
-def test_near_and_past_deadlines_notify_handler_and_head_once(db: Session, settings: Settings, people: P) -> None:
+def test_near_and_past_deadlines_notify_handler_and_head_once(
+    db: Session, settings: Settings, people: P
+) -> None:
     near = _measure(db, settings, people, "L-near", 3)
     past = _measure(db, settings, people, "L-past", -1)
     _measure(db, settings, people, "L-far", 30)
@@ -47,7 +49,9 @@ def test_near_and_past_deadlines_notify_handler_and_head_once(db: Session, setti
     assert {n["measure_id"] for n in reminders.inbox(db, people["head"])} == {near.id, past.id}
     assert answered.id not in {n["measure_id"] for n in mine}
     assert reminders.inbox(db, people["handler2"]) == []
-    assert db.scalar(select(func.count()).select_from(OutboxMessage).where(OutboxMessage.sent_at.is_(None))) == 4
+    assert (
+        db.scalar(select(func.count()).select_from(OutboxMessage).where(OutboxMessage.sent_at.is_(None))) == 4
+    )
 
     read = reminders.mark_read(db, people["handler"], mine[0]["id"])
     assert read["read"] and len(reminders.inbox(db, people["handler"], unread=True)) == 1

@@ -43,7 +43,9 @@ def register(app: typer.Typer) -> None:
         console.print(issued, highlight=False)
 
     @agency_app.command("revoke")
-    def revoke(ctx: typer.Context, prefix: Annotated[str, typer.Argument(help="密钥前缀 Key prefix.")]) -> None:
+    def revoke(
+        ctx: typer.Context, prefix: Annotated[str, typer.Argument(help="密钥前缀 Key prefix.")]
+    ) -> None:
         """吊销 API 密钥 Revoke an API key."""
         with unit(ctx) as (settings, db):
             keys.revoke_key(db, me(settings, db), prefix)
@@ -78,4 +80,7 @@ def register(app: typer.Typer) -> None:
         """到期提醒 Notify handlers and heads of deadlines near or past (idempotent; run from cron)."""
         with unit(ctx) as (settings, db):
             result = reminders.remind(db, settings)
-        done(f"{result.measures} measures due or overdue; {result.created} reminders created, {result.already} already sent")
+        done(
+            f"{result.measures} measures due or overdue; "
+            f"{result.created} reminders created, {result.already} already sent"
+        )

@@ -20,11 +20,10 @@ from pypinyin import lazy_pinyin
 from procura.documents.evidence import EvidenceRow
 from procura.documents.facts import fact_sentences, person_names
 from procura.documents.kinds import LANGS, DocumentError, DocumentKind
-
-DRAFT_NO = {"zh": "（草稿，文号待定）", "en": "(draft, number not yet assigned)"}
 from procura.documents.redact import one_language, scrub
 from procura.standard import regions
 
+DRAFT_NO = {"zh": "（草稿，文号待定）", "en": "(draft, number not yet assigned)"}
 HEADINGS = {
     "zh": {
         "facts": "一、查明的事实",
@@ -218,7 +217,10 @@ def compose(
     words = HEADINGS[lang]
     basis = _basis(
         kind.basis[lang],
-        [one_language(scrub(line, names, limit=200, lang=lang, free_text=False), lang) for line in model_basis],
+        [
+            one_language(scrub(line, names, limit=200, lang=lang, free_text=False), lang)
+            for line in model_basis
+        ],
     )
     opinion = [kind.request[lang]]
     for key, text in (("findings", findings), ("requested", requested)):

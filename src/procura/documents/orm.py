@@ -20,7 +20,9 @@ class IssuedDocument(Base):
     """A finalised document: its number, addressee, the measure it serves and the files sent."""
 
     __tablename__ = "issued_documents"
-    __table_args__ = (UniqueConstraint("office_id", "kind", "year", "seq", name="uq_issued_documents_number"),)
+    __table_args__ = (
+        UniqueConstraint("office_id", "kind", "year", "seq", name="uq_issued_documents_number"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     doc_no: Mapped[str] = mapped_column(String(64), unique=True)

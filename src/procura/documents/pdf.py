@@ -48,13 +48,16 @@ class _Document(FPDF):
         self.cell(0, 7, f"— {self.page_no()} —", align=Align.C)
 
 
-def _paragraph(pdf: _Document, text: str, size: float = BODY_PT, align: Align = Align.J, indent: bool = False) -> None:
+def _paragraph(
+    pdf: _Document, text: str, size: float = BODY_PT, align: Align = Align.J, indent: bool = False
+) -> None:
     """One paragraph at ``size`` pt on the document's line grid."""
     pdf.set_font(FONT, size=size)
     height = LINE_MM * max(1.0, size / BODY_PT)
     if not pdf.zh:
-        text = text if not indent else text
-        pdf.multi_cell(0, height, text, align=align, wrapmode=WrapMode.WORD, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.multi_cell(
+            0, height, text, align=align, wrapmode=WrapMode.WORD, new_x=XPos.LMARGIN, new_y=YPos.NEXT
+        )
         return
     if indent:
         text = "\u3000\u3000" + text

@@ -88,7 +88,9 @@ def _particulars(
 ) -> tuple[date, date | None]:
     """Issue date and deadline: the measure's own when the document drafts it, else defaults."""
     drafts_measure = measure is not None and measure.kind in kind.measures
-    on = issued or (local_date(measure.issued_at) if measure is not None and drafts_measure else office_today())
+    on = issued or (
+        local_date(measure.issued_at) if measure is not None and drafts_measure else office_today()
+    )
     if measure is not None and drafts_measure:
         deadline = measure.deadline
     else:
@@ -134,7 +136,11 @@ def _render(
 
 def _kind(request_kind: str | None, measure: Measure | None, lead: Lead) -> DocumentKind:
     try:
-        return get_kind(request_kind) if request_kind else kind_for_measure(measure.kind if measure else lead.measure)
+        return (
+            get_kind(request_kind)
+            if request_kind
+            else kind_for_measure(measure.kind if measure else lead.measure)
+        )
     except DocumentError as exc:
         raise ValidationError(str(exc), {"field": "kind"}) from exc
 
@@ -142,7 +148,7 @@ def _kind(request_kind: str | None, measure: Measure | None, lead: Lead) -> Docu
 def lead_document(
     session: Session, settings: Settings, principal: Principal, lead_id: str, request: DocumentRequest
 ) -> RenderedDocument:
-    """A draft (草稿, no number) of a lead's document for one addressee, minimised; the drafting is audited."""
+    """A draft (草稿, no number) of a lead's document for one addressee, minimised; audited."""
     lead, _ = authorize(session, principal, lead_id, "act")
     _accepted(lead)
     measure = _measure(session, lead.id, request.measure_id)
@@ -188,7 +194,9 @@ def finalise(
     if measure is None:
         raise InvalidTransition(f"lead {lead.id} has no measure: record one (act) before finalising")
     issued = list(
-        session.scalars(select(IssuedDocument).where(IssuedDocument.measure_id == measure.id).order_by(IssuedDocument.id))
+        session.scalars(
+            select(IssuedDocument).where(IssuedDocument.measure_id == measure.id).order_by(IssuedDocument.id)
+        )
     )
     if issued:
         return issued
@@ -232,7 +240,12 @@ def finalise(
             "document.finalise",
             "document",
             str(record.id),
-            details={"doc_no": number, "lead_id": lead.id, "measure_id": measure.id, "addressee": record.addressee},
+            details={
+                "doc_no": number,
+                "lead_id": lead.id,
+                "measure_id": measure.id,
+                "addressee": record.addressee,
+            },
             at=now,
         )
     return issued
@@ -241,5 +254,8 @@ def finalise(
 def issued_documents(session: Session, principal: Principal, lead_id: str) -> list[IssuedDocument]:
     """The register entries of a lead the principal may read."""
     lead, _ = load(session, principal, lead_id)
-    return list(session.scalars(select(IssuedDocument).where(IssuedDocument.lead_id == lead.id).order_by(IssuedDocument.id)))
-
+    return list(
+        session.scalars(
+            select(IssuedDocument).where(IssuedDocument.lead_id == lead.id).order_by(IssuedDocument.id)
+        )
+    )

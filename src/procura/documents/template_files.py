@@ -20,7 +20,15 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
 from procura.documents.kinds import DocumentError
-from procura.documents.typography import BODY_FONT, BODY_PT, LINE_MM, MARGINS_MM, PAGE_MM, TITLE_FONT, TITLE_PT
+from procura.documents.typography import (
+    BODY_FONT,
+    BODY_PT,
+    LINE_MM,
+    MARGINS_MM,
+    PAGE_MM,
+    TITLE_FONT,
+    TITLE_PT,
+)
 
 DEFAULT_NAME = "standard.docx"
 

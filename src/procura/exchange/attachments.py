@@ -61,7 +61,8 @@ def check(name: str, data: bytes, max_bytes: int) -> Attachment:
     actual = _sniffed(data)
     if actual != ALLOWED[suffix]:
         raise ValidationError(
-            f"附件内容与类型不符 attachment {name!r} is not a {suffix} file (its bytes read as {actual or 'unknown'})",
+            f"附件内容与类型不符 attachment {name!r} is not a {suffix} file "
+            f"(its bytes read as {actual or 'unknown'})",
             {"field": "attachment"},
         )
     return Attachment(name, actual, hashlib.sha256(data).hexdigest(), data)

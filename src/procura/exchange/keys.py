@@ -31,7 +31,9 @@ def key_hash(key: str) -> str:
     return hashlib.sha256(key.encode("utf-8")).hexdigest()
 
 
-def refuse(session: Session, principal: Principal | None, action: str, target: str, error: ServiceError) -> NoReturn:
+def refuse(
+    session: Session, principal: Principal | None, action: str, target: str, error: ServiceError
+) -> NoReturn:
     """Undo what the request did, audit the refusal, commit the audit entry, raise ``error``."""
     session.rollback()
     audit.record(
@@ -102,7 +104,14 @@ def issue_key(session: Session, principal: Principal, agency_id: str, scopes: li
     )
     session.add(row)
     session.flush()
-    audit.record(session, principal, "apikey.issue", "apikey", str(row.id), details={"agency": agency_id, "scopes": scopes})
+    audit.record(
+        session,
+        principal,
+        "apikey.issue",
+        "apikey",
+        str(row.id),
+        details={"agency": agency_id, "scopes": scopes},
+    )
     return key
 
 
@@ -114,7 +123,9 @@ def revoke_key(session: Session, principal: Principal, prefix: str) -> ApiKey:
         raise NotFound(f"API key {prefix!r} not found")
     if row.revoked_at is None:
         row.revoked_at = utcnow()
-        audit.record(session, principal, "apikey.revoke", "apikey", str(row.id), details={"agency": row.agency_id})
+        audit.record(
+            session, principal, "apikey.revoke", "apikey", str(row.id), details={"agency": row.agency_id}
+        )
     return row
 
 

@@ -5,7 +5,18 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from procura.db import Base
@@ -48,7 +59,9 @@ class ExchangeBatch(Base):
     """The receipt of one uploaded file: what happened to its rows, and why rows were set aside."""
 
     __tablename__ = "exchange_batches"
-    __table_args__ = (UniqueConstraint("agency_id", "table_name", "content_sha256", name="uq_exchange_batch"),)
+    __table_args__ = (
+        UniqueConstraint("agency_id", "table_name", "content_sha256", name="uq_exchange_batch"),
+    )
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     agency_id: Mapped[str] = mapped_column(ForeignKey("agencies.id"), index=True)

@@ -80,15 +80,28 @@ def upload(
     """Load one file of ``table`` sent by the agency; the same file again returns the same receipt."""
     agency = _agency(session, principal)
     if table not in agency.tables:
-        refuse(session, principal, "upload", agency.id, Forbidden(
-            f"无权报送此表 agency {agency.id} may not send table {table!r} (allowed: {', '.join(agency.tables)})",
-            {"field": "table"},
-        ))
+        refuse(
+            session,
+            principal,
+            "upload",
+            agency.id,
+            Forbidden(
+                f"无权报送此表 agency {agency.id} may not send table {table!r} "
+                f"(allowed: {', '.join(agency.tables)})",
+                {"field": "table"},
+            ),
+        )
     suffix = Path(filename).suffix.lower()
     if file_format(Path(f"x{suffix}")) is None:
-        refuse(session, principal, "upload", agency.id, ValidationError(
-            f"文件类型不支持 {filename!r}: send CSV, XLSX, JSONL or Parquet", {"field": "file"}
-        ))
+        refuse(
+            session,
+            principal,
+            "upload",
+            agency.id,
+            ValidationError(
+                f"文件类型不支持 {filename!r}: send CSV, XLSX, JSONL or Parquet", {"field": "file"}
+            ),
+        )
     digest = hashlib.sha256(data).hexdigest()
     known = session.scalar(
         select(ExchangeBatch).where(
@@ -120,13 +133,20 @@ def upload(
         content_sha256=digest,
         received_at=utcnow(),
         status=result.status,
-        counts={k: int(getattr(result, k)) for k in ("read", "stored", "updated", "unchanged", "quarantined")},
+        counts={
+            k: int(getattr(result, k)) for k in ("read", "stored", "updated", "unchanged", "quarantined")
+        },
         reasons=reasons,
     )
     session.add(batch)
     session.flush()
     audit.record(
-        session, principal, "exchange.upload", "batch", batch.id, details={"status": result.status, **batch.counts}
+        session,
+        principal,
+        "exchange.upload",
+        "batch",
+        batch.id,
+        details={"status": result.status, **batch.counts},
     )
     return batch
 
@@ -142,7 +162,9 @@ def get_batch(session: Session, principal: Principal, batch_id: str) -> Exchange
 
 def _addressed(session: Session, agency: Agency) -> list[IssuedDocument]:
     system_scope(session)
-    query = select(IssuedDocument).where(IssuedDocument.addressee.in_(agency.names)).order_by(IssuedDocument.id)
+    query = (
+        select(IssuedDocument).where(IssuedDocument.addressee.in_(agency.names)).order_by(IssuedDocument.id)
+    )
     return list(session.scalars(query))
 
 
@@ -171,7 +193,11 @@ def reply_view(reply: Reply) -> dict[str, Any]:
         "document_id": reply.document_id,
         "response_date": reply.response_date.isoformat(),
         "correction": reply.correction,
-        "attachment": {"name": reply.attachment_name, "type": reply.attachment_type, "sha256": reply.attachment_sha256},
+        "attachment": {
+            "name": reply.attachment_name,
+            "type": reply.attachment_type,
+            "sha256": reply.attachment_sha256,
+        },
         "received_at": reply.received_at.isoformat(),
         "verdict": reply.verdict,
         "verdict_reasons": reply.verdict_reasons,
@@ -183,7 +209,9 @@ def documents(session: Session, principal: Principal) -> list[dict[str, Any]]:
     return [document_view(session, d) for d in _addressed(session, _agency(session, principal))]
 
 
-def document(session: Session, principal: Principal, document_id: int, action: str = "read") -> IssuedDocument:
+def document(
+    session: Session, principal: Principal, document_id: int, action: str = "read"
+) -> IssuedDocument:
     """One document addressed to the agency; another agency's is refused (audited)."""
     agency = _agency(session, principal)
     system_scope(session)
@@ -191,9 +219,15 @@ def document(session: Session, principal: Principal, document_id: int, action: s
     if doc is None:
         refuse(session, principal, action, str(document_id), NotFound(f"document {document_id} not found"))
     if doc.addressee not in agency.names:
-        refuse(session, principal, action, str(document_id), Forbidden(
-            f"非本单位文书 document {doc.doc_no} is addressed to another body", {"document": document_id}
-        ))
+        refuse(
+            session,
+            principal,
+            action,
+            str(document_id),
+            Forbidden(
+                f"非本单位文书 document {doc.doc_no} is addressed to another body", {"document": document_id}
+            ),
+        )
     audit.record(session, principal, f"exchange.document.{action}", "document", str(doc.id))
     return doc
 
@@ -214,18 +248,34 @@ def reply(
     lead = session.get(Lead, doc.lead_id)
     measure = session.get(Measure, doc.measure_id) if doc.measure_id else None
     if lead is None or measure is None or lead.status in TERMINAL or measure.response_at is not None:
-        refuse(session, principal, "reply", target, InvalidTransition(
-            f"已办结 the measure of {doc.doc_no} is already answered or its lead closed: no further reply"
-        ))
+        refuse(
+            session,
+            principal,
+            "reply",
+            target,
+            InvalidTransition(
+                f"已办结 the measure of {doc.doc_no} is already answered or its lead closed: no further reply"
+            ),
+        )
     if response_date > office_today() or response_date < local_date(doc.issued_at):
-        refuse(session, principal, "reply", target, ValidationError(
-            f"回复日期无效 response_date {response_date} must lie between the issue date and today",
-            {"field": "response_date"},
-        ))
+        refuse(
+            session,
+            principal,
+            "reply",
+            target,
+            ValidationError(
+                f"回复日期无效 response_date {response_date} must lie between the issue date and today",
+                {"field": "response_date"},
+            ),
+        )
     if not correction.strip():
-        refuse(session, principal, "reply", target, ValidationError(
-            "须说明整改情况 state the correction made", {"field": "correction"}
-        ))
+        refuse(
+            session,
+            principal,
+            "reply",
+            target,
+            ValidationError("须说明整改情况 state the correction made", {"field": "correction"}),
+        )
     try:
         checked = attachments.check(attachment_name, attachment, settings.exchange_max_attachment)
     except ValidationError as exc:
@@ -245,7 +295,11 @@ def reply(
     session.add(row)
     session.flush()
     audit.record(
-        session, principal, "exchange.reply", "document", target,
+        session,
+        principal,
+        "exchange.reply",
+        "document",
+        target,
         details={"reply_id": row.id, "sha256": checked.sha256, "response_date": response_date.isoformat()},
     )
     return row
@@ -255,12 +309,17 @@ def replies(session: Session, principal: Principal, lead_id: str) -> list[dict[s
     """The agencies' replies on a lead the principal may read."""
     lead, _ = load(session, principal, lead_id)
     rows = session.scalars(
-        select(Reply).join(Measure, Measure.id == Reply.measure_id).where(Measure.lead_id == lead.id).order_by(Reply.id)
+        select(Reply)
+        .join(Measure, Measure.id == Reply.measure_id)
+        .where(Measure.lead_id == lead.id)
+        .order_by(Reply.id)
     )
     return [reply_view(r) for r in rows]
 
 
-def verify(session: Session, principal: Principal, reply_id: int, rectified: bool, reasons: str = "") -> Reply:
+def verify(
+    session: Session, principal: Principal, reply_id: int, rectified: bool, reasons: str = ""
+) -> Reply:
     """The handler's verdict on a reply: rectified, or not with reasons; it records the response."""
     row = session.get(Reply, reply_id)
     measure = session.get(Measure, row.measure_id) if row is not None else None
@@ -272,7 +331,9 @@ def verify(session: Session, principal: Principal, reply_id: int, rectified: boo
         raise ValidationError("未整改须说明理由 not rectified needs reasons", {"field": "reasons"})
     if measure.response_at is not None:
         raise InvalidTransition(f"reply {reply_id}: its measure {measure.id} was already answered")
-    workflow.respond(session, principal, measure.lead_id, rectified, reasons or row.correction, measure_id=measure.id)
+    workflow.respond(
+        session, principal, measure.lead_id, rectified, reasons or row.correction, measure_id=measure.id
+    )
     row.verified_at, row.verified_by = utcnow(), principal.user_id or None
     row.verdict, row.verdict_reasons = ("rectified" if rectified else "not_rectified"), reasons
     return row

@@ -75,6 +75,7 @@ def history_state(action: str, state: str) -> str:
         return ACTION_NAMES["designate"]
     return STATE_NAMES.get(state, state)
 
+
 HEADS = ("department_head", "chief")
 CASE_WORKERS = ("handler", "department_head", "chief")
 ACTORS: dict[str, tuple[str, ...]] = {
@@ -110,7 +111,13 @@ MEASURES = (
 # The measures each prong may take (ADR 0522): a case-filing notice is criminal work,
 # a support for a civil action civil work, a pre-litigation notice public-interest work.
 MEASURES_BY_PRONG: dict[str, tuple[str, ...]] = {
-    "criminal": ("case_filing_notice", "filing_order", "corrective_opinion", "procuratorial_suggestion", "protest"),
+    "criminal": (
+        "case_filing_notice",
+        "filing_order",
+        "corrective_opinion",
+        "procuratorial_suggestion",
+        "protest",
+    ),
     "civil": ("support_prosecution", "protest", "procuratorial_suggestion", "corrective_opinion"),
     "administrative": ("procuratorial_suggestion", "admin_penalty_opinion", "corrective_opinion", "protest"),
     "public_interest": ("pre_litigation_notice", "public_interest_suit", "procuratorial_suggestion"),

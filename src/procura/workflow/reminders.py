@@ -27,7 +27,8 @@ from procura.workflow.lifecycle import MEASURE_NAMES, TERMINAL
 from procura.workflow.orm import LeadWork, Measure, Notification, OutboxMessage
 
 MESSAGES = {
-    "approaching": "【即将到期 deadline near】线索 {lead} 的{measure}（致{addressee}）回复期限为{due}，尚未收到回复。",
+    "approaching": "【即将到期 deadline near】线索 {lead} 的{measure}（致{addressee}）"
+    "回复期限为{due}，尚未收到回复。",
     "overdue": "【已逾期 overdue】线索 {lead} 的{measure}（致{addressee}）回复期限{due}已过，尚未收到回复。",
 }
 
@@ -87,7 +88,9 @@ def remind(session: Session, settings: Settings, today: date | None = None) -> R
         for user in _recipients(session, work):
             exists = session.scalar(
                 select(Notification.id).where(
-                    Notification.user_id == user.id, Notification.measure_id == measure.id, Notification.kind == kind
+                    Notification.user_id == user.id,
+                    Notification.measure_id == measure.id,
+                    Notification.kind == kind,
                 )
             )
             if exists is not None:
@@ -105,7 +108,15 @@ def remind(session: Session, settings: Settings, today: date | None = None) -> R
             session.add(note)
             session.flush()
             subject = message.split("】", 1)[0] + "】"
-            session.add(OutboxMessage(notification_id=note.id, recipient=user.username, subject=subject, body=message, created_at=now))
+            session.add(
+                OutboxMessage(
+                    notification_id=note.id,
+                    recipient=user.username,
+                    subject=subject,
+                    body=message,
+                    created_at=now,
+                )
+            )
             result.created += 1
     session.flush()
     return result

@@ -48,7 +48,9 @@ def escalated_by(session: Session, principal: Principal, lead_id: str) -> bool:
         return False
     found = session.scalar(
         select(LeadEvent.id).where(
-            LeadEvent.lead_id == lead_id, LeadEvent.action == "escalate", LeadEvent.office_id == principal.office_id
+            LeadEvent.lead_id == lead_id,
+            LeadEvent.action == "escalate",
+            LeadEvent.office_id == principal.office_id,
         )
     )
     return found is not None

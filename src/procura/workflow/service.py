@@ -330,7 +330,8 @@ def act(
     allowed = MEASURES_BY_PRONG.get(work.department, MEASURES)
     if kind not in allowed:
         raise ValidationError(
-            f"措施与条线不符 measure {kind!r} is not a {work.department} measure (allowed: {', '.join(allowed)})",
+            f"措施与条线不符 measure {kind!r} is not a {work.department} measure "
+            f"(allowed: {', '.join(allowed)})",
             {"field": "kind", "department": work.department},
         )
     now = utcnow()
@@ -403,6 +404,7 @@ def close(session: Session, principal: Principal, lead_id_: str, note: str = "")
     )
     if unverified is not None:
         raise InvalidTransition(
-            f"回复待核实 lead {lead.id}: verify the agency's reply {unverified} before closing", {"action": "close"}
+            f"回复待核实 lead {lead.id}: verify the agency's reply {unverified} before closing",
+            {"action": "close"},
         )
     return _transition(session, principal, lead, work, "close", note)

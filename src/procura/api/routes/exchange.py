@@ -20,13 +20,19 @@ from procura.workflow import reminders
 
 api_key = APIKeyHeader(name="X-API-Key", auto_error=False, description="协作单位 API 密钥 agency API key")
 router = APIRouter(
-    prefix="/exchange", tags=["exchange 数据交换"], responses={s: ERRORS[s] for s in (401, 403, 404, 409, 422)}
+    prefix="/exchange",
+    tags=["exchange 数据交换"],
+    responses={s: ERRORS[s] for s in (401, 403, 404, 409, 422)},
 )
-office_router = APIRouter(tags=["exchange 数据交换"], responses={s: ERRORS[s] for s in (401, 403, 404, 409, 422)})
+office_router = APIRouter(
+    tags=["exchange 数据交换"], responses={s: ERRORS[s] for s in (401, 403, 404, 409, 422)}
+)
 
 
 def _agency(scope: str):  # type: ignore[no-untyped-def]
-    def dependency(request: Request, session: SessionDep, key: Annotated[str | None, Depends(api_key)]) -> Principal:
+    def dependency(
+        request: Request, session: SessionDep, key: Annotated[str | None, Depends(api_key)]
+    ) -> Principal:
         return keys.authenticate_key(session, key or "", scope, client_ip(request))
 
     return Depends(dependency)
@@ -130,7 +136,9 @@ def add_agency(body: AgencyIn, session: SessionDep, principal: CurrentPrincipal)
     return {"id": agency.id, "name": agency.name, "names": agency.names, "tables": agency.tables}
 
 
-@office_router.post("/agencies/{agency_id}/keys", status_code=201, summary="签发密钥 Issue an API key (admin)")
+@office_router.post(
+    "/agencies/{agency_id}/keys", status_code=201, summary="签发密钥 Issue an API key (admin)"
+)
 def issue_key(agency_id: str, session: SessionDep, principal: CurrentPrincipal) -> dict[str, str]:
     """A new key, shown once."""
     return {"api_key": keys.issue_key(session, principal, agency_id)}
@@ -143,9 +151,15 @@ def revoke_key(prefix: str, session: SessionDep, principal: CurrentPrincipal) ->
     return {"prefix": row.prefix, "revoked_at": str(row.revoked_at)}
 
 
-@office_router.post("/leads/{lead_id}/finalise", status_code=201, summary="定稿编号 Finalise the measure's documents")
+@office_router.post(
+    "/leads/{lead_id}/finalise", status_code=201, summary="定稿编号 Finalise the measure's documents"
+)
 def finalise_documents(
-    lead_id: str, session: SessionDep, settings: SettingsDep, principal: CurrentPrincipal, measure_id: int | None = None
+    lead_id: str,
+    session: SessionDep,
+    settings: SettingsDep,
+    principal: CurrentPrincipal,
+    measure_id: int | None = None,
 ) -> list[dict[str, Any]]:
     """One document per addressee, each with the next number of the office's register."""
     docs = finalise(session, settings, principal, lead_id, measure_id)
