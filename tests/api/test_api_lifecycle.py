@@ -10,7 +10,7 @@ import docx
 import pypdf
 from api_world import VICTIM_ID, World
 
-from procura.access.clock import today as clock_today
+from procura.clock import today as clock_today
 
 
 def _docx_text(data: bytes) -> str:
@@ -230,8 +230,9 @@ def test_escalation_up_and_designation_down_move_the_lead_between_jurisdictions(
     assert post("POST", f"/leads/{lead}/escalate", "handler_child", json={}).status_code == 403
     up = post("POST", f"/leads/{lead}/escalate", "department_head_child", json={"note": "跨区域"})
     assert up.status_code == 200 and up.json()["to_status"] == "escalated"
-    # Now the city handles it: the county no longer sees it, the city and the province do.
-    assert post("GET", f"/leads/{lead}", "handler_child").status_code == 404
+    # Now the city handles it; the county keeps reading its course (ADR 0524), the city and province too.
+    assert post("GET", f"/leads/{lead}", "handler_child").status_code == 200
+    assert post("GET", f"/leads/{lead}", "handler_sibling").status_code == 404
     assert post("GET", f"/leads/{lead}", "analyst_parent").json()["summary"]["office"] == "330100-city"
     assert (
         post("POST", f"/leads/{lead}/designate", "chief_parent", json={"office": "330106-county"}).status_code
@@ -248,8 +249,7 @@ def test_escalation_up_and_designation_down_move_the_lead_between_jurisdictions(
 def test_overdue_measures_surface_in_the_queue(world: World) -> None:
     from sqlalchemy import update
 
-    from procura.access.rls import system_scope
-    from procura.db import session_scope
+    from procura.db import session_scope, system_scope
     from procura.workflow.orm import Measure
 
     model = "overdue-model"

@@ -18,9 +18,9 @@ from pypdf import PdfReader
 
 from procura.documents import all_kinds, draft
 from procura.documents.addressees import resolve
-from procura.documents.evidence import load_rows
 from procura.documents.typography import MARGINS_MM, NO_LINE_START, break_lines, breaks_rule
 from procura.leads.orm import Lead
+from procura.warehouse.evidence import read_evidence
 
 ARTIFACTS = Path(__file__).parents[2] / "build" / "artifacts" / "documents"
 ISSUED = date(2026, 5, 6)
@@ -196,7 +196,7 @@ def test_english_only_with_lang_en(clean_warehouse) -> None:
 
 
 def test_each_bureau_named_in_the_evidence_is_an_addressee(clean_warehouse) -> None:
-    rows = load_rows(clean_warehouse, _lead("case_filing_notice").evidence)
+    rows = read_evidence(clean_warehouse, _lead("case_filing_notice").evidence)
     assert resolve("unfiled-online-defamation", rows) == ["磐安县公安局", "磐安县公安局尖山派出所"]
 
 

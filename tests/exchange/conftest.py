@@ -16,11 +16,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from procura.access import auth
 from procura.access.orm import User
 from procura.access.principal import SYSTEM
-from procura.access.rls import system_scope
 from procura.access.users import add_user
 from procura.api import create_app
 from procura.config import Settings
-from procura.db import session_scope
+from procura.db import session_scope, system_scope
 from procura.exchange import keys
 from procura.migrations import open_store
 

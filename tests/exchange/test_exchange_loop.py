@@ -10,11 +10,10 @@ import io
 from ops_fixtures import make_lead
 from sqlalchemy import func, select
 
-from procura.access.clock import today as clock_today
 from procura.access.orm import AuditEntry
 from procura.access.principal import SYSTEM
-from procura.access.rls import system_scope
-from procura.db import session_scope
+from procura.clock import today as clock_today
+from procura.db import session_scope, system_scope
 from procura.exchange.orm import ExchangeBatch, Reply
 from procura.leads.orm import Lead
 from procura.workflow import service
@@ -51,7 +50,7 @@ def _upload(world, key: str, table: str, body: str):  # type: ignore[no-untyped-
 
 
 def _reply(world, key: str, doc: int, name: str = "reply.pdf", data: bytes = PDF, day: str | None = None):  # type: ignore[no-untyped-def]
-    from procura.access.clock import today
+    from procura.clock import today
 
     return world.client.post(
         f"/api/v1/exchange/documents/{doc}/replies",

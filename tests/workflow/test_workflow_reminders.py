@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
-from procura.access import clock
+from procura import clock
 from procura.access.principal import Principal
 from procura.cli import app
 from procura.config import Settings

@@ -18,10 +18,11 @@ from typing import Any
 
 import yaml
 
+from procura.access.masking import scrub
 from procura.documents.content import place_name
-from procura.documents.evidence import EvidenceRow
 from procura.documents.kinds import DocumentError
-from procura.documents.redact import one_language, scrub
+from procura.documents.language import one_language
+from procura.warehouse.evidence import EvidenceRow
 
 _FIELD = re.compile(r"^(?:(region|label:[a-z_]+):)?([a-z_][a-z0-9_]*)$")
 

@@ -17,11 +17,12 @@ from typing import Any
 
 from pypinyin import lazy_pinyin
 
-from procura.documents.evidence import EvidenceRow
+from procura.access.masking import scrub
 from procura.documents.facts import fact_sentences, person_names
 from procura.documents.kinds import LANGS, DocumentError, DocumentKind
-from procura.documents.redact import one_language, scrub
+from procura.documents.language import one_language
 from procura.standard import regions
+from procura.warehouse.evidence import EvidenceRow
 
 DRAFT_NO = {"zh": "（草稿，文号待定）", "en": "(draft, number not yet assigned)"}
 HEADINGS = {

@@ -18,18 +18,18 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from procura.access import audit
-from procura.access.clock import local_date, utcnow
-from procura.access.clock import today as office_today
-from procura.access.errors import InvalidTransition, NotFound, ValidationError
 from procura.access.principal import Principal
+from procura.clock import local_date, utcnow
+from procura.clock import today as office_today
 from procura.config import Settings
 from procura.documents.addressees import resolve
 from procura.documents.drafting import RenderedDocument, draft
-from procura.documents.evidence import EvidenceRow, load_rows
 from procura.documents.kinds import DocumentError, DocumentKind, get_kind, kind_for_measure
 from procura.documents.numbering import format_number, next_seq
 from procura.documents.orm import IssuedDocument
+from procura.errors import InvalidInput, InvalidTransition, NotFound
 from procura.leads.orm import Lead
+from procura.warehouse.evidence import EvidenceRow, read_evidence
 from procura.workflow.deadlines import default_deadline
 from procura.workflow.dossier import legal_basis
 from procura.workflow.orm import Measure
@@ -131,7 +131,7 @@ def _render(
             rows=rows,
         )
     except DocumentError as exc:
-        raise ValidationError(str(exc), {"field": "kind"}) from exc
+        raise InvalidInput(str(exc), {"field": "kind"}) from exc
 
 
 def _kind(request_kind: str | None, measure: Measure | None, lead: Lead) -> DocumentKind:
@@ -142,7 +142,7 @@ def _kind(request_kind: str | None, measure: Measure | None, lead: Lead) -> Docu
             else kind_for_measure(measure.kind if measure else lead.measure)
         )
     except DocumentError as exc:
-        raise ValidationError(str(exc), {"field": "kind"}) from exc
+        raise InvalidInput(str(exc), {"field": "kind"}) from exc
 
 
 def lead_document(
@@ -154,9 +154,9 @@ def lead_document(
     measure = _measure(session, lead.id, request.measure_id)
     kind = _kind(request.kind, measure, lead)
     try:
-        rows = load_rows(settings.warehouse_path, lead.evidence)
+        rows = read_evidence(settings.warehouse_path, lead.evidence)
     except DocumentError as exc:
-        raise ValidationError(str(exc), {"field": "evidence"}) from exc
+        raise InvalidInput(str(exc), {"field": "evidence"}) from exc
     addressee = request.addressee or addressees(lead, rows, measure, request.lang)[0]
     document = _render(settings, lead, rows, kind, measure, request.fmt, request.lang, addressee)
     audit.record(
@@ -202,9 +202,9 @@ def finalise(
         return issued
     kind = _kind(None, measure, lead)
     try:
-        rows = load_rows(settings.warehouse_path, lead.evidence)
+        rows = read_evidence(settings.warehouse_path, lead.evidence)
     except DocumentError as exc:
-        raise ValidationError(str(exc), {"field": "evidence"}) from exc
+        raise InvalidInput(str(exc), {"field": "evidence"}) from exc
     now = utcnow()
     today = local_date(now)
     for addressee in addressees(lead, rows, measure, lang):

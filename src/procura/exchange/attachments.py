@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import filetype
 
-from procura.access.errors import ValidationError
+from procura.errors import InvalidInput
 
 # What the bytes must be, by the extension the sender gave.
 ALLOWED = {
@@ -49,18 +49,18 @@ def check(name: str, data: bytes, max_bytes: int) -> Attachment:
     """The attachment if its extension is allowed, its bytes are that type and it is not too large."""
     suffix = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
     if suffix not in ALLOWED:
-        raise ValidationError(
+        raise InvalidInput(
             f"附件类型不允许 attachment {name!r}: only {', '.join(sorted(ALLOWED))}", {"field": "attachment"}
         )
     if not data:
-        raise ValidationError(f"附件为空 attachment {name!r} is empty", {"field": "attachment"})
+        raise InvalidInput(f"附件为空 attachment {name!r} is empty", {"field": "attachment"})
     if len(data) > max_bytes:
-        raise ValidationError(
+        raise InvalidInput(
             f"附件过大 attachment {name!r} is {len(data)} bytes; at most {max_bytes}", {"field": "attachment"}
         )
     actual = _sniffed(data)
     if actual != ALLOWED[suffix]:
-        raise ValidationError(
+        raise InvalidInput(
             f"附件内容与类型不符 attachment {name!r} is not a {suffix} file "
             f"(its bytes read as {actual or 'unknown'})",
             {"field": "attachment"},

@@ -15,10 +15,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from procura.access import audit
-from procura.access.clock import utcnow
-from procura.access.errors import AuthenticationError, Forbidden, NotFound, ServiceError, ValidationError
 from procura.access.policy import require_role
 from procura.access.principal import Principal
+from procura.clock import utcnow
+from procura.errors import AuthenticationError, Forbidden, InvalidInput, NotFound, ProcuraError
 from procura.exchange.orm import Agency, ApiKey
 from procura.standard import standard
 
@@ -32,7 +32,7 @@ def key_hash(key: str) -> str:
 
 
 def refuse(
-    session: Session, principal: Principal | None, action: str, target: str, error: ServiceError
+    session: Session, principal: Principal | None, action: str, target: str, error: ProcuraError
 ) -> NoReturn:
     """Undo what the request did, audit the refusal, commit the audit entry, raise ``error``."""
     session.rollback()
@@ -62,12 +62,12 @@ def add_agency(
     """Register an agency (admins): the tables it may upload and the names documents address it by."""
     require_role(principal, ("admin",), "register agencies")
     if kind not in AGENCY_KINDS:
-        raise ValidationError(f"kind {kind!r}: one of {', '.join(AGENCY_KINDS)}", {"field": "kind"})
+        raise InvalidInput(f"kind {kind!r}: one of {', '.join(AGENCY_KINDS)}", {"field": "kind"})
     unknown = sorted(set(tables) - set(standard()))
     if unknown:
-        raise ValidationError(f"unknown tables {', '.join(unknown)}", {"field": "tables"})
+        raise InvalidInput(f"unknown tables {', '.join(unknown)}", {"field": "tables"})
     if session.get(Agency, agency_id) is not None:
-        raise ValidationError(f"agency {agency_id!r} exists", {"field": "id"})
+        raise InvalidInput(f"agency {agency_id!r} exists", {"field": "id"})
     agency = Agency(
         id=agency_id,
         name=name,
@@ -91,7 +91,7 @@ def issue_key(session: Session, principal: Principal, agency_id: str, scopes: li
         raise NotFound(f"agency {agency_id!r} not found")
     scopes = list(scopes or SCOPES)
     if set(scopes) - set(SCOPES):
-        raise ValidationError(f"scopes: any of {', '.join(SCOPES)}", {"field": "scopes"})
+        raise InvalidInput(f"scopes: any of {', '.join(SCOPES)}", {"field": "scopes"})
     prefix = secrets.token_hex(4)
     key = f"pk_{prefix}_{secrets.token_urlsafe(32)}"
     row = ApiKey(

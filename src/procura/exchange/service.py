@@ -21,14 +21,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from procura.access import audit
-from procura.access.clock import local_date, utcnow
-from procura.access.clock import today as office_today
-from procura.access.errors import Forbidden, InvalidTransition, NotFound, ValidationError
 from procura.access.principal import Principal
-from procura.access.rls import system_scope
+from procura.clock import local_date, utcnow
+from procura.clock import today as office_today
 from procura.config import Settings
+from procura.db import system_scope
 from procura.documents.kinds import get_kind
 from procura.documents.orm import IssuedDocument
+from procura.errors import Forbidden, InvalidInput, InvalidTransition, NotFound
 from procura.exchange import attachments
 from procura.exchange.keys import refuse
 from procura.exchange.orm import Agency, ExchangeBatch, Reply
@@ -98,9 +98,7 @@ def upload(
             principal,
             "upload",
             agency.id,
-            ValidationError(
-                f"文件类型不支持 {filename!r}: send CSV, XLSX, JSONL or Parquet", {"field": "file"}
-            ),
+            InvalidInput(f"文件类型不支持 {filename!r}: send CSV, XLSX, JSONL or Parquet", {"field": "file"}),
         )
     digest = hashlib.sha256(data).hexdigest()
     known = session.scalar(
@@ -263,7 +261,7 @@ def reply(
             principal,
             "reply",
             target,
-            ValidationError(
+            InvalidInput(
                 f"回复日期无效 response_date {response_date} must lie between the issue date and today",
                 {"field": "response_date"},
             ),
@@ -274,11 +272,11 @@ def reply(
             principal,
             "reply",
             target,
-            ValidationError("须说明整改情况 state the correction made", {"field": "correction"}),
+            InvalidInput("须说明整改情况 state the correction made", {"field": "correction"}),
         )
     try:
         checked = attachments.check(attachment_name, attachment, settings.exchange_max_attachment)
-    except ValidationError as exc:
+    except InvalidInput as exc:
         refuse(session, principal, "reply", target, exc)
     row = Reply(
         document_id=doc.id,
@@ -328,7 +326,7 @@ def verify(
     if row.verdict is not None:
         raise InvalidTransition(f"reply {reply_id} was already verified ({row.verdict})")
     if not rectified and not reasons.strip():
-        raise ValidationError("未整改须说明理由 not rectified needs reasons", {"field": "reasons"})
+        raise InvalidInput("未整改须说明理由 not rectified needs reasons", {"field": "reasons"})
     if measure.response_at is not None:
         raise InvalidTransition(f"reply {reply_id}: its measure {measure.id} was already answered")
     workflow.respond(

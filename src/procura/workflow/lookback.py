@@ -15,7 +15,7 @@ from __future__ import annotations
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from procura.access.clock import local_date
+from procura.clock import local_date
 from procura.exchange.orm import Reply
 from procura.leads.orm import Lead, ModelRun, RunFinding
 from procura.workflow.orm import Measure

@@ -15,15 +15,16 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from procura.access.clock import today as office_today
-from procura.access.clock import utcnow
-from procura.access.errors import NotFound
+from procura import vocab
 from procura.access.orm import User
 from procura.access.principal import Principal
-from procura.access.rls import system_scope
+from procura.clock import today as office_today
+from procura.clock import utcnow
 from procura.config import Settings
+from procura.db import system_scope
+from procura.errors import NotFound
 from procura.leads.orm import Lead
-from procura.workflow.lifecycle import MEASURE_NAMES, TERMINAL
+from procura.workflow.lifecycle import TERMINAL
 from procura.workflow.orm import LeadWork, Measure, Notification, OutboxMessage
 
 MESSAGES = {
@@ -81,7 +82,7 @@ def remind(session: Session, settings: Settings, today: date | None = None) -> R
         result.measures += 1
         message = MESSAGES[kind].format(
             lead=lead.id,
-            measure=MEASURE_NAMES.get(measure.kind, measure.kind).split(" ")[0],
+            measure=vocab.label("measures", measure.kind),
             addressee=measure.addressee,
             due=f"{measure.deadline.year}年{measure.deadline.month}月{measure.deadline.day}日",
         )

@@ -7,10 +7,10 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from procura.access.errors import NotFound
 from procura.api.deps import CurrentPrincipal, SessionDep
 from procura.api.schemas.access import ModelPublic, ModelStatsPublic
 from procura.api.schemas.common import ERRORS
+from procura.errors import NotFound
 from procura.models.loader import Catalog, load_catalog
 from procura.workflow.feedback import model_stats
 
