@@ -11,6 +11,8 @@ from procura.cli.access import console, done, me, table, unit
 from procura.documents.service import finalise
 from procura.exchange import keys
 from procura.exchange import service as exchange
+from procura.exchange.demo import DEMO_AGENCY, create_demo_agency
+from procura.leads.summary import busiest_offices
 from procura.workflow import reminders
 
 agency_app = typer.Typer(help="协作单位 Agencies and their API keys (admins).", no_args_is_help=True)
@@ -34,6 +36,24 @@ def register(app: typer.Typer) -> None:
         with unit(ctx) as (settings, db):
             keys.add_agency(db, me(settings, db), agency_id, name, kind, region, table_names, alias)
         done(f"agency {agency_id} added")
+
+    @agency_app.command("demo")
+    def demo(
+        ctx: typer.Context,
+        county: Annotated[str | None, typer.Option(help="演示县级院 County office.")] = None,
+    ) -> None:
+        """演示协作单位 Create or reset the demo agency (a police bureau) and print a new API key."""
+        with unit(ctx) as (settings, db):
+            office = county or next(iter(busiest_offices(db)), "330110-county")
+            agency, issued = create_demo_agency(db, settings, office)
+            name = agency.name
+        console.print(f"演示协作单位 demo agency: {DEMO_AGENCY} ({name})", highlight=False)
+        console.print(f"API 密钥 key (shown once): {issued}", highlight=False)
+        console.print(
+            "  curl -H 'X-API-Key: <key>' -F table=police_reports -F file=@police_reports.csv "
+            "http://127.0.0.1:8000/api/v1/exchange/batches",
+            highlight=False,
+        )
 
     @agency_app.command("key")
     def key(ctx: typer.Context, agency_id: Annotated[str, typer.Argument(help="编号 Agency id.")]) -> None:

@@ -16,7 +16,7 @@ from procura.api.schemas.common import ERRORS
 from procura.documents.service import finalise, issued_documents
 from procura.exchange import keys
 from procura.exchange import service as exchange
-from procura.workflow import reminders
+from procura.workflow import matters, reminders
 
 api_key = APIKeyHeader(name="X-API-Key", auto_error=False, description="协作单位 API 密钥 agency API key")
 router = APIRouter(
@@ -189,3 +189,17 @@ def inbox(session: SessionDep, principal: CurrentPrincipal, unread: bool = False
 def mark_read(notification_id: int, session: SessionDep, principal: CurrentPrincipal) -> dict[str, Any]:
     """Mark one of one's own reminders read."""
     return reminders.mark_read(session, principal, notification_id)
+
+
+@office_router.get("/leads/{lead_id}/matter", summary="案件视图 The matter across prongs")
+def lead_matter(lead_id: str, session: SessionDep, principal: CurrentPrincipal) -> dict[str, Any]:
+    """The lead, its linked leads in other prongs and (support of prosecution) the case's other victims,
+    with measures and issued documents."""
+    found = matters.matter(session, principal, lead_id)
+    return {
+        "root": found.root,
+        "case_no": found.case_no,
+        "prongs": found.prongs,
+        "leads": found.leads,
+        "hidden": found.hidden,
+    }
