@@ -18,7 +18,9 @@ from procura.workflow import service
 P = dict[str, Principal]
 
 
-def _measured(db: Session, settings: Settings, people: P, lead_id: str, kind: str = "case_filing_notice") -> None:
+def _measured(
+    db: Session, settings: Settings, people: P, lead_id: str, kind: str = "case_filing_notice"
+) -> None:
     make_lead(db, lead_id, status="investigating")
     service.act(db, settings, people["chief"], lead_id, kind, addressee=f"{lead_id} 分局")
 
