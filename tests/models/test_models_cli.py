@@ -79,7 +79,7 @@ def test_bad_input_is_one_clear_line_and_nonzero(settings: Settings, tmp_path: P
         ([*ws, "run", "no-such-model", *cat], "no model 'no-such-model'"),
         ([*ws, "run", TOY_ID, "--engine", "oracle", *cat], "unknown engine 'oracle'"),
         ([*ws, "leads", "export", "--format", "xml"], "choose jsonl or csv"),
-        ([*ws, "leads", "show", "L-nothing"], "no lead"),
+        ([*ws, "leads", "show", "L-nothing"], "lead L-nothing not found"),
         ([*ws, "models", "diff", TOY_ID], "no shadow run"),
     ]
     for args, needle in cases:

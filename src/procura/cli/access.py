@@ -313,7 +313,7 @@ def _register_audit() -> None:
 
 
 def register(app: typer.Typer) -> None:
-    """Add sign-in, ``offices``, ``users``, ``db`` and ``audit`` (called by the workflow area)."""
+    """Add sign-in, ``offices``, ``users``, ``db`` and ``audit``."""
     _register_session(app)
     _register_users()
     _register_db()

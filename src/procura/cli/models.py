@@ -341,6 +341,50 @@ def leads_export(
     err.print(f"已导出 exported {count} leads to {out}")
 
 
+@models_app.command("stats")
+def stats(
+    ctx: typer.Context,
+    model: Annotated[str | None, typer.Option(help="模型 Model id.")] = None,
+    by_office: Annotated[bool, typer.Option("--by-office/--all-offices")] = True,
+    by_month: Annotated[bool, typer.Option("--by-month/--all-time")] = True,
+) -> None:
+    """模型反馈 Precision and lead-to-measure rate per model, office and month."""
+    from procura.cli import access as base
+    from procura.workflow import feedback
+
+    with base.unit(ctx) as (settings, db):
+        rows = feedback.model_stats(db, base.me(settings, db), model, by_office, by_month)
+    pct = lambda v: "-" if v is None else f"{v:.0%}"  # noqa: E731
+    base.table(
+        "模型反馈 Model feedback",
+        [
+            "模型 model",
+            "院 office",
+            "月 month",
+            "线索 leads",
+            "待查 pending",
+            "确认 confirmed",
+            "排除 dismissed",
+            "准确率 precision",
+            "措施率 measure rate",
+        ],
+        [
+            [
+                r.model_id,
+                r.office,
+                r.month,
+                r.leads,
+                r.pending,
+                r.confirmed,
+                r.dismissed,
+                pct(r.precision),
+                pct(r.measure_rate),
+            ]
+            for r in rows
+        ],
+    )
+
+
 def register(app: typer.Typer) -> None:
     """Add ``run``, ``models`` and ``leads`` to the main app."""
     app.command("run")(run_command)
