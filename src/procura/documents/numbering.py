@@ -12,8 +12,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from procura.documents.kinds import DocumentKind
-from procura.documents.orm import IssuedDocument
 from procura.standard import regions
+from procura.workflow.orm import IssuedDocument
 
 DEPARTMENT_MARKS = {"criminal": "刑", "civil": "民", "administrative": "行", "public_interest": "公"}
 

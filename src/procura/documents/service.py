@@ -26,13 +26,12 @@ from procura.documents.addressees import resolve
 from procura.documents.drafting import RenderedDocument, draft
 from procura.documents.kinds import DocumentError, DocumentKind, get_kind, kind_for_measure
 from procura.documents.numbering import format_number, next_seq
-from procura.documents.orm import IssuedDocument
 from procura.errors import InvalidInput, InvalidTransition, NotFound
 from procura.leads.orm import Lead
 from procura.warehouse.evidence import EvidenceRow, read_evidence
 from procura.workflow.deadlines import default_deadline
 from procura.workflow.dossier import legal_basis
-from procura.workflow.orm import Measure
+from procura.workflow.orm import IssuedDocument, Measure
 from procura.workflow.scope import load
 from procura.workflow.service import authorize
 

@@ -27,7 +27,6 @@ from procura.clock import today as office_today
 from procura.config import Settings
 from procura.db import system_scope
 from procura.documents.kinds import get_kind
-from procura.documents.orm import IssuedDocument
 from procura.errors import Forbidden, InvalidInput, InvalidTransition, NotFound
 from procura.exchange import attachments
 from procura.exchange.keys import refuse
@@ -38,7 +37,7 @@ from procura.ingest.service import ingest
 from procura.leads.orm import Lead
 from procura.workflow import service as workflow
 from procura.workflow.lifecycle import TERMINAL
-from procura.workflow.orm import Measure
+from procura.workflow.orm import IssuedDocument, Measure
 from procura.workflow.scope import load
 
 REASON_FIELDS = ("row", "field", "reason", "value")

@@ -27,7 +27,6 @@ ORM_MODULES = (
     "procura.leads.orm",
     "procura.access.orm",
     "procura.workflow.orm",
-    "procura.documents.orm",
     "procura.exchange.orm",
 )
 _migrated: set[str] = set()

@@ -17,10 +17,9 @@ from sqlalchemy.orm import Session
 
 from procura import vocab
 from procura.access.principal import Principal
-from procura.documents.orm import IssuedDocument
 from procura.errors import NotFound
 from procura.leads.orm import Lead
-from procura.workflow.orm import LeadLink, LeadWork, Measure
+from procura.workflow.orm import IssuedDocument, LeadLink, LeadWork, Measure
 from procura.workflow.scope import load
 
 # Models whose leads of one criminal case form one matter (one lead per victim each).
