@@ -66,6 +66,7 @@ def _paragraph(
     for number, line in enumerate(lines):
         last = number == len(lines) - 1
         spread = 0.0
+        pdf.set_char_spacing(0)
         if align == Align.J and not last and len(line) > 1:
             spread = (width - pdf.get_string_width(line)) / (len(line) - 1)
         pdf.set_char_spacing(spread / _PT_MM if spread > 0 else 0)
