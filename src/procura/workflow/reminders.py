@@ -73,7 +73,7 @@ def remind(session: Session, settings: Settings, today: date | None = None) -> R
         .order_by(Measure.id)
     )
     now = utcnow()
-    for measure, lead, work in session.execute(query).tuples():
+    for measure, lead, work in session.execute(query).all():
         assert measure.deadline is not None
         days = (measure.deadline - today).days
         kind = "overdue" if days < 0 else "approaching" if days <= settings.remind_days_before else None
