@@ -10,7 +10,7 @@ from __future__ import annotations
 from functools import cached_property
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -39,6 +39,18 @@ class Settings(BaseSettings):
     postgres_admin_url: str = Field(
         default="postgresql+psycopg://postgres@127.0.0.1:5432/postgres",
         description="Tests: the server where throwaway PostgreSQL databases are created.",
+    )
+    db_pool: int | None = Field(
+        default=None,
+        ge=1,
+        le=200,
+        description="Requests the API works on at once = database connections = worker threads "
+        "(ADR 0560); default 20 on PostgreSQL, 2 on SQLite.",
+    )
+    audit_key: SecretStr | None = Field(
+        default=None,
+        description="The audit chain's HMAC key (hex, at least 32 bytes); default: the key file "
+        "`audit.key` in the workspace, created on first use (ADR 0562).",
     )
     session_idle_minutes: int = Field(
         default=30, description="A signed-in session ends after this long idle."
@@ -97,6 +109,11 @@ class Settings(BaseSettings):
     def ops_url(self) -> str:
         return self.database_url or f"sqlite:///{self.home / 'procura.db'}"
 
+    @property
+    def db_pool_size(self) -> int:
+        """Connections of the pool = requests admitted at once (``db_pool`` or the backend's default)."""
+        return self.db_pool or (2 if self.ops_url.startswith("sqlite") else 20)
+
     @cached_property
     def link_dir(self) -> Path:
         return self.home / "link"
@@ -108,7 +125,8 @@ class Settings(BaseSettings):
     def ensure(self) -> Settings:
         """Create the workspace folders if missing; return self."""
         for path in (self.home, self.link_dir, self.out_dir):
-            path.mkdir(parents=True, exist_ok=True)
+            path.mkdir(parents=True, exist_ok=True, mode=0o700)
+        self.home.chmod(0o700)
         return self
 
 

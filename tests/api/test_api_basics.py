@@ -127,8 +127,8 @@ def test_pages_carry_the_total_and_filters_narrow_the_queue(world: World) -> Non
     for params, total in (
         ({"prong": "criminal"}, 6),
         ({"prong": "civil"}, 0),
-        ({"region": "3301"}, 6),
-        ({"region": "3302"}, 0),
+        ({"region": "330100"}, 6),
+        ({"region": "330200"}, 0),
         ({"severity": "high"}, 6),
         ({"severity": "low"}, 0),
         ({"overdue": True}, 0),

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
+import anyio
+import anyio.to_thread
 from fastapi import FastAPI, Request, Response
 from sqlalchemy.orm import Session, sessionmaker
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from procura import __version__
 from procura.api import errors
@@ -32,6 +36,35 @@ async def _no_store(request: Request, call_next: Callable[[Request], Awaitable[R
     return response
 
 
+class Admission:
+    """Let at most ``limit`` HTTP requests work at once; the others wait their turn here.
+
+    Each admitted request holds at most one database connection and one worker
+    thread at a time, so with ``limit`` = pool size = thread tokens no request
+    ever waits for a connection while holding a thread (ADR 0560).
+    """
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app = app
+        self.gate = anyio.Semaphore(limit)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        async with self.gate:
+            await self.app(scope, receive, send)
+
+
+def _lifespan(threads: int) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        anyio.to_thread.current_default_thread_limiter().total_tokens = threads
+        yield
+
+    return lifespan
+
+
 def create_app(settings: Settings, sessions: sessionmaker[Session] | None = None) -> FastAPI:
     """An app over the workspace of ``settings`` (its operational store migrated on first use)."""
     app = FastAPI(
@@ -41,11 +74,13 @@ def create_app(settings: Settings, sessions: sessionmaker[Session] | None = None
         openapi_url=f"{PREFIX}/openapi.json",
         docs_url=f"{PREFIX}/docs",
         redoc_url=None,
+        lifespan=_lifespan(settings.db_pool_size),
     )
     app.state.settings = settings
     app.state.sessions = sessions or open_store(settings)
     errors.install(app)
     app.middleware("http")(_no_store)
+    app.add_middleware(Admission, limit=settings.db_pool_size)
     for router in ROUTERS:
         app.include_router(router, prefix=PREFIX)
     return app

@@ -11,6 +11,7 @@ its code, and the process exits 1 (2 for a failed sign-in).
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from pathlib import Path
 from types import ModuleType
@@ -41,10 +42,10 @@ COMMANDS: dict[str, Area] = {
     "run": Area(("models",), "Run supervision models over the warehouse and store their leads. 运行监督模型"),
     "models": Area(("models",), "Supervision models (监督模型): list, show, test, diff, promote, docs."),
     "leads": Area(
-        ("models",),
+        ("leads",),
         (
-            "Leads (监督线索): list, show, export — analyst tools over the workspace store, "
-            "unmasked; prosecutors use `procura lead` (signed in, masked)."
+            "Leads (监督线索): list, show, export — signed in, in your jurisdiction, masked unless a "
+            "purpose is given; prosecutors work leads with `procura lead`."
         ),
     ),
     "lead": Area(("workflow",), "线索办理 Lead workflow (signed in): queue, show, triage … close."),
@@ -58,7 +59,7 @@ COMMANDS: dict[str, Area] = {
     ),
     "users": Area(("access",), "用户 Users: add, list, disable, enable, demo."),
     "db": Area(("access",), "业务库 Operational database: upgrade, grant, current."),
-    "audit": Area(("access",), "审计日志 Audit log: list, verify."),
+    "audit": Area(("access",), "审计日志 Audit log: list, verify, rotate-key."),
     "serve": Area(("serve",), "启动 REST 接口 Start the REST API (OpenAPI at /api/v1/docs)."),
     "document": Area(
         ("serve",),
@@ -167,6 +168,8 @@ def main(
     """procura — legal-supervision data platform (法律监督数据平台)."""
     from procura.config import get_settings
 
+    # The workspace holds personal data: files it creates are the owner's alone (0600, folders 0700).
+    os.umask(0o077)
     ctx.obj = get_settings(workspace)
 
 
@@ -188,6 +191,10 @@ def _area(name: str) -> ModuleType:
         from procura.cli import models
 
         return models
+    if name == "leads":
+        from procura.cli import leads
+
+        return leads
     if name == "workflow":
         from procura.cli import workflow
 

@@ -104,9 +104,9 @@ def demo(
     console.print("下一步 Next:")
     for args, what in (
         ("status", "tables, batches, quarantine 数据状态"),
-        ("leads list", "the leads found 线索列表"),
-        ("leads export --format jsonl --out leads.jsonl", "export 导出"),
         ("login --user <username>", "sign in as a demo user 登录"),
+        ("leads list", "the leads found 线索列表"),
+        ("leads export --format jsonl --out leads.jsonl", "export (analysts) 导出"),
         ("serve", "REST API, OpenAPI at /docs 接口服务"),
         ("lead act <lead> --measure case_filing_notice --findings … --requested …", "measure 监督措施"),
         ("finalise <lead>", "numbered documents to the agencies 定稿发文"),

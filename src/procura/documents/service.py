@@ -123,7 +123,7 @@ def _render(
             addressee=addressee,
             deadline=deadline,
             doc_no=doc_no,
-            model_basis=[item.get(lang) or item["zh"] for item in legal_basis(lead.model_id)],
+            model_basis=[item.get(lang) or item["zh"] for item in legal_basis(lead)],
             template_dirs=[settings.home / "templates"],
             findings=own.findings if own else "",
             requested=own.requested if own else "",

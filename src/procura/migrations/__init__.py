@@ -121,12 +121,12 @@ def open_store(settings: Settings, url: str | None = None) -> sessionmaker[Sessi
     """A session factory on the operational database, migrated to head on first use."""
     url = url or settings.ops_url
     settings.ensure()
-    engine = serialize_sqlite_writes(make_engine(url))
+    engine = serialize_sqlite_writes(make_engine(url, settings.db_pool_size))
     if settings.auto_migrate and url not in _migrated:
         if not _at_head(engine) and current_revision(engine) != head_revision():
             upgrade(engine)
         _migrated.add(url)
-    return sessionmaker(engine, expire_on_commit=False)
+    return sessionmaker(engine, expire_on_commit=False, info={"settings": settings})
 
 
 _REVISION = re.compile(r'^(down_revision|revision): str(?: \| None)? = "?([\w]+)"?', re.M)

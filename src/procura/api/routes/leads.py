@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query
 
 from procura.api.deps import CurrentPrincipal, SessionDep
-from procura.api.schemas.common import ERRORS, PagePublic
+from procura.api.schemas.common import ERRORS, MAX_OFFSET, PagePublic
 from procura.api.schemas.leads import EventPublic, LeadDetailPublic, LeadSummaryPublic
 from procura.workflow.queries import LeadFilter, get_lead, history, list_leads
 
@@ -32,7 +32,7 @@ def queue(
     overdue: bool | None = None,
     handler: str | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> PagePublic[LeadSummaryPublic]:
     """Leads in the caller's jurisdiction matching every filter given, highest score first."""
     filters = LeadFilter(
