@@ -70,11 +70,19 @@ class Settings(BaseSettings):
             "procuratorial_suggestion": "2M",
             "case_filing_notice": "7D",
             "corrective_opinion": "15D",
+            "filing_order": "15D",
+            "protest": "30D",
             "pre_litigation_notice": "2M",
             "admin_penalty_opinion": "2M",
         },
         description="Response deadline per measure kind (`2M` = two calendar months, `7D` = days); "
         "a kind missing here sets no deadline. JSON in the environment.",
+    )
+    remind_days_before: int = Field(
+        default=7, description="Reminders (`procura remind`): notify this many days before a deadline."
+    )
+    exchange_max_attachment: int = Field(
+        default=10 * 1024 * 1024, description="Exchange: largest reply attachment accepted, in bytes."
     )
     auto_migrate: bool = Field(
         default=True, description="Migrate the operational database when it is opened."

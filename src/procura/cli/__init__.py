@@ -65,6 +65,16 @@ COMMANDS: dict[str, Area] = {
         ("serve",),
         ("文书 Draft a lead's formal document (DOCX/PDF) as the signed-in user; the drafting is audited."),
     ),
+    "agency": Area(("exchange",), "协作单位 Agencies and their API keys (admins)."),
+    "finalise": Area(
+        ("exchange",),
+        "定稿编号 Finalise a measure's documents: one per addressee, numbered from the register.",
+    ),
+    "verify": Area(("exchange",), "核实回复 Verify an agency's reply before closing the lead."),
+    "remind": Area(
+        ("exchange",),
+        "到期提醒 Notify handlers and heads of deadlines near or past (idempotent; run from cron).",
+    ),
     "demo": Area(("demo",), "演示 Run the whole pipeline on a synthetic dataset and show the result."),
     "similar": Area(("similar",), "类案检索 Similar-case search."),
     "trends": Area(("similar",), "趋势分析 Trends and change alerts."),
@@ -213,6 +223,10 @@ def _area(name: str) -> ModuleType:
         from procura.cli import report
 
         return report
+    if name == "exchange":
+        from procura.cli import exchange
+
+        return exchange
     from procura.cli import demo
 
     return demo

@@ -5,6 +5,7 @@ from procura.api.routes import (
     auth,
     classes,
     documents,
+    exchange,
     health,
     lead_actions,
     leads,
@@ -25,4 +26,6 @@ ROUTERS = (
     models.router,
     similar.router,
     classes.router,
+    exchange.router,
+    exchange.office_router,
 )
