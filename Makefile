@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test test-fast lint bench clean
+.PHONY: demo test test-fast lint bench clean translations vendor browser
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -34,3 +34,14 @@ bench: $(STAMP)
 
 clean:
 	rm -rf $(VENV) procura-workspace .pytest_cache .mypy_cache .ruff_cache
+
+# The workbench's translations: re-extract the message ids, merge them into the catalogues
+# (then translate the new entries of locale/zh/LC_MESSAGES/messages.po by hand).
+WEB := src/procura/web
+translations: $(STAMP)
+	$(BIN)/pybabel extract -F $(WEB)/babel.cfg -k N_ --no-location --sort-output --omit-header -o $(WEB)/locale/messages.pot $(WEB)
+	$(BIN)/pybabel update --no-location --omit-header --no-fuzzy-matching -i $(WEB)/locale/messages.pot -d $(WEB)/locale
+
+# Refresh the vendored browser assets (htmx, ECharts, cytoscape.js + fcose, Swagger UI, axe-core) from npm.
+vendor:
+	scripts/vendor_assets.sh

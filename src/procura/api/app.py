@@ -39,7 +39,7 @@ def create_app(settings: Settings, sessions: sessionmaker[Session] | None = None
         version=__version__,
         description=DESCRIPTION,
         openapi_url=f"{PREFIX}/openapi.json",
-        docs_url=f"{PREFIX}/docs",
+        docs_url=None,  # served by the workbench with the package's own Swagger UI (offline)
         redoc_url=None,
     )
     app.state.settings = settings
@@ -48,4 +48,7 @@ def create_app(settings: Settings, sessions: sessionmaker[Session] | None = None
     app.middleware("http")(_no_store)
     for router in ROUTERS:
         app.include_router(router, prefix=PREFIX)
+    from procura.web import install as install_workbench
+
+    install_workbench(app)
     return app

@@ -37,6 +37,7 @@ class LeadSummary(_UtcTimes):
     created_at: datetime | None
     overdue: bool
     deadline: date | None
+    subject: str = ""  # the subject's name, masked as on the lead page
 
 
 @dataclass

@@ -1,6 +1,6 @@
 """The API's routers, one per resource; ``ROUTERS`` is mounted under ``/api/v1``."""
 
-from procura.api.routes import audit, auth, documents, health, lead_actions, leads, models, users
+from procura.api.routes import audit, auth, dashboard, documents, health, lead_actions, leads, models, users
 
 ROUTERS = (
     health.router,
@@ -12,4 +12,5 @@ ROUTERS = (
     users.router,
     audit.router,
     models.router,
+    dashboard.router,
 )

@@ -1,0 +1,122 @@
+"""Labels of codes (states, actions, prongs, measures, reasons, roles) in the page's language.
+
+One vocabulary: ``procura.vocab`` when present; until then the label tables
+the workflow and access modules already keep ("中文 English").
+"""
+
+from __future__ import annotations
+
+from procura.access.principal import DEPARTMENT_NAMES, ROLE_NAMES
+from procura.workflow.lifecycle import MEASURE_NAMES, STATE_NAMES
+
+try:  # pragma: no cover - depends on the vocabulary having landed
+    from procura import vocab as _vocab
+except ImportError:  # pragma: no cover
+    _vocab = None  # type: ignore[assignment]
+
+_FALLBACK: dict[str, dict[str, str]] = {
+    "lead_states": STATE_NAMES,
+    "measures": MEASURE_NAMES,
+    "prongs": DEPARTMENT_NAMES,
+    "roles": ROLE_NAMES,
+    "dismiss_reasons": {
+        "false_match": "误匹配 False match",
+        "already_handled": "已处理 Already handled",
+        "below_threshold": "未达标准 Below threshold",
+        "data_error": "数据错误 Data error",
+        "other": "其他 Other",
+    },
+    # Groups only the workbench shows (not codes of the data or the workflow).
+    "severity": {"high": "高 High", "medium": "中 Medium", "low": "低 Low"},
+    "sorts": {"score": "按评分 By score", "newest": "最新在前 Newest first", "oldest": "最早在前 Oldest first"},
+    "lookback": {
+        "pending": "待回头看 Pending",
+        "clear": "未再发现 Not found again",
+        "persists": "问题仍在 Persists",
+        "recurred": "再次发生 Recurred",
+    },
+    "link_kinds": {"spawned": "衍生 Spawned"},
+    "batch_status": {"committed": "已入库 Committed", "rejected": "已拒收 Rejected"},
+    "person_fields": {
+        "name": "姓名 Name",
+        "id_no": "身份证号 Identity number",
+        "birth_date": "出生日期 Birth date",
+        "sex": "性别 Sex",
+        "phone": "电话 Phone",
+    },
+    "funnel": {
+        "lead": "线索 Leads",
+        "accepted": "受理 Accepted",
+        "measure": "监督措施 Measure issued",
+        "response": "收到回复 Response received",
+        "rectified": "已整改 Rectified",
+        "closed": "已办结 Closed",
+    },
+    "actions": {
+        "accept": "受理 Accept",
+        "dismiss": "排除 Dismiss",
+        "assign": "指派 Assign",
+        "transfer": "移送 Transfer",
+        "spawn": "衍生线索 Linked lead",
+        "escalate": "报请上级 Escalate",
+        "designate": "指定管辖 Designate",
+        "act": "监督措施 Record a measure",
+        "respond_rectified": "回复：已整改 Response: rectified",
+        "respond_not_rectified": "回复：未整改 Response: not rectified",
+        "close": "办结 Close",
+    },
+}
+
+
+def label(group: str, code: str | None, lang: str) -> str:
+    """The ``lang`` label of ``code`` in ``group`` (the code itself when unknown)."""
+    if code is None:
+        return "—"
+    if _vocab is not None:
+        try:
+            found = _vocab.label(group, code, lang)
+        except Exception:  # noqa: BLE001 - an unknown group falls back to the tables below
+            found = code
+        if found != code:
+            return found
+    both = _FALLBACK.get(group, {}).get(code)
+    if both is None:
+        return code
+    zh, _, en = both.partition(" ")
+    return zh if lang == "zh" else en
+
+
+def model_title(model_id: str, lang: str) -> str:
+    """A built-in model's title in ``lang`` (its id when it is not in the catalogue)."""
+    from procura.models.loader import builtin_catalog
+
+    model = builtin_catalog().models.get(model_id)
+    return model_id if model is None else getattr(model.spec.title, lang)
+
+
+def table_title(table: str | None, lang: str) -> str:
+    """A standard table's title (Chinese) or its name (English)."""
+    from procura.standard.schema import standard
+
+    found = standard().get(table or "")
+    return found.title_zh if found is not None and lang == "zh" else (table or "—")
+
+
+def field_title(table: str | None, name: str, lang: str) -> str:
+    """A standard field's Chinese title, or its name."""
+    from procura.standard.schema import standard
+
+    found = standard().get(table or "")
+    if found is None:
+        return label("person_fields", name, lang)
+    if lang != "zh":
+        return name
+    title = next((f.zh for f in found.fields if f.name == name and f.zh), None)
+    return title or {"_source_file": "来源文件", "_source_row": "来源行"}.get(name, name)
+
+
+def region_name(code: str | None) -> str:
+    """The GB/T 2260 name of a region code."""
+    from procura.standard import regions
+
+    return regions.name(code) or (code or "—")
