@@ -62,7 +62,7 @@ def _entity(graph: Graph, seen: set[str], entity_id: str, kind: str, name: str |
 MENTIONS_OF_RECORDS = """
 SELECT m.table_name, m.record_key, m.role, m.kind, m.entity_id, m.probability, e.name
 FROM mentions m LEFT JOIN entities e USING (entity_id)
-WHERE (m.table_name, m.record_key) IN (SELECT * FROM UNNEST(?::VARCHAR[], ?::VARCHAR[]))
+WHERE m.table_name || ':' || m.record_key IN (SELECT unnest(?::VARCHAR[]))
 """
 MENTIONS_OF_ENTITY = """
 SELECT m.table_name, m.record_key, m.role, m.kind, m.entity_id, m.probability, e.name
@@ -92,13 +92,11 @@ def lead_graph(
             pairs = [ref[2:].split(":", 1) for ref in refs]
             for table, key in pairs:
                 _record(graph, seen, table, key, evidence=True)
-            rows = con.execute(
-                MENTIONS_OF_RECORDS, [[p[0] for p in pairs], [p[1] for p in pairs]]
-            ).fetchall()
+            rows = con.execute(MENTIONS_OF_RECORDS, [[ref[2:] for ref in refs]]).fetchall()
         elif node.startswith("r:") and node.count(":") >= 2:
             table, key = node[2:].split(":", 1)
             _record(graph, seen, table, key)
-            rows = con.execute(MENTIONS_OF_RECORDS, [[table], [key]]).fetchall()
+            rows = con.execute(MENTIONS_OF_RECORDS, [[f"{table}:{key}"]]).fetchall()
         elif node.startswith("e:"):
             rows = con.execute(MENTIONS_OF_ENTITY, [node[2:], HOP_LIMIT]).fetchall()
         else:

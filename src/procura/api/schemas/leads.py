@@ -39,6 +39,7 @@ class LeadSummaryPublic(BaseModel):
     created_at: datetime | None
     overdue: bool
     deadline: date | None
+    subject: str = Field("", description="the subject's name, masked as on the lead page")
 
     @computed_field  # type: ignore[prop-decorator]
     @property
