@@ -24,6 +24,7 @@ class Settings(BaseSettings):
     # Tests set these in CI so that a missing service fails instead of skipping.
     require_postgres: bool = False
     require_spark: bool = False
+    require_browser: bool = False  # CI: a missing Chromium fails the browser tests instead of skipping
     postgres_admin_url: str = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
     session_idle_minutes: int = 30
     session_absolute_hours: int = 12
