@@ -40,7 +40,7 @@ clean:
 WEB := src/procura/web
 translations: $(STAMP)
 	$(BIN)/pybabel extract -F $(WEB)/babel.cfg -k N_ --no-location --sort-output --omit-header -o $(WEB)/locale/messages.pot $(WEB)
-	$(BIN)/pybabel update --no-location --omit-header --no-fuzzy-matching -i $(WEB)/locale/messages.pot -d $(WEB)/locale
+	$(BIN)/pybabel update --omit-header --no-fuzzy-matching --ignore-obsolete -i $(WEB)/locale/messages.pot -d $(WEB)/locale
 
 # Refresh the vendored browser assets (htmx, ECharts, cytoscape.js + fcose, Swagger UI, axe-core) from npm.
 vendor:

@@ -126,7 +126,7 @@ def test_the_whole_journey_through_pages_only(web: WebWorld, open_as: Any) -> No
     handler.click(f"a[href='/leads/{lead}']")
     assert status_of(handler) == "新线索"
     assert "王某" in handler.locator("#subject-name").inner_text()
-    handler.wait_for_function("document.getElementById('graph').dataset.nodes === '3'")
+    handler.wait_for_selector("#graph[data-nodes='3']", state="attached")
     check_page(handler, "lead-new")
     submit(handler, "accept", {"input[name=note]": "初查属实"})
     assert status_of(handler) == "已受理"

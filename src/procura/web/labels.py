@@ -94,12 +94,18 @@ def model_title(model_id: str, lang: str) -> str:
     return model_id if model is None else getattr(model.spec.title, lang)
 
 
+# The entity tables ``procura link`` writes, which some models read beside the standard tables.
+ENTITY_TABLES = {"mentions": "实体提及", "entities": "实体"}
+
+
 def table_title(table: str | None, lang: str) -> str:
     """A standard table's title (Chinese) or its name (English)."""
     from procura.standard.schema import standard
 
     found = standard().get(table or "")
-    return found.title_zh if found is not None and lang == "zh" else (table or "—")
+    if lang != "zh":
+        return table or "—"
+    return found.title_zh if found is not None else ENTITY_TABLES.get(table or "", table or "—")
 
 
 def field_title(table: str | None, name: str, lang: str) -> str:
@@ -111,7 +117,8 @@ def field_title(table: str | None, name: str, lang: str) -> str:
         return label("person_fields", name, lang)
     if lang != "zh":
         return name
-    title = next((f.zh for f in found.fields if f.name == name and f.zh), None)
+    base, valid = (name[: -len("_valid")], "有效") if name.endswith("_valid") else (name, "")
+    title = next((f.zh + valid for f in found.fields if f.name == base and f.zh), None)
     return title or {"_source_file": "来源文件", "_source_row": "来源行"}.get(name, name)
 
 
@@ -120,3 +127,21 @@ def region_name(code: str | None) -> str:
     from procura.standard import regions
 
     return regions.name(code) or (code or "—")
+
+
+def shown_value(value: object, lang: str) -> str:
+    """A record's value as a page shows it: yes/no for booleans, a dash for nothing."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return ("是" if value else "否") if lang == "zh" else ("yes" if value else "no")
+    return str(value)
+
+
+def office_title(office: str | None, lang: str) -> str:
+    """An office's name (``浙江省杭州市余杭区人民检察院``) in Chinese, its id in English."""
+    from procura.access.offices import office_name
+
+    if not office or lang != "zh":
+        return office or "—"
+    return office_name(office.partition("-")[0])

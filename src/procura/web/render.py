@@ -16,7 +16,15 @@ from markupsafe import Markup
 
 from procura.web.i18n import LANGS, beijing_time, translations
 from procura.access import clock
-from procura.web.labels import field_title, label, model_title, region_name, table_title
+from procura.web.labels import (
+    field_title,
+    label,
+    model_title,
+    office_title,
+    region_name,
+    shown_value,
+    table_title,
+)
 from procura.web.nav import visible_pages
 from procura.web.session import Viewer, lang_of
 
@@ -59,9 +67,11 @@ def environment(lang: str) -> Environment:
         table_title=lambda table: table_title(table, lang),
         field_title=lambda table, name: field_title(table, name, lang),
         region_name=region_name,
+        office_title=lambda office: office_title(office, lang),
         age=_age,
     )
     env.filters["when"] = lambda value: beijing_time(value, lang)
+    env.filters["shown"] = lambda value: shown_value(value, lang)
     env.filters["json_block"] = _json_block
     env.filters["pct"] = lambda value: "—" if value is None else f"{value * 100:.1f}%"
     return env

@@ -12,9 +12,10 @@
 
   function option(kind, items) {
     var names = items.map(function (i) { return i.name; });
-    var base = { color: palette, tooltip: {}, animation: false, grid: { left: 8, right: 16, top: 16, bottom: 8, containLabel: true } };
+    var base = { color: palette, tooltip: {}, animation: false, textStyle: { fontFamily: getComputedStyle(document.body).fontFamily }, grid: { left: 8, right: 40, top: 16, bottom: 8, containLabel: true } };
     if (kind === "bar" || kind === "precision") {
-      base.yAxis = { type: "category", data: names, inverse: true, axisLabel: { width: 180, overflow: "truncate" } };
+      base.yAxis = { type: "category", data: names, inverse: true, axisLabel: { width: 150, overflow: "break", lineHeight: 14 } };
+      base.grid.left = 160; base.grid.containLabel = false;
       base.xAxis = kind === "precision" ? { type: "value", max: 1, axisLabel: { formatter: function (v) { return Math.round(v * 100) + "%"; } } } : { type: "value", minInterval: 1 };
       base.series = [{ type: "bar", name: kind === "precision" ? text.precision : text.leads, data: items, label: { show: true, position: "right", formatter: kind === "precision" ? function (p) { return (p.value * 100).toFixed(1) + "%"; } : "{c}" } }];
     } else if (kind === "line") {
@@ -31,11 +32,14 @@
     return base;
   }
 
-  document.querySelectorAll(".chart").forEach(function (el) {
+  // Canvas text needs the page's font loaded first (the packaged Chinese font, where it is used).
+  document.fonts.ready.then(function () { document.querySelectorAll(".chart").forEach(draw); });
+
+  function draw(el) {
     var items = data[el.dataset.chart] || [];
     var chart = echarts.init(el, null, { renderer: "canvas" });
     chart.setOption(option(el.dataset.kind, items));
     chart.on("click", function (params) { queue(params.data && params.data.filter); });
     window.addEventListener("resize", function () { chart.resize(); });
-  });
+  }
 })();

@@ -9,14 +9,15 @@
   var cy = cytoscape({
     container: box,
     wheelSensitivity: 0.3,
+    maxZoom: 1.6,
     style: [
-      { selector: "node", style: { label: "data(label)", "font-size": 11, "text-wrap": "ellipsis", "text-max-width": 140, "text-valign": "bottom", "text-margin-y": 4, color: "#1b1f24", width: 22, height: 22 } },
+      { selector: "node", style: { "font-family": getComputedStyle(document.body).fontFamily, label: "data(label)", "font-size": 11, "text-wrap": "ellipsis", "text-max-width": 140, "text-valign": "bottom", "text-margin-y": 4, color: "#1b1f24", width: 22, height: 22 } },
       { selector: "node[kind = 'person']", style: { "background-color": "#0b5cad" } },
       { selector: "node[kind = 'org']", style: { "background-color": "#17603a", shape: "round-rectangle" } },
       { selector: "node[kind = 'record']", style: { "background-color": "#8a929b", shape: "rectangle", width: 14, height: 14 } },
       { selector: "node[?evidence]", style: { "border-width": 3, "border-color": "#7a1f1f" } },
       { selector: "node:selected", style: { "border-width": 4, "border-color": "#f0a500" } },
-      { selector: "edge", style: { width: 1.5, "line-color": "#aab2bb", label: "data(text)", "font-size": 9, color: "#4f5761", "text-background-color": "#fbfcfd", "text-background-opacity": 1, "curve-style": "bezier" } }
+      { selector: "edge", style: { "font-family": getComputedStyle(document.body).fontFamily, width: 1.5, "line-color": "#aab2bb", label: "data(text)", "font-size": 9, color: "#4f5761", "text-background-color": "#fbfcfd", "text-background-opacity": 1, "curve-style": "bezier" } }
     ]
   });
 
@@ -50,5 +51,5 @@
   document.getElementById("graph-expand").addEventListener("click", function () {
     if (picker.value) load(picker.value);
   });
-  load(null);
+  document.fonts.ready.then(function () { load(null); });
 })();

@@ -1,6 +1,14 @@
 // Keyboard help for the queue: j / k move between leads, x selects the current one.
 (function () {
   "use strict";
+  // Empty filters stay out of the address, so that it can be read and shared.
+  var filters = document.querySelector("form.filters");
+  if (filters) filters.addEventListener("submit", function () {
+    filters.querySelectorAll("input, select").forEach(function (field) { if (!field.value) field.disabled = true; });
+  });
+  window.addEventListener("pageshow", function () {
+    document.querySelectorAll("form.filters [disabled]").forEach(function (field) { field.disabled = false; });
+  });
   var links = Array.prototype.slice.call(document.querySelectorAll("a.lead-link"));
   document.addEventListener("keydown", function (event) {
     var tag = (event.target.tagName || "").toLowerCase();
