@@ -8,7 +8,6 @@ where a click on the chart leads.
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -60,12 +59,19 @@ def leads_by(session: Session, principal: Principal, by: str) -> list[Bucket]:
     return [Bucket(str(key), int(n), {by: str(key)}) for key, n in rows]
 
 
+def _beijing_month(session: Session) -> Any:
+    """SQL: the Beijing-time month (``2026-06``) of a lead's creation, on SQLite or PostgreSQL."""
+    if session.get_bind().dialect.name == "postgresql":
+        return func.to_char(func.timezone("Asia/Shanghai", Lead.created_at), "YYYY-MM")
+    # SQLite keeps UTC text; Beijing has had no daylight saving time since 1991.
+    return func.strftime("%Y-%m", Lead.created_at, "+8 hours")
+
+
 def _by_month(session: Session, principal: Principal) -> list[Bucket]:
-    query = _scoped(session, principal, select(Lead.created_at).select_from(Lead))
-    counts = Counter(
-        f"{clock.local_date(created):%Y-%m}" for (created,) in session.execute(query) if created is not None
-    )
-    return [Bucket(month, n, {"month": month}) for month, n in sorted(counts.items())]
+    month = _beijing_month(session)
+    query = _scoped(session, principal, select(month, func.count()).select_from(Lead)).group_by(month)
+    rows = session.execute(query.where(Lead.created_at.isnot(None))).all()
+    return [Bucket(str(m), int(n), {"month": str(m)}) for m, n in sorted(rows)]
 
 
 def region_tree(session: Session, principal: Principal) -> list[Bucket]:
