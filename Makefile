@@ -15,8 +15,12 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(BIN)/procura demo
 
-test: $(STAMP)
+test: $(STAMP) browser
 	$(BIN)/python -m pytest -m "not bench" -q
+
+# Debian's Chromium for the browser tests (Playwright drives it; never a browser download).
+browser:
+	@command -v chromium >/dev/null || (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium)
 
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -m "not bench and not slow and not spark and not browser" -q
@@ -31,6 +35,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/link_febrl.py
 	$(BIN)/python bench/models.py
 	$(BIN)/python bench/api.py
+	$(BIN)/python bench/pages.py
 
 clean:
 	rm -rf $(VENV) procura-workspace .pytest_cache .mypy_cache .ruff_cache

@@ -106,9 +106,13 @@ def demo(
         ("leads list", "the leads found 线索列表"),
         ("leads export --format jsonl --out leads.jsonl", "export 导出"),
         ("login --user <username>", "sign in as a demo user 登录"),
-        ("serve", "REST API, OpenAPI at /docs 接口服务"),
+        ("serve", "the workbench at http://127.0.0.1:8000, API docs at /api/v1/docs 工作台与接口"),
     ):
         console.print(f"  {cmd} {args}   # {what}")
+    console.print(
+        "浏览器工作台 Workbench: run `serve`, open http://127.0.0.1:8000 and sign in with a demo account "
+        "above (演示账号见上表)."
+    )
 
 
 def register(app: typer.Typer) -> None:

@@ -22,7 +22,7 @@ def register(app: typer.Typer) -> None:
         host: Annotated[str, typer.Option(help="Address to listen on (监听地址).")] = "127.0.0.1",
         port: Annotated[int, typer.Option(min=1, max=65535, help="Port (端口).")] = 8000,
     ) -> None:
-        """启动 REST 接口 Start the REST API (OpenAPI at /api/v1/docs)."""
+        """启动工作台与接口 Start the browser workbench (/) and the REST API (OpenAPI at /api/v1/docs)."""
         import uvicorn
 
         from procura.api import create_app
@@ -35,6 +35,7 @@ def register(app: typer.Typer) -> None:
             console.print(f"[red]无法打开业务库 cannot open the ops database[/red] {where}", highlight=False)
             raise typer.Exit(1) from exc
         console.print(f"[bold]procura API[/bold] 工作区 workspace: {escape(str(settings.home))}")
+        console.print(f"工作台 Workbench: http://{escape(host)}:{port}/", highlight=False)
         console.print(f"接口文档 OpenAPI: http://{escape(host)}:{port}/api/v1/docs", highlight=False)
         uvicorn.run(api, host=host, port=port, log_level="info")
 
