@@ -27,8 +27,8 @@ from typing import Any
 import httpx
 import psutil
 import uvicorn
-from api import PASSWORD, _counties, _fill, write
 
+from api import PASSWORD, _counties, _fill, write
 from procura.access.principal import SYSTEM
 from procura.api import create_app
 from procura.config import Settings
@@ -94,11 +94,16 @@ def run(count: int, repeat: int) -> list[tuple[str, float, float]]:
         ("GET / dashboard (city chief, 10,000 leads)", lambda: chief.get("/")),
         ("GET / dashboard (county handler)", lambda: handler.get("/")),
         ("GET /leads queue (city chief, page 1 of 50)", lambda: chief.get("/leads")),
-        ("GET /leads?status=accepted&sort=newest&page=5", lambda: chief.get(
-            "/leads", params={"status": "accepted", "sort": "newest", "page": 5})),
+        (
+            "GET /leads?status=accepted&sort=newest&page=5",
+            lambda: chief.get("/leads", params={"status": "accepted", "sort": "newest", "page": 5}),
+        ),
         ("GET /leads/{id} lead page (audited read)", lambda: chief.get(f"/leads/{lead}")),
         ("plain: GET /api/v1/leads JSON (same queue)", lambda: chief.get("/api/v1/leads", headers=bearer)),
-        ("plain: GET /api/v1/dashboard/funnel JSON", lambda: chief.get("/api/v1/dashboard/funnel", headers=bearer)),
+        (
+            "plain: GET /api/v1/dashboard/funnel JSON",
+            lambda: chief.get("/api/v1/dashboard/funnel", headers=bearer),
+        ),
     ]
     results = []
     for name, call in cases:
@@ -112,21 +117,23 @@ def run(count: int, repeat: int) -> list[tuple[str, float, float]]:
 def section(count: int, results: list[tuple[str, float, float]]) -> str:
     load = os.getloadavg()
     peak = psutil.Process().memory_info().rss / 2**20
-    return "\n".join([
-        START,
-        f"## Workbench pages (`bench/pages.py`, {count:,} leads, SQLite, uvicorn over loopback)",
-        "",
-        "| page | median ms | p95 ms |",
-        "|---|---:|---:|",
-        *[f"| {name} | {median:.1f} | {p95:.1f} |" for name, median, p95 in results],
-        "",
-        "Times are the server's render plus loopback HTTP (no browser). Every page authenticates its",
-        "cookie (the API's session), runs its service calls and renders Jinja2; the dashboard runs",
-        "seven aggregate queries over the jurisdiction. Target: dashboard and queue under 300 ms at p95.",
-        f"Process RSS after the run: {peak:.0f} MiB. Load average when measured: "
-        f"{load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f} (1/5/15 min) on 2 cores shared with other jobs.",
-        END,
-    ])
+    return "\n".join(
+        [
+            START,
+            f"## Workbench pages (`bench/pages.py`, {count:,} leads, SQLite, uvicorn over loopback)",
+            "",
+            "| page | median ms | p95 ms |",
+            "|---|---:|---:|",
+            *[f"| {name} | {median:.1f} | {p95:.1f} |" for name, median, p95 in results],
+            "",
+            "Times are the server's render plus loopback HTTP (no browser). Every page authenticates its",
+            "cookie (the API's session), runs its service calls and renders Jinja2; the dashboard runs",
+            "seven aggregate queries over the jurisdiction. Target: dashboard and queue under 300 ms at p95.",
+            f"Process RSS after the run: {peak:.0f} MiB. Load average when measured: "
+            f"{load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f} (1/5/15 min) on 2 cores shared with other jobs.",
+            END,
+        ]
+    )
 
 
 def main() -> None:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import procura.web
 from web_world import WebWorld, sign_in
+
+import procura.web
 
 WEB = Path(procura.web.__file__).parent
 VENDOR = WEB / "static" / "vendor"
@@ -17,8 +18,16 @@ OWN = [*WEB.glob("templates/*.html"), *WEB.glob("static/*.js"), *WEB.glob("stati
 
 
 def test_vendored_assets_are_present_with_their_licences() -> None:
-    for name in ("htmx", "echarts", "cytoscape", "cytoscape-fcose", "cose-base", "layout-base", "swagger-ui",
-                 "axe-core"):
+    for name in (
+        "htmx",
+        "echarts",
+        "cytoscape",
+        "cytoscape-fcose",
+        "cose-base",
+        "layout-base",
+        "swagger-ui",
+        "axe-core",
+    ):
         folder = VENDOR / name
         assert any(folder.glob("*.js")), name
         assert list(folder.glob("LICENSE*")), f"{name} has no licence file"

@@ -22,8 +22,13 @@ from procura.config import Settings
 pytestmark = pytest.mark.browser
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
 ]
 ARTIFACTS = Path(__file__).parent / "artifacts"
 AXE = "/static/vendor/axe-core/axe.min.js"
@@ -56,8 +61,13 @@ def open_as(browser: Any, base_url: str) -> Iterator[Any]:
     contexts: list[Any] = []
 
     def sign_in(username: str) -> Any:
-        context = browser.new_context(base_url=base_url, viewport={"width": 1366, "height": 900},
-                                      accept_downloads=True, locale="zh-CN", timezone_id="Asia/Shanghai")
+        context = browser.new_context(
+            base_url=base_url,
+            viewport={"width": 1366, "height": 900},
+            accept_downloads=True,
+            locale="zh-CN",
+            timezone_id="Asia/Shanghai",
+        )
         contexts.append(context)
         page = context.new_page()
         page.goto("/")
@@ -137,7 +147,9 @@ def test_the_whole_journey_through_pages_only(web: WebWorld, open_as: Any) -> No
     assert status_of(head) == "调查中"
 
     handler.goto(f"/leads/{lead}")
-    submit(handler, "act", {"select[name=kind]": "case_filing_notice", "input[name=requested]": "说明不立案理由"})
+    submit(
+        handler, "act", {"select[name=kind]": "case_filing_notice", "input[name=requested]": "说明不立案理由"}
+    )
     assert status_of(handler) == "待回复"
     check_page(handler, "lead-awaiting-response")
     with handler.expect_download() as download_info:
@@ -206,7 +218,11 @@ def test_keyboard_only_navigation_of_the_queue(web: WebWorld, open_as: Any) -> N
 
 def test_every_other_page_passes_axe(web: WebWorld, open_as: Any) -> None:
     analyst = open_as("analyst_prov")
-    for path, name in (("/models", "models"), ("/models/unfiled-online-defamation", "model"), ("/data", "data")):
+    for path, name in (
+        ("/models", "models"),
+        ("/models/unfiled-online-defamation", "model"),
+        ("/data", "data"),
+    ):
         analyst.goto(path)
         check_page(analyst, name)
     auditor = open_as("auditor_prov")

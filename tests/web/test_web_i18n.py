@@ -14,7 +14,22 @@ from web_world import WebWorld, sign_in
 import procura.web
 
 WEB = Path(procura.web.__file__).parent
-ALLOWED = {"PDF", "DOCX", "Word", "CSV", "SQL", "GB", "T", "UTC", "English", "False", "True", "SELECT", "App", "p"}
+ALLOWED = {
+    "PDF",
+    "DOCX",
+    "Word",
+    "CSV",
+    "SQL",
+    "GB",
+    "T",
+    "UTC",
+    "English",
+    "False",
+    "True",
+    "SELECT",
+    "App",
+    "p",
+}
 
 
 def _extracted() -> set[str]:
@@ -40,7 +55,7 @@ class _Text(HTMLParser):
     """Visible text, without scripts, styles, code, preformatted blocks and citations (kept as the
     catalogue writes them, marked ``lang="en"``)."""
 
-    SKIP = {"script", "style", "code", "pre", "option", "cite"}
+    SKIP = frozenset({"script", "style", "code", "pre", "option", "cite"})
 
     def __init__(self) -> None:
         super().__init__()

@@ -80,7 +80,9 @@ def test_forged_or_missing_csrf_changes_nothing(web: WebWorld) -> None:
         assert "表单已失效或并非来自本工作台" in response.text
     assert web.status(lead) == "new"
     page = client.get(f"/leads/{lead}")
-    ok = client.post(f"/leads/{lead}/actions/accept", data={"csrf": csrf_of(page.text)}, follow_redirects=False)
+    ok = client.post(
+        f"/leads/{lead}/actions/accept", data={"csrf": csrf_of(page.text)}, follow_redirects=False
+    )
     assert ok.status_code == 303 and web.status(lead) == "accepted"
 
 

@@ -58,9 +58,24 @@ def _warehouse(settings: Settings) -> None:
             "victim_name, victim_id_no, victim_birth_date, suspect_name, description, views_count, "
             "reposts_count, filed, _batch_id, _source_file, _source_row) "
             "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            [report, "330110", "余杭分局", date(2026, 3, 1), "online_defamation", VICTIM, VICTIM_ID,
-             date(2012, 3, 15), SUSPECT, f"被害人身份证{VICTIM_ID}，网上诽谤", views, 80, False, "b1",
-             "police_reports.csv", 1],
+            [
+                report,
+                "330110",
+                "余杭分局",
+                date(2026, 3, 1),
+                "online_defamation",
+                VICTIM,
+                VICTIM_ID,
+                date(2012, 3, 15),
+                SUSPECT,
+                f"被害人身份证{VICTIM_ID}，网上诽谤",
+                views,
+                80,
+                False,
+                "b1",
+                "police_reports.csv",
+                1,
+            ],
         )
     con.execute(
         "INSERT INTO _batches (batch_id, table_name, source_file, status, read, stored, updated, unchanged, "
@@ -106,7 +121,9 @@ class WebWorld:
     sessions: sessionmaker[Session]
     app: FastAPI
 
-    def lead(self, state: str = "new", office: str = OFFICE, score: float = 0.9, handler: str = "handler_a") -> str:
+    def lead(
+        self, state: str = "new", office: str = OFFICE, score: float = 0.9, handler: str = "handler_a"
+    ) -> str:
         """A fresh criminal lead about the minor victim, moved by the system to ``state``."""
         number = next(_numbers)
         with session_scope(self.sessions) as session:
@@ -175,7 +192,8 @@ def csrf_of(html: str) -> str:
 def sign_in(client: TestClient, username: str, password: str = PASSWORD) -> None:
     page = client.get("/login")
     response = client.post(
-        "/login", data={"username": username, "password": password, "csrf": csrf_of(page.text)},
+        "/login",
+        data={"username": username, "password": password, "csrf": csrf_of(page.text)},
         follow_redirects=False,
     )
     assert response.status_code == 303, response.text

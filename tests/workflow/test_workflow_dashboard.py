@@ -32,8 +32,9 @@ def _world(factory: sessionmaker[Session], settings: Settings) -> dict[str, obje
         make_lead(session, "L-D3", office="330106-county", created_at=datetime(2026, 6, 2, tzinfo=UTC))
         service.triage(session, SYSTEM, "L-D1", "accept")
         service.assign(session, SYSTEM, "L-D1", "d_handler")
-        service.act(session, settings, SYSTEM, "L-D1", "case_filing_notice",
-                    deadline=date.today() + timedelta(days=1))
+        service.act(
+            session, settings, SYSTEM, "L-D1", "case_filing_notice", deadline=date.today() + timedelta(days=1)
+        )
     return users
 
 
@@ -54,7 +55,10 @@ def _check(factory: sessionmaker[Session], settings: Settings) -> None:
         assert counties == {"余杭区": 2, "西湖区": 1}
         sibling = {b.key: b.leads for b in dashboard.funnel(session, users["sibling"])}  # type: ignore[arg-type]
         assert sibling["lead"] == 1 and sibling["measure"] == 0
-        assert dashboard.overdue_measures(session, chief, today=date.today() + timedelta(days=5))[0].lead_id == "L-D1"  # type: ignore[arg-type]
+        assert (
+            dashboard.overdue_measures(session, chief, today=date.today() + timedelta(days=5))[0].lead_id
+            == "L-D1"
+        )  # type: ignore[arg-type]
         assert dashboard.overdue_measures(session, chief) == []  # type: ignore[arg-type]
 
 

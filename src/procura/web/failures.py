@@ -20,8 +20,13 @@ from procura.web.session import SignInRequired, lang_of, login_url
 
 MESSAGES = {
     "unauthenticated": N_("Please sign in again."),
-    "forbidden": N_("You are not allowed to do this: your role, office, department or assignment does not permit it."),
-    "csrf_failed": N_("The form had expired or did not come from this workbench; nothing was changed. Reload the page and try again."),
+    "forbidden": N_(
+        "You are not allowed to do this: your role, office, department or assignment does not permit it."
+    ),
+    "csrf_failed": N_(
+        "The form had expired or did not come from this workbench; nothing was changed. "
+        "Reload the page and try again."
+    ),
     "not_found": N_("Not found: no such lead or record in your jurisdiction."),
     "invalid_transition": N_("This action is not allowed in the lead's current state; nothing was changed."),
     "validation_error": N_("The input is not valid; nothing was changed."),

@@ -6,13 +6,16 @@ the workflow and access modules already keep ("中文 English").
 
 from __future__ import annotations
 
+import importlib
+from types import ModuleType
+
 from procura.access.principal import DEPARTMENT_NAMES, ROLE_NAMES
 from procura.workflow.lifecycle import MEASURE_NAMES, STATE_NAMES
 
-try:  # pragma: no cover - depends on the vocabulary having landed
-    from procura import vocab as _vocab
-except ImportError:  # pragma: no cover
-    _vocab = None  # type: ignore[assignment]
+try:  # the one vocabulary, once it is on main (issue 13)
+    _vocab: ModuleType | None = importlib.import_module("procura.vocab")
+except ImportError:
+    _vocab = None
 
 _FALLBACK: dict[str, dict[str, str]] = {
     "lead_states": STATE_NAMES,
@@ -28,7 +31,11 @@ _FALLBACK: dict[str, dict[str, str]] = {
     },
     # Groups only the workbench shows (not codes of the data or the workflow).
     "severity": {"high": "高 High", "medium": "中 Medium", "low": "低 Low"},
-    "sorts": {"score": "按评分 By score", "newest": "最新在前 Newest first", "oldest": "最早在前 Oldest first"},
+    "sorts": {
+        "score": "按评分 By score",
+        "newest": "最新在前 Newest first",
+        "oldest": "最早在前 Oldest first",
+    },
     "lookback": {
         "pending": "待回头看 Pending",
         "clear": "未再发现 Not found again",
@@ -75,7 +82,7 @@ def label(group: str, code: str | None, lang: str) -> str:
     if _vocab is not None:
         try:
             found = _vocab.label(group, code, lang)
-        except Exception:  # noqa: BLE001 - an unknown group falls back to the tables below
+        except Exception:
             found = code
         if found != code:
             return found

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
 from collections.abc import Callable
+from datetime import datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -14,8 +14,8 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
-from procura.web.i18n import LANGS, beijing_time, translations
 from procura.access import clock
+from procura.web.i18n import LANGS, beijing_time, translations
 from procura.web.labels import (
     field_title,
     label,
@@ -87,12 +87,16 @@ def render(
     """Render ``template`` for the viewer of ``request`` in their language."""
     viewer = viewer or getattr(request.state, "viewer", None)
     lang = viewer.lang if viewer else lang_of(request)
-    page = environment(lang).get_template(template).render(
-        request=request,
-        viewer=viewer,
-        nav=visible_pages(viewer.principal.role) if viewer else [],
-        path=request.url.path,
-        **(context or {}),
+    page = (
+        environment(lang)
+        .get_template(template)
+        .render(
+            request=request,
+            viewer=viewer,
+            nav=visible_pages(viewer.principal.role) if viewer else [],
+            path=request.url.path,
+            **(context or {}),
+        )
     )
     response = HTMLResponse(page, status_code=status)
     response.headers["Content-Security-Policy"] = CSP

@@ -24,8 +24,12 @@ def warehouse_status(settings: Settings, principal: Principal, recent: int = 50)
     from procura.ingest.status import status
 
     if not settings.warehouse_path.exists():
-        return {"tables": [], "batches": {"total": 0, "committed": 0, "rejected": 0, "recent": []},
-                "quarantine": [], "row_history": 0}
+        return {
+            "tables": [],
+            "batches": {"total": 0, "committed": 0, "rejected": 0, "recent": []},
+            "quarantine": [],
+            "row_history": 0,
+        }
     return status(settings, recent)
 
 
@@ -39,7 +43,9 @@ def quarantine(
     from procura.ingest.quarantine import list_entries
 
     entries = list_entries(settings, table=table or None, limit=limit)
-    audit.record(session, principal, "quarantine.read", "quarantine", table or "*", details={"rows": len(entries)})
+    audit.record(
+        session, principal, "quarantine.read", "quarantine", table or "*", details={"rows": len(entries)}
+    )
     for entry in entries:
         entry["value"] = mask_text(None if entry["value"] is None else str(entry["value"]))
     return entries
@@ -62,8 +68,11 @@ def review_pairs(
         con.close()
     audit.record(session, principal, "link.review_read", "link", "*", details={"pairs": len(pairs)})
     return [
-        {"left": {**asdict(p.left), "ref": str(p.left.ref)}, "right": {**asdict(p.right), "ref": str(p.right.ref)},
-         "probability": p.probability}
+        {
+            "left": {**asdict(p.left), "ref": str(p.left.ref)},
+            "right": {**asdict(p.right), "ref": str(p.right.ref)},
+            "probability": p.probability,
+        }
         for p in pairs
     ]
 
@@ -83,6 +92,4 @@ def judge(
         raise ValidationError(str(exc), {"field": "decision"}) from exc
     finally:
         con.close()
-    audit.record(
-        session, principal, "link.judge", "link", f"{left}~{right}", details={"decision": decision}
-    )
+    audit.record(session, principal, "link.judge", "link", f"{left}~{right}", details={"decision": decision})

@@ -77,7 +77,7 @@ def lead_graph(
     """The lead's records and who they mention, or the neighbours of ``node`` (one hop)."""
     lead, _ = load(session, principal, lead_id)
     audit.record(session, principal, "lead.read_graph", "lead", lead.id, details={"node": node or ""})
-    graph, seen = Graph(), set()
+    graph, seen = Graph(), set[str]()
     if not settings.warehouse_path.exists():
         return graph
     import duckdb

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from typing import Any
 
 from sqlalchemy import and_, exists, func, select
 from sqlalchemy.orm import Session
@@ -26,7 +27,7 @@ MAX_PAGE = 500
 # Severity bands of a lead's score: high >= 0.8 > medium >= 0.5 > low.
 SEVERITY = {"high": (0.8, None), "medium": (0.5, 0.8), "low": (None, 0.5)}
 # Queue orders: the most likely first, or by age.
-SORTS = {
+SORTS: dict[str, tuple[Any, ...]] = {
     "score": (Lead.score.desc(), Lead.id),
     "newest": (Lead.created_at.desc(), Lead.id),
     "oldest": (Lead.created_at.asc(), Lead.id),

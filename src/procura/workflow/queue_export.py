@@ -23,8 +23,22 @@ from procura.workflow.scope import work_of
 
 MAX_ROWS = 10_000
 COLUMNS = (
-    "id", "model_id", "prong", "department", "office", "region_code", "status", "score", "measure",
-    "target", "subject", "handler", "created_at", "deadline", "overdue", "masked",
+    "id",
+    "model_id",
+    "prong",
+    "department",
+    "office",
+    "region_code",
+    "status",
+    "score",
+    "measure",
+    "target",
+    "subject",
+    "handler",
+    "created_at",
+    "deadline",
+    "overdue",
+    "masked",
 )
 
 

@@ -46,7 +46,9 @@ def who_can_see(session: Session, principal: Principal, lead_id: str) -> tuple[s
     if lead is None or not within(principal.office_id, office):
         raise NotFound(f"线索不存在 lead {lead_id} not found")
     users = session.scalars(
-        select(User).where(User.active.is_(True), User.role.in_(sorted(LEAD_READERS))).order_by(User.office_id, User.username)
+        select(User)
+        .where(User.active.is_(True), User.role.in_(sorted(LEAD_READERS)))
+        .order_by(User.office_id, User.username)
     )
     readers = [
         Reader(u.username, u.display_name or "", u.office_id, u.department, u.role, u.office_id == office)

@@ -30,5 +30,7 @@ def chinese_font() -> FileResponse:
     import pylopdf_fonts_zh_cn
 
     return FileResponse(
-        pylopdf_fonts_zh_cn.sans_path(), media_type="font/otf", headers={"Cache-Control": "public, max-age=86400"}
+        pylopdf_fonts_zh_cn.sans_path(),
+        media_type="font/otf",
+        headers={"Cache-Control": "public, max-age=86400"},
     )

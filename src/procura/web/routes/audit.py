@@ -31,8 +31,13 @@ def audit_page(
     context: dict[str, object] = {"actor": actor, "action": action, "object_id": object_id, "lead": lead}
     if p.role == "auditor":
         rows, total = audit.search(
-            session, p, actor=actor or None, action=action or None, object_id=object_id or None,
-            limit=PAGE, offset=(max(page, 1) - 1) * PAGE,
+            session,
+            p,
+            actor=actor or None,
+            action=action or None,
+            object_id=object_id or None,
+            limit=PAGE,
+            offset=(max(page, 1) - 1) * PAGE,
         )
         context.update(entries=rows, total=total, page_no=max(page, 1), pages=max(1, -(-total // PAGE)))
     if p.role == "admin" and lead:
@@ -47,4 +52,6 @@ def audit_page(
 def verify(request: Request, session: SessionDep, viewer: ViewerDep, form: FormDep) -> Response:
     """Recompute the hash chain and name the first bad entry (auditors and admins; audited)."""
     report = audit.check(session, viewer.principal)
-    return render(request, "audit.html", {"report": report, "actor": "", "action": "", "object_id": "", "lead": ""})
+    return render(
+        request, "audit.html", {"report": report, "actor": "", "action": "", "object_id": "", "lead": ""}
+    )

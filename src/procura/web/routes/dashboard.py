@@ -39,8 +39,12 @@ def home(request: Request, session: SessionDep, viewer: ViewerDep) -> Response:
     funnel = dashboard.funnel(session, p)
     try:
         precision = [
-            {"name": model_title(s.model_id, lang), "value": s.precision, "filter": {"model": s.model_id},
-             "decided": s.confirmed + s.dismissed}
+            {
+                "name": model_title(s.model_id, lang),
+                "value": s.precision,
+                "filter": {"model": s.model_id},
+                "decided": s.confirmed + s.dismissed,
+            }
             for s in model_stats(session, p, by_office=False, by_month=False)
             if s.precision is not None
         ]

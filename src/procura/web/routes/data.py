@@ -33,7 +33,11 @@ def data_page(
 def judge(session: SessionDep, settings: SettingsDep, viewer: ViewerDep, form: FormDep) -> Response:
     """Record same / different / unsure on a pair."""
     data_desk.judge(
-        session, settings, viewer.principal, str(form.get("left") or ""), str(form.get("right") or ""),
+        session,
+        settings,
+        viewer.principal,
+        str(form.get("left") or ""),
+        str(form.get("right") or ""),
         str(form.get("decision") or ""),
     )
     return RedirectResponse("/data?done=judged#review", status_code=303)

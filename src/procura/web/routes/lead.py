@@ -10,8 +10,8 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
-from starlette.datastructures import FormData
 from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
 
 from procura.access.errors import NotFound, ValidationError
 from procura.access.principal import DEPARTMENTS, Principal
@@ -47,7 +47,9 @@ Action = Callable[[Session, Settings, Principal, str, FormData], object]
 ACTIONS: dict[str, Action] = {
     "accept": lambda s, _, p, lead, f: service.triage(s, p, lead, "accept", None, _text(f, "note")),
     "dismiss": lambda s, _, p, lead, f: service.dismiss(s, p, lead, _text(f, "reason"), _text(f, "note")),
-    "assign": lambda s, _, p, lead, f: service.assign(s, p, lead, _text(f, "handler"), None, _text(f, "note")),
+    "assign": lambda s, _, p, lead, f: service.assign(
+        s, p, lead, _text(f, "handler"), None, _text(f, "note")
+    ),
     "transfer": lambda s, _, p, lead, f: service.transfer(
         s, p, lead, _text(f, "department") or None, _text(f, "office") or None, _text(f, "note")
     ),
@@ -57,8 +59,15 @@ ACTIONS: dict[str, Action] = {
         s, p, lead, _text(f, "office"), _text(f, "department") or None, _text(f, "note")
     ),
     "act": lambda s, settings, p, lead, f: service.act(
-        s, settings, p, lead, _text(f, "kind"), _text(f, "addressee") or None, _date(f, "deadline"),
-        _text(f, "requested"), _text(f, "note"),
+        s,
+        settings,
+        p,
+        lead,
+        _text(f, "kind"),
+        _text(f, "addressee") or None,
+        _date(f, "deadline"),
+        _text(f, "requested"),
+        _text(f, "note"),
     ),
     "respond_rectified": lambda s, _, p, lead, f: service.respond(s, p, lead, True, _text(f, "note")),
     "respond_not_rectified": lambda s, _, p, lead, f: service.respond(s, p, lead, False, _text(f, "note")),
@@ -78,7 +87,7 @@ def _page(
     detail = get_lead(session, p, lead_id)
     records = clear["records"] if clear else dossier.evidence_records(session, settings, p, lead_id)
     model = builtin_catalog().models.get(detail.summary.model_id)
-    timeline = sorted(
+    timeline: list[dict[str, Any]] = sorted(
         [{"at": e.at, "kind": "action", "event": asdict(e)} for e in history(session, p, lead_id)]
         + [{"at": m.issued_at, "kind": "measure", "measure": asdict(m)} for m in detail.measures],
         key=lambda item: item["at"],
@@ -86,7 +95,9 @@ def _page(
     context = {
         "lead": detail,
         "subject": clear["subject"] if clear else detail.subject,
-        "explanation": (clear or asdict(detail))["explanation_zh" if viewer.lang == "zh" else "explanation_en"],
+        "explanation": (clear or asdict(detail))[
+            "explanation_zh" if viewer.lang == "zh" else "explanation_en"
+        ],
         "records": records,
         "clear": clear is not None,
         "spec": model.spec if model else None,
@@ -111,7 +122,12 @@ def lead_page(
 
 @router.post("/leads/{lead_id}/unmask")
 def unmask(
-    request: Request, lead_id: str, session: SessionDep, settings: SettingsDep, viewer: ViewerDep, form: FormDep
+    request: Request,
+    lead_id: str,
+    session: SessionDep,
+    settings: SettingsDep,
+    viewer: ViewerDep,
+    form: FormDep,
 ) -> Response:
     """The lead page in clear for a stated purpose (handler and their heads; audited)."""
     clear = dossier.unmask(session, settings, viewer.principal, lead_id, _text(form, "purpose"))

@@ -61,8 +61,12 @@ def one_model(request: Request, model_id: str, session: SessionDep, viewer: View
     if viewer.principal.role == "analyst" and card["candidates"]:
         try:
             found = diff(session, model_id)
-            comparison = {"shadow_version": found.shadow_version, "gained": len(found.gained),
-                          "lost": len(found.lost), "kept": found.kept}
+            comparison = {
+                "shadow_version": found.shadow_version,
+                "gained": len(found.gained),
+                "lost": len(found.lost),
+                "kept": found.kept,
+            }
         except VersionError:
             comparison = None
     return render(request, "model.html", {"card": card, "comparison": comparison})

@@ -28,7 +28,7 @@ FILTERS = ("model", "prong", "status", "region", "severity", "overdue", "handler
 
 def _filters(params: Mapping[str, Any]) -> LeadFilter:
     """The queue filters of a query string or form; empty fields do not filter."""
-    given = {name: str(params.get(name) or "").strip() or None for name in FILTERS}
+    given: dict[str, Any] = {name: str(params.get(name) or "").strip() or None for name in FILTERS}
     overdue = given.pop("overdue")
     return LeadFilter(**given, overdue=None if overdue is None else overdue in ("1", "true", "yes"))
 
@@ -57,7 +57,9 @@ def queue(request: Request, session: SessionDep, viewer: ViewerDep) -> Response:
     if limit not in PAGE_SIZES:
         raise ValidationError(f"page size {limit}", {"field": "limit"})
     page_no = max(1, _int(params.get("page"), 1))
-    page = list_leads(session, viewer.principal, filters, limit=limit, offset=(page_no - 1) * limit, sort=sort)
+    page = list_leads(
+        session, viewer.principal, filters, limit=limit, offset=(page_no - 1) * limit, sort=sort
+    )
     pages = max(1, -(-page.total // limit))
     context = {
         "page": page,
@@ -66,7 +68,9 @@ def queue(request: Request, session: SessionDep, viewer: ViewerDep) -> Response:
         "filters": filters,
         "sort": sort,
         "limit": limit,
-        "query": _query(filters, sort=sort if sort != "score" else None, limit=limit if limit != 50 else None),
+        "query": _query(
+            filters, sort=sort if sort != "score" else None, limit=limit if limit != 50 else None
+        ),
         "filter_query": _query(filters),
         "models": sorted(builtin_catalog().models),
         "states": STATES,

@@ -28,14 +28,20 @@ from procura.web.session import (
 router = APIRouter(include_in_schema=False)
 
 
-def _form(request: Request, next_path: str, error: str = "", status: int = 200, username: str = "") -> Response:
+def _form(
+    request: Request, next_path: str, error: str = "", status: int = 200, username: str = ""
+) -> Response:
     token = new_login_csrf()
     context = {"next": safe_next(next_path), "error": error, "csrf": token, "username": username}
     if request.query_params.get("expired") and not error:
         context["error"] = gettext(lang_of(request), N_("Your session has ended. Please sign in again."))
     response = render(request, "login.html", context, status=status)
     response.set_cookie(
-        LOGIN_CSRF_COOKIE, token, httponly=True, samesite="strict", secure=request.url.scheme == "https",
+        LOGIN_CSRF_COOKIE,
+        token,
+        httponly=True,
+        samesite="strict",
+        secure=request.url.scheme == "https",
         path="/login",
     )
     return response
