@@ -76,7 +76,7 @@ def _person_fields(prefix: str, m: pd.DataFrame) -> dict[str, pd.Series]:
 
 def build(ws: Path, n_mentions: int, seed: int = 1) -> None:
     """A warehouse of about ``n_mentions`` mentions (patients, hospitals, victims) plus ``_bench_truth``."""
-    from procura.ingest.warehouse import connect
+    from procura.warehouse.connection import connect
 
     rng = np.random.default_rng(seed)
     settings = Settings(home=ws).ensure()
@@ -116,8 +116,8 @@ def build(ws: Path, n_mentions: int, seed: int = 1) -> None:
 
 def run_once(ws: Path) -> None:
     """Link the workspace (in this fresh process) and print seconds, peak RSS and quality as JSON."""
-    from procura.ingest.warehouse import connect
     from procura.link.service import run_link
+    from procura.warehouse.connection import connect
 
     settings = Settings(home=ws).ensure()
     con = connect(settings)

@@ -1,7 +1,7 @@
 """Model benchmark: every catalogue model on DuckDB and on Spark (local mode).
 
 The warehouse comes straight from ``procura.synth`` (clean tables, true
-entities as mentions — ``procura.engine.synthetic``), so the figures measure
+entities as mentions — ``procura.synth.warehouse``), so the figures measure
 the model stage alone, not ingest or entity resolution. Each engine runs in a
 fresh process; peak memory is the highest RSS of that process and its
 children (the Spark JVM) sampled every 0.1 s.
@@ -68,8 +68,8 @@ def prepare(scale: float, seed: int, folder: Path) -> tuple[Path, dict[str, int]
     """Generate the dataset and load it into a DuckDB file; (path, rows per table, seconds)."""
     import duckdb
 
-    from procura.engine.synthetic import load_dataset
     from procura.synth.dataset import build
+    from procura.synth.warehouse import load_dataset
 
     path = folder / f"models-s{scale:g}-seed{seed}.duckdb"
     started = time.perf_counter()
@@ -87,9 +87,9 @@ def child(engine_name: str, warehouse: Path, workdir: Path) -> dict[str, Any]:
     import duckdb
 
     from procura.engine.duckdb import DuckDBEngine
-    from procura.engine.schema import readable_tables
     from procura.models.build import find_leads
     from procura.models.loader import load_catalog
+    from procura.warehouse.schema import readable_tables
 
     catalog = load_catalog()
     results: dict[str, Any] = {"models": {}}

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 from procura.config import Settings
@@ -39,6 +39,29 @@ def session_factory(settings: Settings) -> sessionmaker[Session]:
     """A session factory bound to the workspace's operational database."""
     settings.ensure()
     return sessionmaker(make_engine(settings.ops_url), expire_on_commit=False)
+
+
+def set_scope(session: Session, office_id: str, *, system: bool = False) -> None:
+    """Set the row-security scope of the current transaction (PostgreSQL only, see ADR 0503).
+
+    The policies (``procura.access.rls``) let a row through when its office lies
+    below ``office_id``, or always when ``system`` is on. SQLite has no policies:
+    this does nothing there.
+    """
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    session.execute(
+        text(
+            "SELECT set_config('procura.office_id', :office, true), "
+            "set_config('procura.system', :system, true)"
+        ),
+        {"office": office_id, "system": "on" if system else "off"},
+    )
+
+
+def system_scope(session: Session) -> None:
+    """Let the current transaction see every row (model runs, migrations, demo set-up)."""
+    set_scope(session, "", system=True)
 
 
 @contextmanager

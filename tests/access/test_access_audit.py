@@ -8,8 +8,8 @@ from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import Session
 
 from procura.access import audit
-from procura.access.errors import Forbidden
 from procura.access.principal import Principal
+from procura.errors import Forbidden
 
 ALICE = Principal(7, "alice", "330110-county", "criminal", "handler", "10.0.0.1")
 AUDITOR = Principal(8, "carol", "330000-province", "criminal", "auditor")

@@ -9,10 +9,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from procura.access import auth, users
-from procura.access.errors import AuthenticationError, Forbidden, NotFound, ValidationError
 from procura.access.orm import AuthSession, User
 from procura.access.principal import Principal
 from procura.config import Settings
+from procura.errors import AuthenticationError, Forbidden, InvalidInput, NotFound
 
 T0 = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)
 
@@ -152,13 +152,13 @@ def test_user_input_is_validated(
     role: str,
     field: str,
 ) -> None:
-    with pytest.raises(ValidationError) as error:
+    with pytest.raises(InvalidInput) as error:
         users.add_user(db, admin, username, password, office, department, role)
     assert error.value.details["field"] == field
 
 
 def test_an_unknown_office_is_refused(db: Session, admin: Principal) -> None:
-    with pytest.raises(ValidationError, match="unknown office"):
+    with pytest.raises(InvalidInput, match="unknown office"):
         users.add_user(db, admin, "bob", "password123", "330110-city", "criminal", "handler")
 
 
@@ -172,7 +172,7 @@ def test_changing_ones_password_ends_every_session(db: Session, settings: Settin
     me = auth.authenticate(db, settings, token, now=T0)
     with pytest.raises(AuthenticationError):
         auth.change_password(db, me, "wrong", "newpassword1")
-    with pytest.raises(ValidationError):
+    with pytest.raises(InvalidInput):
         auth.change_password(db, me, "alicepassword", "short")
     auth.change_password(db, me, "alicepassword", "newpassword1")
     with pytest.raises(AuthenticationError):
@@ -190,5 +190,5 @@ def test_an_admin_reset_unlocks_the_account(
             auth.login(db, settings, "alice", "wrong", now=T0)
     users.reset_password(db, admin, "alice", "resetpassword")
     assert auth.login(db, settings, "alice", "resetpassword", now=T0)
-    with pytest.raises(ValidationError):
+    with pytest.raises(InvalidInput):
         users.reset_password(db, admin, "alice", "short")

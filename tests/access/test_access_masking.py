@@ -117,3 +117,15 @@ def test_a_minor_known_only_by_identity_number_is_masked() -> None:
     assert masked["description"] == "王某与赵某"
     adult = dict(row, victim_id_no="330110199003041235", suspect_id_no="330110199003041235")
     assert (mask_record(adult)[0]["victim_name"], mask_record(adult)[0]["suspect_name"]) == ("王五", "赵六")
+
+
+@pytest.mark.parametrize(
+    "spelled", ["330110 20100506 1234", "330110-2010-0506-1234", "３３０１１０２０１００５０６１２３４"]
+)
+def test_an_identity_number_in_any_spelling_is_masked_in_reads_and_documents(spelled: str) -> None:
+    from procura.access.masking import scrub
+
+    masked = mask_text(f"身份证{spelled}。") or ""
+    assert "20100506" not in masked.replace(" ", "").replace("-", "") and masked.startswith("身份证330110*")
+    assert "0506" not in scrub(f"身份证{spelled}。")
+    assert mask_text("电话 +86 138-1234-5678") == "电话 138****5678"

@@ -8,9 +8,9 @@ import pytest
 from ops_fixtures import make_lead, make_user  # on sys.path via tests/access/conftest.py
 from sqlalchemy.orm import Session
 
-from procura.access.errors import Forbidden, NotFound
 from procura.access.principal import ROLES
 from procura.config import Settings
+from procura.errors import Forbidden, NotFound
 from procura.workflow import dossier, feedback, queries, service
 
 LEAD_OFFICE = "330100-city"

@@ -6,9 +6,9 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from procura.access.errors import ValidationError
 from procura.access.offices import list_offices, office_name, parent_office, parse_office_id, within
 from procura.access.orm import Office
+from procura.errors import InvalidInput
 from procura.standard import regions
 
 
@@ -21,7 +21,7 @@ def test_every_region_has_one_office(db: Session) -> None:
 def test_ids_are_region_and_level() -> None:
     assert parse_office_id("330110-county") == ("330110", "county")
     for bad in ("330110-city", "999999-county", "330110", "x"):
-        with pytest.raises(ValidationError):
+        with pytest.raises(InvalidInput):
             parse_office_id(bad)
 
 

@@ -127,8 +127,8 @@ def test_pages_carry_the_total_and_filters_narrow_the_queue(world: World) -> Non
     for params, total in (
         ({"prong": "criminal"}, 6),
         ({"prong": "civil"}, 0),
-        ({"region": "3301"}, 6),
-        ({"region": "3302"}, 0),
+        ({"region": "330100"}, 6),
+        ({"region": "330200"}, 0),
         ({"severity": "high"}, 6),
         ({"severity": "low"}, 0),
         ({"overdue": True}, 0),
@@ -155,13 +155,13 @@ def test_a_locked_warehouse_is_503_and_an_unexpected_error_500_without_traceback
     def locked(*_args, **_kwargs):
         raise duckdb.IOException("Could not set lock on file")
 
-    monkeypatch.setattr(dossier, "fetch_records", locked)
+    monkeypatch.setattr(dossier, "read_evidence", locked)
     assert_error(world.call("GET", f"/leads/{lead}/evidence", "chief_own"), 503, "warehouse_unavailable")
 
     def broken(*_args, **_kwargs):
         raise RuntimeError("secret internals")
 
-    monkeypatch.setattr(dossier, "fetch_records", broken)
+    monkeypatch.setattr(dossier, "read_evidence", broken)
     client = TestClient(world.client.app, raise_server_exceptions=False)
     response = client.get(f"/api/v1/leads/{lead}/evidence", headers=world.headers("chief_own"))
     assert_error(response, 500, "internal_error")
@@ -202,8 +202,8 @@ def test_an_idle_session_ends(world: World) -> None:
     from sqlalchemy import update
 
     from procura.access.auth import token_hash
-    from procura.access.clock import utcnow
     from procura.access.orm import AuthSession
+    from procura.clock import utcnow
     from procura.db import session_scope
 
     token = world.call("POST", "/auth/login", None, json={"username": "analyst_parent", "password": PASSWORD})

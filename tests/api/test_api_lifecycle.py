@@ -10,7 +10,7 @@ import docx
 import pypdf
 from api_world import VICTIM_ID, World
 
-from procura.access.clock import today as clock_today
+from procura.clock import today as clock_today
 
 
 def _docx_text(data: bytes) -> str:
@@ -247,8 +247,7 @@ def test_escalation_up_and_designation_down_move_the_lead_between_jurisdictions(
 def test_overdue_measures_surface_in_the_queue(world: World) -> None:
     from sqlalchemy import update
 
-    from procura.access.rls import system_scope
-    from procura.db import session_scope
+    from procura.db import session_scope, system_scope
     from procura.workflow.orm import Measure
 
     model = "overdue-model"

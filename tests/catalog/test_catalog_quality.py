@@ -18,6 +18,7 @@ from procura.evaluate.models import ModelScore
 from procura.evaluate.service import evaluate
 from procura.ingest.service import ingest
 from procura.link.service import open_warehouse, run_link
+from procura.migrations import open_store
 from procura.models.service import RunRequest, run
 from procura.synth.dataset import generate
 
@@ -44,7 +45,7 @@ def scores(tmp_path_factory: pytest.TempPathFactory) -> dict[str, ModelScore]:
     finally:
         con.close()
     as_of = date.fromisoformat(json.loads((out / "truth.json").read_text())["as_of"])
-    run(settings, RunRequest(as_of=as_of))
+    run(settings, open_store(settings), RunRequest(as_of=as_of))
     return {score.model_id: score for score in evaluate(out / "truth.json", settings).models}
 
 

@@ -12,11 +12,10 @@ from typer.testing import CliRunner
 
 from procura.access import auth
 from procura.access.principal import SYSTEM
-from procura.access.rls import system_scope
 from procura.access.users import add_user
 from procura.cli import app
 from procura.config import Settings
-from procura.db import session_scope
+from procura.db import session_scope, system_scope
 from procura.leads.orm import Lead
 from procura.migrations import open_store
 from procura.workflow import service

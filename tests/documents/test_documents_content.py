@@ -2,8 +2,9 @@ from datetime import date
 
 import pytest
 
-from procura.documents import compose, get_kind, load_rows
+from procura.documents import compose, get_kind
 from procura.documents.content import addressee_in, office_name
+from procura.warehouse.evidence import read_evidence
 
 
 @pytest.mark.parametrize(
@@ -36,7 +37,7 @@ def test_the_models_detailed_basis_replaces_the_same_article(warehouse, police_l
     detailed = "《中华人民共和国刑事诉讼法》第一百一十三条（应当立案而不立案的……）"
     content = compose(
         police_lead,
-        load_rows(warehouse, police_lead.evidence),
+        read_evidence(warehouse, police_lead.evidence),
         get_kind("case_filing_notice"),
         issued_on=date(2026, 6, 30),
         model_basis=[detailed, "《解释》第二条"],

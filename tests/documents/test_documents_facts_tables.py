@@ -7,8 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from procura.documents import EvidenceRow
 from procura.documents.facts import fact_sentences
+from procura.warehouse.evidence import EvidenceRow
 
 CHILD_ID = "330106201203150021"  # born 2012-03-15
 ADULT_ID = "33010619800101003X"

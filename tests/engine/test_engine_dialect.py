@@ -6,8 +6,8 @@ import pytest
 from procura.engine.dialect import DIALECTS, dialect
 from procura.engine.duckdb import DuckDBEngine
 from procura.engine.fixture import FixtureError, fixture_connection
-from procura.engine.schema import primary_keys, readable_tables, table_columns
 from procura.models.sql import parse_rule
+from procura.warehouse.schema import primary_keys, readable_tables, table_columns
 
 
 def test_dialect_table_is_the_one_place_for_engine_differences() -> None:

@@ -13,10 +13,10 @@ import pytest
 
 from procura.config import Settings
 from procura.engine.duckdb import DuckDBEngine
-from procura.engine.schema import readable_tables
-from procura.engine.synthetic import load_dataset
 from procura.models.build import find_leads
 from procura.models.loader import load_catalog
+from procura.synth.warehouse import load_dataset
+from procura.warehouse.schema import readable_tables
 
 AS_OF = date(2026, 6, 30)
 
@@ -112,6 +112,7 @@ def test_procura_run_on_spark_stores_what_duckdb_stores(spark_engine: tuple, tmp
     from model_toy import TOY_ID, write_model
 
     from procura.engine.fixture import create_tables, insert_rows
+    from procura.migrations import open_store
     from procura.models.service import RunRequest, run
 
     settings = Settings(home=tmp_path / "ws").ensure()
@@ -131,7 +132,7 @@ def test_procura_run_on_spark_stores_what_duckdb_stores(spark_engine: tuple, tmp
     wh.close()
     write_model(tmp_path / "catalog")
     request = RunRequest(models=[TOY_ID], as_of=AS_OF, catalogs=[tmp_path / "catalog"])
-    (on_duckdb,) = run(settings, request)
-    (on_spark,) = run(settings, replace(request, engine="spark"))
+    (on_duckdb,) = run(settings, open_store(settings), request)
+    (on_spark,) = run(settings, open_store(settings), replace(request, engine="spark"))
     assert (on_duckdb.found, on_duckdb.new) == (4, 4)
     assert (on_spark.found, on_spark.new, on_spark.updated) == (4, 0, 0)

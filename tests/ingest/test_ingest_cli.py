@@ -92,7 +92,7 @@ def test_ingest_json_of_a_file(tmp_path: Path) -> None:
 def test_a_locked_warehouse_gives_one_line(tmp_path: Path) -> None:
 
     from procura.config import Settings
-    from procura.ingest.warehouse import connect
+    from procura.warehouse.connection import connect
 
     ws = tmp_path / "ws"
     connect(Settings(home=ws)).close()

@@ -14,8 +14,8 @@ from procura.db import Base
 from procura.leads.export import EXPORT_FIELDS, export_record, write
 from procura.leads.fingerprint import canonical_json, fingerprint, lead_id
 from procura.leads.orm import Lead, LeadRevision, RunFinding
-from procura.leads.query import LeadFilter, count_leads, get_lead, list_leads, revisions
 from procura.leads.record import LeadRecord
+from procura.leads.runs import revisions
 from procura.leads.store import save_leads, start_run
 
 
@@ -84,26 +84,9 @@ def test_save_is_idempotent_and_keeps_status(session: Session) -> None:
     assert len(list(session.scalars(select(LeadRevision)))) == 4
 
 
-def test_filters_and_lookup(session: Session) -> None:
-    _save(session, [record("R1", "330110", score=0.2), record("R2", "330205"), record("R3", "410102")])
-    assert count_leads(session) == 3
-    regions = [x.region_code for x in list_leads(session)]
-    assert set(regions[:2]) == {"330205", "410102"} and regions[2] == "330110"  # by score, then id
-    assert count_leads(session, LeadFilter(region="330000")) == 2
-    assert count_leads(session, LeadFilter(region="330200")) == 1
-    assert count_leads(session, LeadFilter(region="330110")) == 1
-    assert count_leads(session, LeadFilter(model="m", prong="criminal", status="new")) == 3
-    assert count_leads(session, LeadFilter(prong="civil")) == 0
-    fp = record("R3").fingerprint
-    lead = get_lead(session, fp[:10])
-    assert lead is not None and lead.fingerprint == fp
-    assert get_lead(session, record("R3").lead_id) is lead
-    assert get_lead(session, "nothing") is None
-
-
 def test_export_has_every_field_of_the_spec(session: Session) -> None:
     _save(session, [record("R1")])
-    leads = list_leads(session)
+    leads = list(session.scalars(select(Lead)))
     out = io.StringIO()
     assert write(leads, out, "jsonl") == 1
     row = json.loads(out.getvalue())

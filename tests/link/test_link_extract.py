@@ -4,7 +4,8 @@ import duckdb
 import pytest
 from link_fixtures import insert, make_id, make_uscc
 
-from procura.link.extract import WarehouseError, extract
+from procura.errors import WarehouseError
+from procura.link.extract import extract
 
 Connect = Callable[[], duckdb.DuckDBPyConnection]
 

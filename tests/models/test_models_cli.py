@@ -14,7 +14,7 @@ from procura.cli import models as cli_models
 from procura.cli.models import models_app
 from procura.config import Settings
 from procura.engine.fixture import create_tables, insert_rows
-from procura.engine.schema import readable_tables
+from procura.warehouse.schema import readable_tables
 
 runner = CliRunner()
 

@@ -7,8 +7,8 @@ from datetime import timedelta
 from sqlalchemy import select, update
 from web_world import PASSWORD, WebWorld, csrf_of, sign_in
 
-from procura.access.clock import utcnow
 from procura.access.orm import AuditEntry, AuthSession
+from procura.clock import utcnow
 from procura.db import session_scope
 
 

@@ -19,14 +19,13 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
 from procura.access.principal import SYSTEM
-from procura.access.rls import system_scope
 from procura.access.users import add_user
 from procura.api import create_app
 from procura.config import Settings
-from procura.db import session_scope
-from procura.ingest.warehouse import connect
+from procura.db import session_scope, system_scope
 from procura.leads.orm import Lead
 from procura.migrations import open_store
+from procura.warehouse.connection import connect
 from procura.workflow import service
 from procura.workflow.scope import work_of
 

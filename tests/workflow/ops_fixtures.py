@@ -22,10 +22,10 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from procura.access.auth import hash_password
-from procura.access.clock import utcnow
 from procura.access.orm import User
 from procura.access.principal import Principal
 from procura.access.rls import grant_app_role
+from procura.clock import utcnow
 from procura.config import Settings
 from procura.db import make_engine
 from procura.leads.orm import Lead

@@ -10,9 +10,8 @@ from ops_fixtures import make_lead, make_user, postgres_database
 from sqlalchemy.orm import Session, sessionmaker
 
 from procura.access.principal import SYSTEM
-from procura.access.rls import system_scope
 from procura.config import Settings
-from procura.db import session_scope
+from procura.db import session_scope, system_scope
 from procura.workflow import dashboard, service
 from procura.workflow.queries import LeadFilter, list_leads
 

@@ -10,9 +10,9 @@ from ops_fixtures import make_lead
 from sqlalchemy.orm import Session
 
 from procura.access import audit
-from procura.access.errors import Forbidden, ValidationError
 from procura.access.principal import Principal
 from procura.config import Settings
+from procura.errors import Forbidden, InvalidInput
 from procura.workflow import dossier, queries, service
 from procura.workflow.views import to_dict
 
@@ -87,7 +87,7 @@ def test_only_the_handler_and_their_heads_unmask(
 
 
 def test_unmasking_needs_a_purpose(db: Session, settings: Settings, people: P, lead: str) -> None:
-    with pytest.raises(ValidationError, match="purpose"):
+    with pytest.raises(InvalidInput, match="purpose"):
         dossier.unmask(db, settings, people["handler"], lead, "  ")
 
 

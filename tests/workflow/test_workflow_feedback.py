@@ -8,10 +8,10 @@ import pytest
 from ops_fixtures import make_lead
 from sqlalchemy.orm import Session
 
-from procura.access import clock
-from procura.access.errors import Forbidden
+from procura import clock
 from procura.access.principal import Principal
 from procura.config import Settings
+from procura.errors import Forbidden
 from procura.leads.orm import ModelRun, RunFinding
 from procura.workflow import feedback, queries, service
 

@@ -16,11 +16,12 @@ from sqlalchemy.exc import DBAPIError
 from typer.testing import CliRunner
 
 from procura.access import audit, auth, users
-from procura.access.errors import AuthenticationError, NotFound
 from procura.access.principal import Principal
-from procura.access.rls import SCOPED_TABLES, apply_scope, system_scope
+from procura.access.rls import SCOPED_TABLES, apply_scope
 from procura.cli import app
 from procura.config import Settings
+from procura.db import system_scope
+from procura.errors import AuthenticationError, NotFound
 from procura.leads.orm import ModelRun, ShadowLead
 from procura.migrations import load_metadata
 from procura.workflow import queries, service

@@ -11,10 +11,11 @@ from sqlalchemy import text
 from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import Session
 
-from procura.access import audit, clock
-from procura.access.errors import Forbidden, InvalidTransition, NotFound, ValidationError
+from procura import clock
+from procura.access import audit
 from procura.access.principal import Principal
 from procura.config import Settings
+from procura.errors import Forbidden, InvalidInput, InvalidTransition, NotFound
 from procura.workflow import queries, service
 from procura.workflow.deadlines import add_months, default_deadline
 from procura.workflow.queries import LeadFilter
@@ -92,7 +93,7 @@ def test_department_role_and_assignment_limit_actions(db: Session, settings: Set
     with pytest.raises(Forbidden, match="not assigned"):
         service.act(db, settings, people["handler"], "L-1", "case_filing_notice")
     service.act(db, settings, people["handler2"], "L-1", "case_filing_notice")
-    with pytest.raises(ValidationError, match="handler"):
+    with pytest.raises(InvalidInput, match="handler"):
         service.assign(db, people["head"], "L-1", "sibling_chief")
 
 
@@ -105,11 +106,11 @@ def test_the_chief_assigns_across_departments(db: Session, people: P) -> None:
 
 def test_dismissal_needs_a_reason_from_the_list(db: Session, people: P) -> None:
     make_lead(db, "L-1")
-    with pytest.raises(ValidationError, match="reason"):
+    with pytest.raises(InvalidInput, match="reason"):
         service.triage(db, people["handler"], "L-1", "dismiss", reason="boring")
-    with pytest.raises(ValidationError, match="note"):
+    with pytest.raises(InvalidInput, match="note"):
         service.triage(db, people["handler"], "L-1", "dismiss", reason="other")
-    with pytest.raises(ValidationError, match="decision"):
+    with pytest.raises(InvalidInput, match="decision"):
         service.triage(db, people["handler"], "L-1", "maybe")
     service.triage(db, people["handler"], "L-1", "dismiss", reason="other", note="duplicate of a closed case")
     detail = queries.get_lead(db, people["chief"], "L-1")
@@ -127,9 +128,9 @@ def test_transfer_to_another_department_is_triaged_there(db: Session, people: P)
 
 def test_transfer_to_another_office_hands_it_over(db: Session, people: P) -> None:
     make_lead(db, "L-1")
-    with pytest.raises(ValidationError):
+    with pytest.raises(InvalidInput):
         service.transfer(db, people["head"], "L-1")
-    with pytest.raises(ValidationError, match="unknown office"):
+    with pytest.raises(InvalidInput, match="unknown office"):
         service.transfer(db, people["head"], "L-1", office="999999-county")
     service.transfer(db, people["head"], "L-1", office="330106-county", note="wrong county")
     with pytest.raises(NotFound):
@@ -156,7 +157,7 @@ def test_escalation_goes_up_and_designation_comes_down(db: Session, people: P) -
     with pytest.raises(NotFound):
         queries.get_lead(db, people["chief"], "L-1")
     assert queries.get_lead(db, people["city_chief"], "L-1").summary.office == "330100-city"
-    with pytest.raises(ValidationError, match="not below"):
+    with pytest.raises(InvalidInput, match="not below"):
         service.designate(db, people["city_head"], "L-1", "320100-city")
     service.designate(db, people["city_head"], "L-1", "330106-county")
     service.triage(db, people["sibling_chief"], "L-1", "accept")
@@ -164,7 +165,7 @@ def test_escalation_goes_up_and_designation_comes_down(db: Session, people: P) -
 
 def test_a_province_lead_cannot_escalate_further(db: Session, people: P) -> None:
     make_lead(db, "L-1", office="330000-province")
-    with pytest.raises(ValidationError, match="no higher office"):
+    with pytest.raises(InvalidInput, match="no higher office"):
         service.escalate(db, people["province_chief"], "L-1")
 
 
@@ -179,9 +180,9 @@ def test_measure_deadlines_default_from_settings(db: Session, settings: Settings
         make_lead(db, f"L-{n}", status="investigating")
         assert service.act(db, settings, people["chief"], f"L-{n}", kind).deadline == expected
     make_lead(db, "L-x", status="investigating")
-    with pytest.raises(ValidationError, match="past"):
+    with pytest.raises(InvalidInput, match="past"):
         service.act(db, settings, people["chief"], "L-x", "protest", deadline=today - timedelta(days=1))
-    with pytest.raises(ValidationError, match="measure"):
+    with pytest.raises(InvalidInput, match="measure"):
         service.act(db, settings, people["chief"], "L-x", "strongly_worded_letter")
 
 
@@ -212,11 +213,15 @@ def test_list_filters_and_pages(db: Session, people: P) -> None:
         "L-5",
         "L-6",
     }
-    assert queries.list_leads(db, people["chief"], LeadFilter(region="3301")).total == 7
+    assert queries.list_leads(db, people["chief"], LeadFilter(region="330100")).total == 7
+    assert queries.list_leads(db, people["chief"], LeadFilter(region="330110")).total == 7
+    assert queries.list_leads(db, people["chief"], LeadFilter(region="330106")).total == 0
+    with pytest.raises(InvalidInput, match="region"):
+        queries.list_leads(db, people["chief"], LeadFilter(region="3301"))
     assert queries.list_leads(db, people["chief"], LeadFilter(model="other")).total == 0
-    with pytest.raises(ValidationError, match="status"):
+    with pytest.raises(InvalidInput, match="status"):
         queries.list_leads(db, people["chief"], LeadFilter(status="lost"))
-    with pytest.raises(ValidationError, match="limit"):
+    with pytest.raises(InvalidInput, match="limit"):
         queries.list_leads(db, people["chief"], limit=0)
 
 
@@ -239,5 +244,5 @@ def test_deadlines_are_configurable(monkeypatch: pytest.MonkeyPatch, tmp_path: P
     assert default_deadline(configured, "procuratorial_suggestion", issued) == date(2026, 2, 28)
     assert default_deadline(configured, "case_filing_notice", issued) is None
     broken = Settings(home=tmp_path, measure_deadlines={"protest": "ten days"})
-    with pytest.raises(ValidationError, match="ten days"):
+    with pytest.raises(InvalidInput, match="ten days"):
         default_deadline(broken, "protest", issued)

@@ -9,11 +9,11 @@ from ops_fixtures import PgStore, make_lead, make_user, postgres_database
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from procura.access.clock import utcnow
-from procura.access.errors import InvalidTransition
 from procura.access.principal import Principal
-from procura.access.rls import system_scope
+from procura.clock import utcnow
 from procura.config import Settings
+from procura.db import system_scope
+from procura.errors import InvalidTransition
 from procura.leads.orm import Lead
 from procura.workflow import service
 from procura.workflow.lifecycle import ACTIONS, STATES

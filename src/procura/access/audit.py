@@ -17,10 +17,10 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from procura.access.clock import stamp, utcnow
 from procura.access.orm import AuditEntry, AuditHead, OfficeClosure
 from procura.access.policy import require_role
 from procura.access.principal import Principal
+from procura.clock import stamp, utcnow
 
 GENESIS = "0" * 64
 

@@ -21,11 +21,11 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from procura.access import audit
-from procura.access.clock import as_utc, utcnow
-from procura.access.errors import AuthenticationError, ValidationError
 from procura.access.orm import AuthSession, User
 from procura.access.principal import Principal
+from procura.clock import as_utc, utcnow
 from procura.config import Settings
+from procura.errors import AuthenticationError, InvalidInput
 
 _hasher = PasswordHasher()
 SEEN_GRANULARITY = timedelta(minutes=1)
@@ -181,7 +181,7 @@ def change_password(session: Session, principal: Principal, old: str, new: str, 
     if user is None or not check_password(user.password_hash, old):
         raise AuthenticationError(_BAD_LOGIN)
     if len(new) < min_length:
-        raise ValidationError(f"password: at least {min_length} characters", {"field": "password"})
+        raise InvalidInput(f"password: at least {min_length} characters", {"field": "password"})
     user.password_hash = hash_password(new)
     ended = end_sessions(session, user.id, "password")
     audit.record(session, principal, "user.password", "user", str(user.id), details={"sessions_ended": ended})

@@ -7,6 +7,7 @@ every demo user (creating missing ones) and returns the credentials once.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -14,14 +15,12 @@ from sqlalchemy.orm import Session
 
 from procura.access import audit
 from procura.access.auth import hash_password
-from procura.access.clock import utcnow
-from procura.access.errors import Forbidden, ValidationError
 from procura.access.offices import get_office, office_id, parent_office, parse_office_id
 from procura.access.orm import User
 from procura.access.policy import require_role
 from procura.access.principal import DEPARTMENTS, SYSTEM, Principal
-from procura.access.rls import system_scope
-from procura.leads.orm import Lead
+from procura.clock import utcnow
+from procura.errors import Forbidden, InvalidInput
 from procura.standard import regions
 
 DEMO_NAME = "演示 demo"
@@ -41,23 +40,9 @@ class Credential:
 def _valid(office: str) -> bool:
     try:
         parse_office_id(office)
-    except ValidationError:
+    except InvalidInput:
         return False
     return True
-
-
-def _busiest_counties(session: Session, count: int) -> list[str]:
-    # Counting leads per office reveals nothing personal; on PostgreSQL it needs every row.
-    system_scope(session)
-    rows = session.execute(
-        select(Lead.office, func.count())
-        .where(Lead.office.like("%-county"))
-        .group_by(Lead.office)
-        .order_by(func.count().desc(), Lead.office)
-        .limit(count + 5)
-    )
-    # Only well-formed county offices (a lead may carry a malformed id, see ADR 0507).
-    return [office for office, _ in rows if _valid(office)]
 
 
 def _sibling(county: str, busiest: list[str]) -> str:
@@ -96,10 +81,12 @@ def create_demo_users(
     county: str | None = None,
     sibling: str | None = None,
     principal: Principal | None = None,
+    busiest: Sequence[str] = (),
 ) -> list[Credential]:
     """Users for one county office (every department and role), a sibling county, its city and
-    province; the county defaults to the one with most leads (else Hangzhou's 余杭), the sibling
-    to another county of the same city.
+    province; the county defaults to the first well-formed office of ``busiest`` (county offices
+    by number of leads, from ``procura.leads.summary.busiest_offices``; else Hangzhou's 余杭),
+    the sibling to another county of the same city.
     Admins only; without a principal (the demo) only while the store holds demo users alone."""
     if principal is None:
         # Unattended (the demo): allowed only while every user is a demo user.
@@ -108,7 +95,7 @@ def create_demo_users(
             raise Forbidden("real users exist: sign in as an admin to reset the demo users")
         principal = SYSTEM
     require_role(principal, ["admin"], "create demo users")
-    busiest = _busiest_counties(session, 2)
+    busiest = [office for office in busiest if _valid(office)]
     county = county or (busiest[0] if busiest else "330110-county")
     sibling = sibling or _sibling(county, busiest)
     credentials: list[Credential] = []

@@ -10,11 +10,9 @@ from __future__ import annotations
 from sqlalchemy import Connection, func, insert, select
 from sqlalchemy.orm import Session
 
-from procura.access.errors import NotFound, ValidationError
 from procura.access.orm import Office, OfficeClosure
+from procura.errors import InvalidInput, NotFound
 from procura.standard import regions
-
-LEVEL_NAMES = {"province": "省级 Province", "city": "市级 City", "county": "县级 County"}
 
 
 def office_id(region_code: str, level: str) -> str:
@@ -23,11 +21,11 @@ def office_id(region_code: str, level: str) -> str:
 
 
 def parse_office_id(value: str) -> tuple[str, str]:
-    """Split ``330110-county`` into region and level; a ValidationError when malformed."""
+    """Split ``330110-county`` into region and level; a InvalidInput when malformed."""
     region_code, _, level = value.partition("-")
     region = regions.lookup(region_code)
     if region is None or level != region.level:
-        raise ValidationError(
+        raise InvalidInput(
             f"unknown office {value!r}: expected <GB/T 2260 code>-<level>, e.g. 330110-county"
         )
     return region_code, level

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from procura.access.errors import Forbidden
 from procura.access.offices import within
 from procura.access.principal import Principal
+from procura.errors import Forbidden
 
 
 def require_role(principal: Principal, roles: Iterable[str], action: str) -> None:

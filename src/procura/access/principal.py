@@ -4,22 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-DEPARTMENTS = ("criminal", "civil", "administrative", "public_interest")
-ROLES = ("handler", "department_head", "chief", "analyst", "auditor", "admin")
-DEPARTMENT_NAMES = {
-    "criminal": "刑事检察 Criminal",
-    "civil": "民事检察 Civil",
-    "administrative": "行政检察 Administrative",
-    "public_interest": "公益诉讼检察 Public interest",
-}
-ROLE_NAMES = {
-    "handler": "承办人 Handler",
-    "department_head": "部门负责人 Department head",
-    "chief": "检察长 Chief",
-    "analyst": "数据分析员 Analyst",
-    "auditor": "审计员 Auditor",
-    "admin": "管理员 Administrator",
-}
+from procura import vocab
+
+# One department per prong; roles and both their labels live in the vocabulary.
+DEPARTMENTS = vocab.codes("prongs")
+ROLES = vocab.codes("roles")
 # Roles that read leads in their jurisdiction; auditors and admins do not.
 LEAD_READERS = frozenset({"handler", "department_head", "chief", "analyst"})
 HEADS = frozenset({"department_head", "chief"})

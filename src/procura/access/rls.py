@@ -3,7 +3,8 @@
 The application connects as a non-owner role. Every service call sets the
 principal's office for its transaction (``procura.office_id``); the policies
 created by the migrations let a row through only when its office lies in that
-office's jurisdiction (``office_closure``). Unattended jobs use ``system_scope``.
+office's jurisdiction (``office_closure``). Unattended jobs use
+``procura.db.system_scope``.
 On SQLite these functions do nothing: the service layer's checks stand alone.
 """
 
@@ -13,6 +14,7 @@ from sqlalchemy import Connection, text
 from sqlalchemy.orm import Session
 
 from procura.access.principal import Principal
+from procura.db import set_scope
 
 # Append-only tables: the app role may not change or delete their rows.
 APPEND_ONLY = ("audit_log", "lead_events")
@@ -82,28 +84,9 @@ def drop_statements(table: str) -> list[str]:
     ]
 
 
-def _is_postgres(session: Session) -> bool:
-    return session.get_bind().dialect.name == "postgresql"
-
-
 def apply_scope(session: Session, principal: Principal) -> None:
     """Set the principal's office for the current transaction (PostgreSQL only)."""
-    if not _is_postgres(session):
-        return
-    system = "on" if principal.role == "system" else "off"
-    session.execute(
-        text(
-            "SELECT set_config('procura.office_id', :office, true), "
-            "set_config('procura.system', :system, true)"
-        ),
-        {"office": principal.office_id, "system": system},
-    )
-
-
-def system_scope(session: Session) -> None:
-    """Let the current transaction see every row (model runs, migrations, demo set-up)."""
-    if _is_postgres(session):
-        session.execute(text("SELECT set_config('procura.system', 'on', true)"))
+    set_scope(session, principal.office_id, system=principal.role == "system")
 
 
 def grant_app_role(conn: Connection, role: str) -> None:

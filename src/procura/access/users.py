@@ -7,12 +7,12 @@ from sqlalchemy.orm import Session
 
 from procura.access import audit
 from procura.access.auth import end_sessions, hash_password
-from procura.access.clock import utcnow
-from procura.access.errors import Forbidden, NotFound, ValidationError
 from procura.access.offices import get_office, jurisdiction_query
 from procura.access.orm import User
 from procura.access.policy import in_jurisdiction, require_jurisdiction, require_role
 from procura.access.principal import DEPARTMENTS, ROLES, SYSTEM, Principal
+from procura.clock import utcnow
+from procura.errors import Forbidden, InvalidInput, NotFound
 
 MIN_PASSWORD = 8
 
@@ -35,21 +35,21 @@ def add_user(
     """Create a user; admins only, in their jurisdiction (SYSTEM for the first admin)."""
     require_role(principal, ["admin"], "add users")
     if not username or len(username) > 64 or not username.replace("_", "").replace(".", "").isalnum():
-        raise ValidationError(
+        raise InvalidInput(
             f"username {username!r}: 1-64 letters, digits, '_' or '.'", {"field": "username"}
         )
     if len(password) < MIN_PASSWORD:
-        raise ValidationError(f"password: at least {MIN_PASSWORD} characters", {"field": "password"})
+        raise InvalidInput(f"password: at least {MIN_PASSWORD} characters", {"field": "password"})
     if department not in DEPARTMENTS:
-        raise ValidationError(
+        raise InvalidInput(
             f"department {department!r}: one of {', '.join(DEPARTMENTS)}", {"field": "department"}
         )
     if role not in ROLES:
-        raise ValidationError(f"role {role!r}: one of {', '.join(ROLES)}", {"field": "role"})
+        raise InvalidInput(f"role {role!r}: one of {', '.join(ROLES)}", {"field": "role"})
     get_office(session, office_id)
     require_jurisdiction(principal, office_id, "add users")
     if session.scalar(select(User).where(User.username == username)) is not None:
-        raise ValidationError(f"username {username!r} already exists", {"field": "username"})
+        raise InvalidInput(f"username {username!r} already exists", {"field": "username"})
     user = User(
         username=username,
         display_name=display_name,
@@ -121,7 +121,7 @@ def reset_password(session: Session, principal: Principal, username: str, passwo
     """Set a user's password (admins, in their jurisdiction); unlocks and ends the user's sessions."""
     user = get_user(session, principal, username)
     if len(password) < MIN_PASSWORD:
-        raise ValidationError(f"password: at least {MIN_PASSWORD} characters", {"field": "password"})
+        raise InvalidInput(f"password: at least {MIN_PASSWORD} characters", {"field": "password"})
     user.password_hash, user.failed_logins, user.locked_until = hash_password(password), 0, None
     ended = end_sessions(session, user.id, "password reset")
     audit.record(

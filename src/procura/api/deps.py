@@ -10,10 +10,10 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session, sessionmaker
 
 from procura.access.auth import authenticate
-from procura.access.errors import AuthenticationError
 from procura.access.principal import Principal
 from procura.config import Settings
 from procura.db import session_scope
+from procura.errors import AuthenticationError
 
 bearer = HTTPBearer(auto_error=False, description="会话令牌 session token from POST /api/v1/auth/login")
 

@@ -1,7 +1,7 @@
 """One error body for every failure: ``{"error": {"code", "message", "details"}}``.
 
 Service errors carry their own status (401/403/404/409/422, see
-``procura.access.errors``); request validation becomes 422 without echoing the
+``procura.errors``); request validation becomes 422 without echoing the
 submitted values (they may hold a password); a warehouse locked by a running
 ingest or model run is a 503; an unexpected error is a 500 with no traceback.
 """
@@ -17,8 +17,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
-from procura.access.errors import ServiceError
-from procura.documents import DocumentError
+from procura.errors import ProcuraError, WarehouseError
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +29,7 @@ HTTP_CODES = {
     405: "method_not_allowed",
     409: "conflict",
     422: "validation_error",
-    503: "warehouse_unavailable",
+    503: WarehouseError.code,
 }
 
 
@@ -43,13 +42,11 @@ def error_response(
     return JSONResponse(body, status_code=status, headers=headers)
 
 
-async def _service_error(_: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, ServiceError)
-    return error_response(exc.status, exc.code, exc.message, exc.details)
-
-
-async def _document_error(_: Request, exc: Exception) -> JSONResponse:
-    return error_response(422, "validation_error", str(exc))
+async def _procura_error(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, ProcuraError)
+    if isinstance(exc, WarehouseError):
+        log.warning("warehouse unavailable: %s", exc)
+    return error_response(exc.http_status, exc.code, exc.message, exc.details)
 
 
 async def _validation_error(_: Request, exc: Exception) -> JSONResponse:
@@ -77,7 +74,9 @@ async def _http_error(_: Request, exc: Exception) -> JSONResponse:
 async def _warehouse_error(_: Request, exc: Exception) -> JSONResponse:
     log.warning("warehouse unavailable: %s", exc)
     return error_response(
-        503, "warehouse_unavailable", "数据仓库暂不可用 the warehouse is busy or unreadable; try again"
+        WarehouseError.http_status,
+        WarehouseError.code,
+        "数据仓库暂不可用 the warehouse is busy or unreadable; try again",
     )
 
 
@@ -88,8 +87,7 @@ async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
 
 def install(app: FastAPI) -> None:
     """Register the handlers on ``app``."""
-    app.add_exception_handler(ServiceError, _service_error)
-    app.add_exception_handler(DocumentError, _document_error)
+    app.add_exception_handler(ProcuraError, _procura_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(HTTPException, _http_error)
     # A model run or an ingest holds the DuckDB file's write lock for a while.

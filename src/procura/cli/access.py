@@ -20,13 +20,15 @@ from rich.table import Table
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from procura import vocab
 from procura.access import audit, auth, offices, users
 from procura.access.demo import create_demo_users
-from procura.access.errors import AuthenticationError, ServiceError
 from procura.access.principal import Principal
 from procura.access.rls import grant_app_role
 from procura.config import Settings
 from procura.db import make_engine, session_scope
+from procura.errors import AuthenticationError, ProcuraError
+from procura.leads.summary import busiest_offices
 from procura.migrations import current_revision, head_revision, open_store, upgrade
 
 console = Console()
@@ -47,7 +49,7 @@ def unit(ctx: typer.Context) -> Iterator[tuple[Settings, Session]]:
     try:
         with session_scope(open_store(settings)) as session:
             yield settings, session
-    except ServiceError as exc:
+    except ProcuraError as exc:
         console.print(f"[red]错误 error[/red] ({exc.code}): {escape(exc.message)}", highlight=False)
         raise typer.Exit(2 if isinstance(exc, AuthenticationError) else 1) from exc
     except SQLAlchemyError as exc:
@@ -136,7 +138,7 @@ def _register_session(app: typer.Typer) -> None:
         """检察院 Offices (GB/T 2260 region + level); without options the provincial offices."""
         with unit(ctx) as (_, db):
             found = offices.list_offices(db, under, 0 if under is None and depth is None else depth)
-            rows = [[o.id, o.name, offices.LEVEL_NAMES[o.level], o.parent_id] for o in found]
+            rows = [[o.id, o.name, vocab.both("office_levels", o.level), o.parent_id] for o in found]
         table(f"检察院 Offices ({len(rows)})", ["id", "名称 name", "级别 level", "上级 parent"], rows)
 
 
@@ -220,7 +222,7 @@ def _register_users() -> None:
         Needs an admin once users other than the demo users exist."""
         with unit(ctx) as (settings, db):
             who = me(settings, db) if token_path(settings).exists() else None
-            creds = create_demo_users(db, county, principal=who)
+            creds = create_demo_users(db, county, principal=who, busiest=busiest_offices(db))
         rows = [[c.username, c.password, c.office_id, c.department, c.role] for c in creds]
         table(
             "演示账号 Demo users",

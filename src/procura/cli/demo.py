@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import time
-from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -18,6 +17,7 @@ from rich.console import Console
 from rich.rule import Rule
 from rich.table import Table
 
+from procura import clock
 from procura.config import Settings
 from procura.leads.summary import lead_counts
 from procura.migrations import open_store
@@ -85,7 +85,7 @@ def demo(
         data = folder / "data"
     timings["ingest"] = _step(app, settings, "2 数据汇聚 Ingest", ["ingest", str(data)])
     timings["link"] = _step(app, settings, "3 实体链接 Entity resolution", ["link"])
-    run_args = ["run", "--as-of", as_of or date.today().isoformat()]
+    run_args = ["run", "--as-of", as_of or clock.today().isoformat()]
     timings["run"] = _step(app, settings, "4 监督模型 Supervision models", run_args)
     console.print(Rule("[bold]5 线索 Leads[/bold]"))
     total = _summary(settings)

@@ -13,8 +13,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from procura.config import Settings
+from procura.errors import NotFound
 from procura.ingest.mapping import MappingError
-from procura.ingest.quarantine import NotFound, list_entries, show_entry
+from procura.ingest.quarantine import list_entries, show_entry
 from procura.ingest.service import IngestError, IngestSummary, ingest
 from procura.ingest.status import status
 from procura.standard.schema import StandardError, export_json, standard

@@ -12,12 +12,13 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from procura.access.principal import SYSTEM
 from procura.config import Settings
 from procura.db import session_scope
 from procura.engine.base import EngineError
-from procura.engine.warehouse import WarehouseError
+from procura.errors import WarehouseError
 from procura.leads import export as lead_export
-from procura.leads.query import LeadFilter, get_lead, list_leads, revisions
+from procura.leads.runs import revisions
 from procura.migrations import open_store
 from procura.models.docs import render_models_doc
 from procura.models.loader import Catalog, load_catalog
@@ -25,6 +26,8 @@ from procura.models.params import ParamError
 from procura.models.service import CatalogError, RunRequest, run
 from procura.models.testing import run_tests
 from procura.models.versions import VersionError, diff, promote
+from procura.warehouse.keys import key_of
+from procura.workflow.queries import LeadFilter, find_lead, lead_records
 
 console = Console()
 err = Console(stderr=True)
@@ -91,7 +94,7 @@ def run_command(
         shadow=shadow,
     )
     try:
-        outcomes = run(settings, request)
+        outcomes = run(settings, open_store(settings), request)
     except (
         CatalogError,
         ParamError,
@@ -209,7 +212,7 @@ def diff_model(ctx: typer.Context, model_id: str) -> None:
     )
     for sign, rows in (("+", result.gained), ("-", result.lost)):
         for row in rows:
-            keys = ", ".join("|".join(a["key"].values()) for a in row["anchor"])
+            keys = ", ".join(key_of(a["key"]) for a in row["anchor"])
             console.print(f"  {sign} {keys}  {row['region_code']}  {row['explanation_zh']}", highlight=False)
 
 
@@ -258,7 +261,7 @@ def leads_list(
 ) -> None:
     """List leads, highest score first. 线索列表"""
     with session_scope(open_store(ctx.obj)) as session:
-        leads = list_leads(session, _where(model, prong, region, status), limit=limit)
+        leads = lead_records(session, SYSTEM, _where(model, prong, region, status), limit=limit)
     table = Table(title=f"监督线索 Leads ({len(leads)})")
     table.add_column("id", no_wrap=True)
     table.add_column("模型 model", no_wrap=True)
@@ -283,10 +286,7 @@ def leads_show(
 ) -> None:
     """Show one lead with its evidence and history. 查看线索"""
     with session_scope(open_store(ctx.obj)) as session:
-        lead = get_lead(session, lead_ref)
-        if lead is None:
-            _fail(f"no lead {lead_ref!r}")
-            return
+        lead = find_lead(session, SYSTEM, lead_ref)
         history = revisions(session, lead.id)
         record = lead_export.export_record(lead)
     for key in (
@@ -309,7 +309,7 @@ def leads_show(
     console.print(f"[bold]params[/bold]: {record['params']}", highlight=False)
     console.print("[bold]证据 evidence[/bold]:")
     for ref in record["evidence"]:
-        console.print(f"  {ref['table']}: {'|'.join(ref['key'].values())}", highlight=False)
+        console.print(f"  {ref['table']}: {key_of(ref['key'])}", highlight=False)
     console.print("[bold]历史 history[/bold]:")
     for rev in history:
         console.print(
@@ -331,7 +331,7 @@ def leads_export(
     if fmt not in lead_export.FORMATS:
         _fail(f"--format {fmt!r}: choose jsonl or csv")
     with session_scope(open_store(ctx.obj)) as session:
-        leads = list_leads(session, _where(model, prong, region, status))
+        leads = lead_records(session, SYSTEM, _where(model, prong, region, status))
         if out is None:
             lead_export.write(leads, sys.stdout, fmt)
             return

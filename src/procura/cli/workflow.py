@@ -13,10 +13,10 @@ from typing import Annotated, Any
 
 import typer
 
+from procura import vocab
 from procura.cli import access as base
 from procura.cli.models import models_app
 from procura.workflow import dossier, feedback, queries, service
-from procura.workflow.lifecycle import STATE_NAMES
 from procura.workflow.queries import LeadFilter
 from procura.workflow.views import to_dict
 
@@ -34,7 +34,7 @@ def _summary_rows(items: list[Any]) -> list[list[Any]]:
             s.model_id,
             s.office,
             s.department,
-            STATE_NAMES.get(s.status, s.status),
+            vocab.both("lead_states", s.status),
             f"{s.score:.2f}",
             s.handler,
             s.deadline,
@@ -63,7 +63,7 @@ def _register_lead_reads() -> None:
         ctx: typer.Context,
         model: Annotated[str | None, typer.Option(help="模型 Model id.")] = None,
         prong: Annotated[str | None, typer.Option(help="领域 Prong.")] = None,
-        region: Annotated[str | None, typer.Option(help="区划前缀 Region code prefix.")] = None,
+        region: Annotated[str | None, typer.Option(help="区划 Region; 330100 = city.")] = None,
         status: Annotated[str | None, typer.Option(help="状态 Status.")] = None,
         severity: Annotated[str | None, typer.Option(help="严重度 high|medium|low.")] = None,
         overdue: Annotated[bool | None, typer.Option("--overdue/--not-overdue", help="逾期 Overdue.")] = None,
@@ -109,7 +109,7 @@ def _register_lead_reads() -> None:
             return
         s = detail.summary
         lines = [
-            f"{s.id} {s.model_id} — {STATE_NAMES.get(s.status, s.status)}",
+            f"{s.id} {s.model_id} — {vocab.both('lead_states', s.status)}",
             f"院 office {s.office} / 部门 dept {s.department} / 承办人 handler {s.handler or '-'}",
             f"对象 target: {s.target}",
             detail.explanation_zh,
@@ -181,7 +181,7 @@ def _register_lead_actions() -> None:
         decision: Annotated[str, typer.Argument(help="accept | dismiss")],
         reason: Annotated[
             str | None,
-            typer.Option(help="排除理由 false_match|already_handled|below_threshold|data_error|other"),
+            typer.Option(help="排除理由 " + "|".join(vocab.codes("dismiss_reasons"))),
         ] = None,
         note: NoteOpt = "",
     ) -> None:

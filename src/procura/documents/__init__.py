@@ -2,7 +2,6 @@
 
 from procura.documents.content import DocumentContent, compose
 from procura.documents.drafting import FORMATS, RenderedDocument, draft, render
-from procura.documents.evidence import EvidenceRow, load_rows
 from procura.documents.kinds import DocumentError, DocumentKind, all_kinds, get_kind, kind_for_measure
 
 __all__ = [
@@ -10,13 +9,11 @@ __all__ = [
     "DocumentContent",
     "DocumentError",
     "DocumentKind",
-    "EvidenceRow",
     "RenderedDocument",
     "all_kinds",
     "compose",
     "draft",
     "get_kind",
     "kind_for_measure",
-    "load_rows",
     "render",
 ]

@@ -17,11 +17,11 @@ from typing import Any
 
 from pypinyin import lazy_pinyin
 
-from procura.documents.evidence import EvidenceRow
+from procura.access.masking import scrub
 from procura.documents.facts import fact_sentences, person_names
 from procura.documents.kinds import LANGS, DocumentError, DocumentKind
-from procura.documents.redact import scrub
 from procura.standard import regions
+from procura.warehouse.evidence import EvidenceRow
 
 HEADINGS = {
     "zh": {

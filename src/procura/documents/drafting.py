@@ -16,11 +16,12 @@ from typing import Any
 
 import duckdb
 
+from procura import clock
 from procura.documents.content import DocumentContent, compose
-from procura.documents.evidence import load_rows
 from procura.documents.kinds import DocumentError, get_kind, kind_for_measure
 from procura.documents.pdf import PDF_MEDIA_TYPE, render_pdf
 from procura.documents.word import DOCX_MEDIA_TYPE, render_docx
+from procura.warehouse.evidence import read_evidence
 
 FORMATS = {"docx": DOCX_MEDIA_TYPE, "pdf": PDF_MEDIA_TYPE}
 
@@ -62,13 +63,13 @@ def draft(
     if fmt not in FORMATS:
         raise DocumentError(f"unknown document format {fmt!r}; use docx or pdf")
     doc_kind = get_kind(kind) if kind else kind_for_measure(lead.measure)
-    rows = load_rows(warehouse, lead.evidence)
+    rows = read_evidence(warehouse, lead.evidence)
     content = compose(
         lead,
         rows,
         doc_kind,
         lang=lang,
-        issued_on=issued_on or date.today(),
+        issued_on=issued_on or clock.today(),
         addressee=addressee,
         deadline=deadline,
         doc_no=doc_no,

@@ -4,7 +4,7 @@ Each table has a fixed sentence (``facts.yaml``) filled only with the fields the
 addressee needs. Victims and patients always appear as surname + 某, as does
 anyone who was a minor at the time; other people and organisations appear by
 name. Identity numbers, phones, addresses, birth dates and diagnoses are never
-filled in, and free text passes through :func:`procura.documents.redact.scrub`.
+filled in, and free text passes through :func:`procura.access.masking.scrub`.
 """
 
 from __future__ import annotations
@@ -18,9 +18,11 @@ from typing import Any
 
 import yaml
 
-from procura.documents.evidence import EvidenceRow
-from procura.documents.redact import age_on, birth_from_id_no, clean, mask_name, scrub
+from procura import clock
+from procura.access.masking import age_on, birth_from_id_no, clean, mask_name, scrub
 from procura.standard import regions
+from procura.warehouse.evidence import EvidenceRow
+from procura.warehouse.keys import key_of
 
 MAX_FACTS = 20
 # Fields holding a person's name that is always masked, and those masked only for minors.
@@ -112,7 +114,7 @@ class _Writer:
         return self.text(name, 60)
 
     def ref(self, key: dict[str, Any]) -> str:
-        return scrub("|".join(str(v) for v in key.values()), lang=self.lang, limit=80, free_text=False)
+        return scrub(key_of(key), lang=self.lang, limit=80, free_text=False)
 
 
 def _people(row: EvidenceRow) -> list[str]:
@@ -185,7 +187,7 @@ def _criminal(w: _Writer, v: dict[str, Any], ref: str) -> dict[str, str]:
 
 
 def _victim(w: _Writer, v: dict[str, Any], ref: str) -> dict[str, str]:
-    on = w.decisions.get(str(v.get("case_no"))) or date.today()
+    on = w.decisions.get(str(v.get("case_no"))) or clock.today()
     return {
         "case": w.text(v.get("case_no"), 60),
         "victim": w.person(v, "victim_name", "victim_id_no", None, True),
@@ -238,7 +240,7 @@ def _court_case(w: _Writer, v: dict[str, Any], ref: str) -> dict[str, str]:
 
 
 def _court_party(w: _Writer, v: dict[str, Any], ref: str) -> dict[str, str]:
-    name = w.text(v.get("name")) if v.get("uscc") else w.person(v, "name", "id_no", date.today(), False)
+    name = w.text(v.get("name")) if v.get("uscc") else w.person(v, "name", "id_no", clock.today(), False)
     return {"case": w.text(v.get("case_no"), 60), "role": w.label("role", v.get("role")), "name": name}
 
 

@@ -11,10 +11,13 @@ from typing import Any
 
 import yaml
 
+from procura import vocab
+from procura.errors import InvalidInput
+
 LANGS = ("zh", "en")
 
 
-class DocumentError(ValueError):
+class DocumentError(InvalidInput):
     """A document cannot be drafted (unknown kind or language, missing template, bad input)."""
 
 
@@ -66,7 +69,7 @@ def _parse(kind_id: str, raw: dict[str, Any]) -> DocumentKind:
         abbr=raw["abbr"],
         deadline_days=deadline.get("days"),
         deadline_months=deadline.get("months"),
-        title=_bilingual(raw, "title", kind_id),
+        title={lang: vocab.label("document_kinds", kind_id, lang) for lang in LANGS},
         basis={lang: tuple(lines) for lang, lines in basis.items()},
         request={k: " ".join(v.split()) for k, v in _bilingual(raw, "request", kind_id).items()},
         reply=_bilingual(raw, "reply", kind_id),
@@ -78,7 +81,10 @@ def _parse(kind_id: str, raw: dict[str, Any]) -> DocumentKind:
 def all_kinds() -> dict[str, DocumentKind]:
     """Every document kind by id."""
     text = (resources.files("procura.documents") / "kinds.yaml").read_text(encoding="utf-8")
-    return {kind_id: _parse(kind_id, raw) for kind_id, raw in yaml.safe_load(text).items()}
+    raw = yaml.safe_load(text)
+    if set(raw) != set(vocab.codes("document_kinds")):
+        raise DocumentError("kinds.yaml: the kinds must be the document_kinds of vocabulary.yaml")
+    return {kind_id: _parse(kind_id, entry) for kind_id, entry in raw.items()}
 
 
 def get_kind(kind_id: str) -> DocumentKind:

@@ -17,12 +17,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from procura.access import audit
-from procura.access.clock import today as office_today
-from procura.access.errors import NotFound, ValidationError
 from procura.access.principal import Principal
+from procura.clock import today as office_today
 from procura.config import Settings
 from procura.documents.drafting import RenderedDocument, draft
 from procura.documents.kinds import DocumentError, get_kind, kind_for_measure
+from procura.errors import InvalidInput, NotFound
 from procura.workflow.deadlines import default_deadline
 from procura.workflow.dossier import legal_basis
 from procura.workflow.orm import Measure
@@ -80,7 +80,7 @@ def lead_document(
             template_dirs=[settings.home / "templates"],
         )
     except DocumentError as exc:
-        raise ValidationError(str(exc), {"field": "kind"}) from exc
+        raise InvalidInput(str(exc), {"field": "kind"}) from exc
     audit.record(
         session,
         principal,

@@ -9,6 +9,7 @@ import pyarrow as pa
 
 from procura.engine.base import Engine
 from procura.engine.dialect import dialect
+from procura.warehouse import probes
 
 
 class DuckDBEngine(Engine):
@@ -26,8 +27,7 @@ class DuckDBEngine(Engine):
         return result.to_arrow_table()
 
     def tables(self) -> Sequence[str]:
-        rows = self.con.execute("SELECT table_name FROM information_schema.tables").fetchall()
-        return [r[0] for r in rows]
+        return sorted(probes.tables(self.con))
 
     def close(self) -> None:
         if self._owned:

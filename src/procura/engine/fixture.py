@@ -11,10 +11,11 @@ from typing import Any
 
 import duckdb
 
-from procura.engine.schema import readable_tables, table_columns
+from procura.errors import InvalidInput
+from procura.warehouse.schema import readable_tables, table_columns
 
 
-class FixtureError(ValueError):
+class FixtureError(InvalidInput):
     """A fixture row names an unknown table or column, or a value that does not cast."""
 
 

@@ -16,6 +16,7 @@ import pyarrow as pa
 
 from procura.engine.base import Engine, EngineError
 from procura.engine.dialect import dialect
+from procura.warehouse import probes
 
 _SESSION: Any = None
 
@@ -58,12 +59,9 @@ def export_parquet(con: duckdb.DuckDBPyConnection, tables: Iterable[str], folder
     folder.mkdir(parents=True, exist_ok=True)
     paths: dict[str, Path] = {}
     for table in tables:
-        rows = con.execute(
-            "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? "
-            "ORDER BY ordinal_position",
-            [table],
-        ).fetchall()
-        columns = ", ".join(f'"{name}"' for name, kind in rows if kind != "JSON")
+        columns = ", ".join(
+            f'"{name}"' for name, kind in probes.columns(con, table).items() if kind != "JSON"
+        )
         path = folder / f"{table}.parquet"
         con.execute(f"COPY (SELECT {columns} FROM \"{table}\") TO '{path}' (FORMAT parquet)")
         paths[table] = path

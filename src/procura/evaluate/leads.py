@@ -8,9 +8,10 @@ from pathlib import Path
 from typing import Any
 
 from procura.config import Settings
+from procura.errors import InvalidInput
 
 
-class EvaluationInputError(ValueError):
+class EvaluationInputError(InvalidInput):
     """An input file or store that cannot be scored; the message names file, line and field."""
 
 
@@ -67,10 +68,11 @@ def leads_from_store(settings: Settings) -> list[dict[str, Any]]:
     """Every lead in the workspace's operational database, in the export format."""
     from sqlalchemy.exc import SQLAlchemyError
 
+    from procura.access.principal import SYSTEM
     from procura.db import session_scope
     from procura.leads.export import export_record
-    from procura.leads.query import list_leads
     from procura.migrations import open_store
+    from procura.workflow.queries import lead_records
 
     if settings.ops_url.startswith("sqlite") and not (settings.home / "procura.db").exists():
         raise EvaluationInputError(
@@ -78,7 +80,7 @@ def leads_from_store(settings: Settings) -> list[dict[str, Any]]:
         )
     try:
         with session_scope(open_store(settings)) as session:
-            return [export_record(lead) for lead in list_leads(session)]
+            return [export_record(lead) for lead in lead_records(session, SYSTEM)]
     except SQLAlchemyError as exc:
         raise EvaluationInputError(
             f"cannot read leads from {settings.ops_url}: {exc.__class__.__name__}"

@@ -15,7 +15,8 @@ from typing import Any
 import pandas as pd
 
 from procura.evaluate.leads import EvaluationInputError
-from procura.synth.schema import PRIMARY_KEYS
+from procura.synth.schema import record_key
+from procura.warehouse import probes
 
 
 @dataclass
@@ -66,7 +67,7 @@ def truth_mentions(truth: dict[str, Any]) -> pd.DataFrame:
     frame = pd.DataFrame(
         {
             "table": [m["table"] for m in rows],
-            "key": ["|".join(str(m["key"][f]) for f in PRIMARY_KEYS[m["table"]]) for m in rows],
+            "key": [record_key(m["table"], m["key"]) for m in rows],
             "role": [m["role"] for m in rows],
             "entity": [m["entity"] for m in rows],
         }
@@ -97,10 +98,7 @@ def read_linkage_warehouse(path: Path) -> pd.DataFrame | None:
     except duckdb.Error as exc:
         raise EvaluationInputError(f"{path}: cannot open the warehouse ({exc})") from exc
     try:
-        exists = con.execute(
-            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'mentions'"
-        ).fetchone()
-        if not exists or not exists[0]:
+        if not probes.has_table(con, "mentions"):
             return None
         return con.execute(
             'SELECT table_name AS "table", record_key AS "key", role, entity_id FROM mentions'

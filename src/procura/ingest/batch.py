@@ -18,12 +18,14 @@ from pathlib import Path
 
 import duckdb
 
+from procura import clock
 from procura.ingest.mapping import Mapping
 from procura.ingest.readers import RAW, RawSource, drop_scratch, read_source
-from procura.ingest.transform import FileProblem, Staging, bind, q, staging_sql
-from procura.ingest.warehouse import record_key_sql
+from procura.ingest.transform import FileProblem, Staging, bind, staging_sql
 from procura.standard.schema import Table
 from procura.standard.text import sql_str
+from procura.warehouse.keys import key_sql
+from procura.warehouse.schema import q
 
 STAGED = "__staged"
 
@@ -98,7 +100,7 @@ def load_file(
             flagged=json.loads(last[9] or "{}"),
             message="same content as batch " + last[0],
         )
-    started = dt.datetime.now()
+    started = clock.utcnow().replace(tzinfo=None)
     try:
         phase("读取 reading")
         raw = read_source(con, path, mapping, workdir)
@@ -134,7 +136,7 @@ def load_file(
                 json.dumps(result.flagged),
                 None,
                 started,
-                dt.datetime.now(),
+                clock.utcnow().replace(tzinfo=None),
             ],
         )
         con.execute("COMMIT")
@@ -172,12 +174,12 @@ def _reject(
                 mapping.digest if mapping else "",
                 message,
                 started,
-                dt.datetime.now(),
+                clock.utcnow().replace(tzinfo=None),
             ],
         )
         con.execute(
             "INSERT INTO _quarantine VALUES (?, ?, ?, ?, NULL, NULL, ?, NULL, NULL, ?)",
-            [f"{batch_id}/0", batch_id, table.name, path.name, message, dt.datetime.now()],
+            [f"{batch_id}/0", batch_id, table.name, path.name, message, clock.utcnow().replace(tzinfo=None)],
         )
         con.execute("COMMIT")
     except BaseException:
@@ -189,7 +191,7 @@ def _reject(
 def _write(
     con: duckdb.DuckDBPyConnection, name: str, table: Table, raw: RawSource, staging: Staging, batch_id: str
 ) -> FileResult:
-    now = dt.datetime.now()
+    now = clock.utcnow().replace(tzinfo=None)
     pk = ", ".join(q(k) for k in table.primary_key)
     raw_json = "json_object(" + ", ".join(f"{sql_str(c)}, r.{q(c)}" for c in raw.columns) + ")"
     # Bad rows: one quarantine entry per problem field.
@@ -224,7 +226,7 @@ def _write(
         ).fetchone()  # type: ignore[misc]
     if changed:
         con.execute(
-            f"INSERT INTO _row_history SELECT ?, {record_key_sql(table, 't')}, ?, ?, to_json(t) "
+            f"INSERT INTO _row_history SELECT ?, {key_sql(table.primary_key, 't')}, ?, ?, to_json(t) "
             f"FROM {target} t JOIN __good g ON {on} WHERE t._row_hash <> g._row_hash",
             [table.name, batch_id, now],
         )

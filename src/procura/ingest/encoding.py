@@ -13,11 +13,13 @@ from pathlib import Path
 
 from charset_normalizer import from_bytes
 
+from procura.errors import InvalidInput
+
 SAMPLE_BYTES = 4 * 1024 * 1024
 CHUNK = 16 * 1024 * 1024
 
 
-class EncodingProblem(ValueError):
+class EncodingProblem(InvalidInput):
     """The file's text encoding cannot be determined."""
 
 

@@ -25,12 +25,13 @@ from typing import Any
 
 import yaml
 
+from procura.errors import InvalidInput
 from procura.standard.schema import Table, standard
 
 KEYS = {"mapping", "table", "files", "header_row", "encoding", "columns", "values", "defaults", "sheet"}
 
 
-class MappingError(ValueError):
+class MappingError(InvalidInput):
     """A mapping file that cannot be used."""
 
 

@@ -6,13 +6,10 @@ import json
 from typing import Any
 
 from procura.config import Settings
-from procura.ingest.warehouse import connect
+from procura.errors import NotFound
+from procura.warehouse.connection import connect
 
 FIELDS = ("entry_id", "batch_id", "table", "file", "row", "field", "reason", "value", "created_at")
-
-
-class NotFound(LookupError):
-    """No quarantine entry with that id."""
 
 
 def list_entries(

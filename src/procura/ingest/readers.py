@@ -18,8 +18,9 @@ import duckdb
 
 from procura.ingest import encoding
 from procura.ingest.mapping import Mapping
-from procura.ingest.transform import FileProblem, check_header, q
+from procura.ingest.transform import FileProblem, check_header
 from procura.ingest.xlsx import read_xlsx
+from procura.warehouse.schema import q
 
 FORMATS = {
     ".csv": "csv",

@@ -14,16 +14,17 @@ from pathlib import Path
 from typing import Any
 
 from procura.config import Settings
+from procura.errors import InvalidInput
 from procura.ingest.batch import FileResult, load_file
 from procura.ingest.mapping import Mapping, load_mapping
 from procura.ingest.readers import file_format
-from procura.ingest.warehouse import connect
 from procura.standard.schema import standard
+from procura.warehouse.connection import connect
 
 Progress = Callable[[str, int, int], None]  # (file name, files done, files in all)
 
 
-class IngestError(ValueError):
+class IngestError(InvalidInput):
     """The request itself cannot be carried out (missing path, bad mapping)."""
 
 

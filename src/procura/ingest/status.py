@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from procura.config import Settings
-from procura.ingest.warehouse import connect
 from procura.standard.schema import standard
+from procura.warehouse.connection import connect
 
 
 def status(settings: Settings, recent: int = 20) -> dict[str, Any]:

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from procura.errors import InvalidInput
 from procura.ingest.mapping import Mapping
 from procura.standard.kinds import FieldSQL, field_sql
 from procura.standard.schema import Table
 from procura.standard.text import sql_str
+from procura.warehouse.schema import q
 
 MAX_FIELD_CHARS = 1_000_000
 MAX_SHOWN = 200
@@ -22,13 +24,8 @@ ROW = "_row"
 FORMULA_RE = r"^[ \t]*([=@]|[+\-][^0-9 ,.]*[(!|])"
 
 
-class FileProblem(ValueError):
+class FileProblem(InvalidInput):
     """The file as a whole cannot be loaded (nothing of it is written)."""
-
-
-def q(name: str) -> str:
-    """A quoted SQL identifier."""
-    return '"' + name.replace('"', '""') + '"'
 
 
 @dataclass

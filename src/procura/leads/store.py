@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from procura import clock
 from procura.leads.orm import Lead, LeadRevision, ModelRun, RunFinding, ShadowLead
 from procura.leads.record import LeadRecord
 
@@ -100,7 +101,7 @@ def save_leads(session: Session, run: ModelRun, leads: Sequence[LeadRecord]) -> 
                 updated += 1
         session.add(RunFinding(run_id=run.id, fingerprint=record.fingerprint))
     run.leads_found, run.leads_new, run.leads_updated = len(leads), new, updated
-    run.finished_at = datetime.now(UTC)
+    run.finished_at = clock.utcnow()
     session.flush()
     return RunOutcome(run.id, run.model_id, run.model_version, False, len(leads), new, updated)
 
@@ -115,6 +116,6 @@ def save_shadow(session: Session, run: ModelRun, leads: Sequence[LeadRecord]) ->
             )
         )
     run.leads_found = len(leads)
-    run.finished_at = datetime.now(UTC)
+    run.finished_at = clock.utcnow()
     session.flush()
     return RunOutcome(run.id, run.model_id, run.model_version, True, len(leads), len(leads), 0)

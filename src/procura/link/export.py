@@ -6,10 +6,13 @@ from pathlib import Path
 
 import duckdb
 
+from procura.errors import InvalidInput
+from procura.warehouse import probes
+
 FORMATS = ("csv",)
 
 
-class ExportError(ValueError):
+class ExportError(InvalidInput):
     """Nothing to export, or an unknown format."""
 
 
@@ -17,10 +20,7 @@ def export_mentions(con: duckdb.DuckDBPyConnection, path: Path, fmt: str = "csv"
     """Write every mention with its entity id to ``path``; return the row count."""
     if fmt not in FORMATS:
         raise ExportError(f"format {fmt!r}: supported formats are {', '.join(FORMATS)}")
-    row = con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'mentions'"
-    ).fetchone()
-    if not row or not row[0]:
+    if not probes.has_table(con, "mentions"):
         raise ExportError("no linkage yet: run `procura link` first")
     path.parent.mkdir(parents=True, exist_ok=True)
     target = str(path).replace("'", "''")

@@ -18,23 +18,16 @@ from __future__ import annotations
 import duckdb
 import pyarrow as pa
 
+from procura.errors import WarehouseError
 from procura.link import names
 from procura.link.judgements import ensure_table
 from procura.link.roles import Role, load_roles
-
-
-class WarehouseError(ValueError):
-    """The warehouse does not have the columns the contract promises."""
+from procura.warehouse import probes
 
 
 def present_roles(con: duckdb.DuckDBPyConnection) -> list[Role]:
     """The roles whose table exists in the warehouse (absent tables are skipped)."""
-    rows = con.execute(
-        "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'main'"
-    ).fetchall()
-    columns: dict[str, set[str]] = {}
-    for table, column in rows:
-        columns.setdefault(table, set()).add(column)
+    columns = probes.all_columns(con)
     roles = []
     for role in load_roles():
         if role.table not in columns:

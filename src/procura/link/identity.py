@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import duckdb
 
+from procura.warehouse import probes
+
 _REF = "table_name || ':' || record_key || ':' || role"
 
 _ASSIGN_IDS = f"""
@@ -61,11 +63,7 @@ GROUP BY i.entity_id
 
 
 def _has_previous(con: duckdb.DuckDBPyConnection) -> bool:
-    row = con.execute(
-        "SELECT count(*) FROM information_schema.columns WHERE table_schema = 'main' "
-        "AND table_name = 'mentions' AND column_name IN ('entity_id', 'kind', 'record_key')"
-    ).fetchone()
-    return bool(row and row[0] == 3)
+    return {"entity_id", "kind", "record_key"} <= set(probes.columns(con, "mentions"))
 
 
 def write_entities(con: duckdb.DuckDBPyConnection) -> None:

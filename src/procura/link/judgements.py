@@ -10,9 +10,13 @@ counts. ``same`` joins the two entities, ``different`` keeps them apart,
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 import duckdb
+
+from procura import clock
+from procura.errors import InvalidInput
+from procura.warehouse import probes
 
 DECISIONS = ("same", "different", "unsure")
 
@@ -24,7 +28,7 @@ CREATE TABLE IF NOT EXISTS _link_judgements (
 """
 
 
-class JudgementError(ValueError):
+class JudgementError(InvalidInput):
     """A judgement names an unknown mention or decision."""
 
 
@@ -67,10 +71,7 @@ def ensure_table(con: duckdb.DuckDBPyConnection) -> None:
 
 def mention_kind(con: duckdb.DuckDBPyConnection, ref: MentionRef) -> str:
     """The kind of a mention of the last link run; unknown mentions raise ``JudgementError``."""
-    exists = con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = '_link_input'"
-    ).fetchone()
-    if not exists or not exists[0]:
+    if not probes.has_table(con, "_link_input"):
         raise JudgementError("no linkage yet: run `procura link` first")
     row = con.execute(
         "SELECT kind FROM _link_input WHERE table_name = ? AND record_key = ? AND role = ?",
@@ -97,7 +98,7 @@ def record(
         raise JudgementError(f"mentions {a} and {b}: a person and an organisation cannot be the same")
     left, right = sorted((a, b))
     ensure_table(con)
-    judgement = Judgement(left, right, decision, user.strip(), datetime.now(UTC).replace(tzinfo=None), note)
+    judgement = Judgement(left, right, decision, user.strip(), clock.utcnow().replace(tzinfo=None), note)
     con.execute(
         "INSERT INTO _link_judgements VALUES (?, ?, ?, ?, ?, ?)",
         [str(left), str(right), decision, judgement.user_name, judgement.decided_at, note],

@@ -13,6 +13,7 @@ from datetime import date
 import duckdb
 
 from procura.link.judgements import MentionRef, ensure_table
+from procura.warehouse import probes
 
 
 @dataclass(frozen=True)
@@ -88,9 +89,7 @@ def uncertain_pairs(
     if not 0.0 <= low < high <= 1.0:
         raise ValueError(f"review band [{low}, {high}): need 0 <= low < high <= 1")
     ensure_table(con)
-    exists = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = '_link_pairs'")
-    row = exists.fetchone()
-    if not row or not row[0]:
+    if not probes.has_table(con, "_link_pairs"):
         return []
     rows = con.execute(_QUERY, [low, high, limit]).fetchall()
     return [ReviewPair(_side(r[1:10], unmask), _side(r[10:19], unmask), float(r[0])) for r in rows]

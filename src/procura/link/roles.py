@@ -13,13 +13,16 @@ from typing import Any
 
 import yaml
 
+from procura.errors import InvalidInput
+from procura.warehouse.keys import key_sql
+
 ROLES_FILE = Path(__file__).with_name("roles.yaml")
 FIELDS = ("name", "id_no", "uscc", "birth_date", "sex", "phone", "address", "region", "alias")
 # Fields that make a row name someone; a row with none of them has no mention.
 NAMING_FIELDS = ("name", "id_no", "uscc")
 
 
-class RoleError(ValueError):
+class RoleError(InvalidInput):
     """The roles file is malformed."""
 
 
@@ -46,12 +49,12 @@ class Role:
 
     def select_sql(self) -> str:
         """A SELECT listing this role's mentions in the common mention layout."""
-        key_sql = "concat_ws('|', " + ", ".join(f"CAST({k} AS VARCHAR)" for k in self.key) + ")"
+        record_key = key_sql(self.key)
         exprs = {name: self._value(name) for name in FIELDS}
         valid = {name: self._valid(name) for name in ("id_no", "uscc")}
         present = " OR ".join(f"{exprs[f]} IS NOT NULL" for f in NAMING_FIELDS if f in self.fields)
         return (
-            f"SELECT '{self.table}' AS table_name, {key_sql} AS record_key, "
+            f"SELECT '{self.table}' AS table_name, {record_key} AS record_key, "
             f"'{self.role}' AS role, {self._kind_sql()} AS kind, "
             f"{exprs['name']} AS name_raw, {exprs['id_no']} AS id_no, {valid['id_no']} AS id_valid, "
             f"{exprs['uscc']} AS uscc, {valid['uscc']} AS uscc_valid, "

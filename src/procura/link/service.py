@@ -166,7 +166,7 @@ def _cluster(con: duckdb.DuckDBPyConnection, settings: Settings) -> tuple[int, i
 
 def open_warehouse(settings: Settings) -> duckdb.DuckDBPyConnection:
     """A read-write connection to the workspace's warehouse (standard tables created if missing)."""
-    from procura.ingest.warehouse import connect
+    from procura.warehouse.connection import connect
 
     return connect(settings)
 

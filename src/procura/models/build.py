@@ -11,7 +11,7 @@ from typing import Any
 import pandas as pd
 
 from procura.engine.base import Engine, EngineError
-from procura.engine.schema import primary_keys
+from procura.errors import InvalidInput
 from procura.leads.fingerprint import fingerprint
 from procura.leads.record import LeadRecord
 from procura.models.explain import render
@@ -20,6 +20,8 @@ from procura.models.params import Binding, bindings
 from procura.models.spec import LEAD_COLUMNS
 from procura.models.sql import bind
 from procura.standard import regions
+from procura.warehouse.keys import split_key
+from procura.warehouse.schema import primary_keys
 
 _RESERVED = {*LEAD_COLUMNS, "target", "office", "subject_kind"}
 _LEVELS = ("county", "city", "province")
@@ -27,7 +29,7 @@ _KINDS = ("person", "org")
 _OFFICE = re.compile(r"^\d{6}-(county|city|province)$")
 
 
-class LeadError(ValueError):
+class LeadError(InvalidInput):
     """A rule output row that cannot become a lead."""
 
 
@@ -42,10 +44,10 @@ def default_office(region_code: str) -> str:
 
 
 def _key(fields: tuple[str, ...], record_key: str, where: str) -> dict[str, str]:
-    parts = str(record_key).split("|")
-    if len(parts) != len(fields):
+    key = split_key(fields, record_key)
+    if key is None:
         raise LeadError(f"{where}: record key {record_key!r} does not fit key ({', '.join(fields)})")
-    return dict(zip(fields, parts, strict=True))
+    return key
 
 
 def _ref(table: str, key: dict[str, str]) -> dict[str, Any]:
@@ -64,7 +66,7 @@ def _evidence(model: Model, items: list[Any], where: str) -> list[dict[str, Any]
         table, sep, record_key = str(item).partition(":")
         if not sep:
             raise LeadError(f"{where}: evidence {item!r} is not '<table>:<record key>'")
-        if table == anchor.table and len(record_key.split("|")) == len(anchor.key):
+        if table == anchor.table and split_key(anchor.key, record_key) is not None:
             refs.append(_ref(table, _key(anchor.key, record_key, where)))
         elif table in primary_keys():
             refs.append(_ref(table, _key(primary_keys()[table], record_key, where)))

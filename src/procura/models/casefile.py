@@ -9,8 +9,8 @@ from typing import Any
 
 import yaml
 
-from procura.engine.schema import readable_tables, table_columns
 from procura.models.spec import ModelSpec
+from procura.warehouse.schema import readable_tables, table_columns
 
 # libyaml's parser when built in: tests.yaml files are large.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)

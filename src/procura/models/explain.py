@@ -9,6 +9,8 @@ from typing import Any
 from jinja2 import StrictUndefined, TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 
+from procura.errors import InvalidInput
+
 
 def _finalize(value: Any) -> Any:
     """How a value prints: an empty (NULL) value as a dash, never as "None"."""
@@ -19,7 +21,7 @@ _ENV = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False, finaliz
 _SPACE = re.compile(r"\s+")
 
 
-class ExplanationError(ValueError):
+class ExplanationError(InvalidInput):
     """A template that does not compile or names something the lead lacks."""
 
 

@@ -18,7 +18,7 @@ import yaml
 from pydantic import ValidationError
 from sqlglot import exp
 
-from procura.engine.schema import readable_tables, table_columns
+from procura.errors import InvalidInput
 from procura.models.casefile import TestCase, read_tests
 from procura.models.spec import LEAD_COLUMNS, ModelSpec
 from procura.models.sql import (
@@ -29,6 +29,7 @@ from procura.models.sql import (
     placeholders,
     referenced_tables,
 )
+from procura.warehouse.schema import readable_tables, table_columns
 
 # libyaml's parser when built in: tests.yaml files are large.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -37,7 +38,7 @@ BUILTIN_CATALOG = Path(__file__).resolve().parent.parent / "catalog"
 VERSIONS_DIR = "versions"
 
 
-class ModelLoadError(ValueError):
+class ModelLoadError(InvalidInput):
     """A model folder that does not load, with the reason."""
 
     def __init__(self, path: Path, message: str) -> None:

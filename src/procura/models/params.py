@@ -10,13 +10,14 @@ from typing import Any
 
 import yaml
 
+from procura.errors import InvalidInput
 from procura.models.spec import DatedValue, ModelSpec, coerce
 
 # libyaml's parser when built in: tests.yaml files are large.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-class ParamError(ValueError):
+class ParamError(InvalidInput):
     """A parameter override names an unknown model or parameter, or a bad value."""
 
 

@@ -8,18 +8,20 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from procura.access.rls import system_scope
+from sqlalchemy.orm import Session, sessionmaker
+
+from procura import clock
 from procura.config import Settings
-from procura.db import session_scope
+from procura.db import session_scope, system_scope
 from procura.engine.warehouse import open_engine
+from procura.errors import InvalidInput
 from procura.leads.store import RunOutcome, save_leads, save_shadow, start_run
-from procura.migrations import open_store
 from procura.models.build import find_leads
 from procura.models.loader import Catalog, Model, load_catalog
 from procura.models.params import ParamError, bindings, merge, parse_assignments, read_params_file
 
 
-class CatalogError(ValueError):
+class CatalogError(InvalidInput):
     """The catalogue has models that do not load, or a model named does not exist."""
 
 
@@ -72,8 +74,8 @@ def selected(request: RunRequest, catalog: Catalog) -> list[Model]:
         raise CatalogError(str(exc.args[0])) from None
 
 
-def run(settings: Settings, request: RunRequest) -> list[RunOutcome]:
-    """Run the requested models over the workspace warehouse and store their leads."""
+def run(settings: Settings, store: sessionmaker[Session], request: RunRequest) -> list[RunOutcome]:
+    """Run the requested models over the workspace warehouse and store their leads in ``store``."""
     catalog = catalog_or_fail(request.catalogs, request.models)
     models = selected(request, catalog)
     if not models:
@@ -81,17 +83,16 @@ def run(settings: Settings, request: RunRequest) -> list[RunOutcome]:
     values = overrides(request, catalog)
     for model in models:  # fail on a bad override before any work is done
         bindings(model.spec, values.get(model.id))
-    as_of = request.as_of or date.today()
+    as_of = request.as_of or clock.today()
     tables = {t for m in models for t in m.spec.tables}
     engine = open_engine(request.engine, settings, tables)
-    factory = open_store(settings)
     outcomes: list[RunOutcome] = []
     try:
         for model in models:
             params = values.get(model.id, {})
             leads = find_leads(model, engine, as_of, params)
             recorded = {n: b.record() for n, b in bindings(model.spec, params).items()}
-            with session_scope(factory) as session:
+            with session_scope(store) as session:
                 system_scope(session)  # runs write every jurisdiction's leads (PostgreSQL RLS)
                 run_row = start_run(
                     session, model.id, model.version, engine.name, as_of, recorded, shadow=request.shadow

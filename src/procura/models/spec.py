@@ -8,11 +8,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-PRONGS = ("criminal", "civil", "administrative", "public_interest")
-MEASURES = (
-    "case_filing_notice", "corrective_opinion", "procuratorial_suggestion", "pre_litigation_notice",
-    "public_interest_suit", "support_prosecution", "protest", "admin_penalty_opinion",
-)
+from procura import vocab
+
 PARAM_TYPES = ("int", "float", "money", "str", "date", "bool", "list[str]")
 LEAD_COLUMNS = ("anchor_keys", "evidence", "subject_entity_id", "subject_name", "region_code", "score")
 RESERVED_PARAMS = frozenset({"as_of", "params"})
@@ -141,11 +138,8 @@ class ModelSpec(_Strict):
     version: str = Field(min_length=1)
     title: Text
     description: Text
-    prong: Literal["criminal", "civil", "administrative", "public_interest"]
-    measure: Literal[
-        "case_filing_notice", "corrective_opinion", "procuratorial_suggestion", "pre_litigation_notice",
-        "public_interest_suit", "support_prosecution", "protest", "admin_penalty_opinion",
-    ]
+    prong: str
+    measure: str
     target: Text
     legal_basis: tuple[LegalBasis, ...] = Field(min_length=1)
     tables: tuple[str, ...] = Field(min_length=1)
@@ -160,6 +154,14 @@ class ModelSpec(_Strict):
     def _id(cls, value: str) -> str:
         if not _ID.match(value):
             raise ValueError("an id is lower-case words joined by '-'")
+        return value
+
+    @field_validator("prong", "measure")
+    @classmethod
+    def _vocabulary_code(cls, value: str, info: Any) -> str:
+        group = "prongs" if info.field_name == "prong" else "measures"
+        if value not in vocab.codes(group):
+            raise ValueError(f"{info.field_name} {value!r}: one of {', '.join(vocab.codes(group))}")
         return value
 
     @field_validator("version", mode="before")

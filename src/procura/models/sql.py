@@ -16,10 +16,11 @@ import sqlglot
 from sqlglot import exp
 from sqlglot.errors import ParseError
 
+from procura.errors import InvalidInput
 from procura.models.params import Binding
 
 
-class RuleError(ValueError):
+class RuleError(InvalidInput):
     """rule.sql is not one valid SELECT, or reads something it may not."""
 
 

@@ -13,6 +13,7 @@ from procura.engine.fixture import fixture_connection
 from procura.models.build import find_leads
 from procura.models.casefile import TestCase
 from procura.models.loader import Model
+from procura.warehouse.keys import key_of
 
 EngineFactory = Callable[[duckdb.DuckDBPyConnection], Engine]
 
@@ -57,7 +58,7 @@ def run_case(model: Model, case: TestCase, make_engine: EngineFactory = DuckDBEn
     engine = make_engine(con)
     try:
         leads = find_leads(model, engine, case.as_of, case.params)
-        found = sorted(tuple(sorted("|".join(a["key"].values()) for a in lead.anchor)) for lead in leads)
+        found = sorted(tuple(sorted(key_of(a["key"]) for a in lead.anchor)) for lead in leads)
     except (ValueError, EngineError, duckdb.Error) as exc:
         error = f"{type(exc).__name__}: {str(exc).splitlines()[0]}"
     finally:

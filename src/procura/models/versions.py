@@ -8,15 +8,16 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from procura.access.rls import system_scope
+from procura.db import system_scope
+from procura.errors import InvalidInput
 from procura.leads.export import export_record
-from procura.leads.query import latest_run, leads_by_fingerprint, run_fingerprints, shadow_leads
+from procura.leads.runs import latest_run, leads_by_fingerprint, run_fingerprints, shadow_leads
 from procura.models.loader import VERSIONS_DIR, Catalog
 
 MODEL_FILES = ("model.yaml", "rule.sql", "tests.yaml")
 
 
-class VersionError(ValueError):
+class VersionError(InvalidInput):
     """No shadow version or shadow run to compare or promote."""
 
 

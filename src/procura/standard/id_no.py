@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from procura import clock
 from procura.standard import regions
 from procura.standard.text import clean, halfwidth_sql, sql_str, to_halfwidth
 
@@ -39,7 +40,7 @@ def _birth(digits8: str, today: dt.date | None = None) -> dt.date | None:
         born = dt.date(int(digits8[:4]), int(digits8[4:6]), int(digits8[6:8]))
     except ValueError:
         return None
-    return born if MIN_BIRTH <= born <= (today or dt.date.today()) else None
+    return born if MIN_BIRTH <= born <= (today or clock.today()) else None
 
 
 def normalize_id_no(text: str | None) -> tuple[str | None, bool | None]:

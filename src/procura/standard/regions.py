@@ -109,3 +109,29 @@ def full_name(code: str | None) -> str | None:
 def children(code: str) -> list[Region]:
     """The regions directly under ``code``."""
     return [r for r in _table().values() if r.parent_code == code]
+
+
+@cache
+def _children_index() -> dict[str, tuple[str, ...]]:
+    index: dict[str, list[str]] = {}
+    for region in _table().values():
+        if region.parent_code:
+            index.setdefault(region.parent_code, []).append(region.code)
+    return {code: tuple(kids) for code, kids in index.items()}
+
+
+@cache
+def within(code: str) -> frozenset[str]:
+    """``code`` and every region below it in the GB/T 2260 tree (a city: its counties).
+
+    Membership follows the table's parent links rather than digit prefixes, so it
+    holds for province-administered counties (``429004`` 仙桃 under ``429000``
+    and ``420000``) as for any other. An unknown code selects itself only.
+    """
+    found = {code}
+    pending = [code]
+    while pending:
+        kids = _children_index().get(pending.pop(), ())
+        found.update(kids)
+        pending.extend(kids)
+    return frozenset(found)

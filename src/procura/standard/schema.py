@@ -17,6 +17,8 @@ from typing import Any
 
 import yaml
 
+from procura.errors import InvalidInput
+
 # Standard kind -> warehouse column type (docs/architecture.md).
 KINDS: dict[str, str] = {
     "id": "VARCHAR",
@@ -49,7 +51,7 @@ PROVENANCE = (
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-class StandardError(ValueError):
+class StandardError(InvalidInput):
     """A table declaration that breaks the rules of the standard files."""
 
 

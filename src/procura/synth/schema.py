@@ -7,6 +7,7 @@ which formatting variants (``noise``) and which malformations may be applied.
 from __future__ import annotations
 
 from procura.standard import standard
+from procura.warehouse.keys import join_key
 
 # Tables in the order of the data standard's page: the order files are written in.
 TABLES: tuple[str, ...] = (
@@ -148,4 +149,4 @@ CSV_ENCODINGS: dict[str, str] = {"police_reports": "utf-8-sig", "criminal_case_v
 
 def record_key(table: str, key: dict[str, str]) -> str:
     """The record key: primary-key values joined by ``|`` in key order."""
-    return "|".join(str(key[field]) for field in PRIMARY_KEYS[table])
+    return join_key(key[field] for field in PRIMARY_KEYS[table])

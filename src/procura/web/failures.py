@@ -12,8 +12,8 @@ from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.exceptions import HTTPException
 
-from procura.access.errors import ServiceError
 from procura.api import errors as api_errors
+from procura.errors import ProcuraError
 from procura.web.i18n import N_, gettext
 from procura.web.render import render
 from procura.web.session import SignInRequired, lang_of, login_url
@@ -86,10 +86,10 @@ def error_page(request: Request, status: int, code: str, details: dict[str, obje
 
 
 async def _service_error(request: Request, exc: Exception) -> Response:
-    assert isinstance(exc, ServiceError)
+    assert isinstance(exc, ProcuraError)
     if _is_api(request):
-        return api_errors.error_response(exc.status, exc.code, exc.message, exc.details)
-    return error_page(request, exc.status, exc.code, exc.details, exc.message)
+        return api_errors.error_response(exc.http_status, exc.code, exc.message, exc.details)
+    return error_page(request, exc.http_status, exc.code, exc.details, exc.message)
 
 
 async def _sign_in(request: Request, exc: Exception) -> Response:
@@ -108,6 +108,6 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 
 def install(app: FastAPI) -> None:
     """Replace the API's service-error handler by one that answers pages with HTML."""
-    app.add_exception_handler(ServiceError, _service_error)
+    app.add_exception_handler(ProcuraError, _service_error)
     app.add_exception_handler(SignInRequired, _sign_in)
     app.add_exception_handler(HTTPException, _http_error)

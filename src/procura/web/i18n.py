@@ -17,7 +17,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
 
-from procura.access.clock import OFFICE_TZ, as_utc
+from procura.clock import OFFICE_TZ, as_utc
 
 LANGS = ("zh", "en")
 DEFAULT_LANG = "zh"

@@ -1,34 +1,15 @@
 """Labels of codes (states, actions, prongs, measures, reasons, roles) in the page's language.
 
-One vocabulary: ``procura.vocab`` when present; until then the label tables
-the workflow and access modules already keep ("中文 English").
+The one vocabulary (``procura.vocab``) labels every code of the data and the
+workflow; the few groups only the workbench shows (sort orders, funnel stages,
+severity bands) are listed here.
 """
 
 from __future__ import annotations
 
-import importlib
-from types import ModuleType
+from procura import vocab
 
-from procura.access.principal import DEPARTMENT_NAMES, ROLE_NAMES
-from procura.workflow.lifecycle import MEASURE_NAMES, STATE_NAMES
-
-try:  # the one vocabulary, once it is on main (issue 13)
-    _vocab: ModuleType | None = importlib.import_module("procura.vocab")
-except ImportError:
-    _vocab = None
-
-_FALLBACK: dict[str, dict[str, str]] = {
-    "lead_states": STATE_NAMES,
-    "measures": MEASURE_NAMES,
-    "prongs": DEPARTMENT_NAMES,
-    "roles": ROLE_NAMES,
-    "dismiss_reasons": {
-        "false_match": "误匹配 False match",
-        "already_handled": "已处理 Already handled",
-        "below_threshold": "未达标准 Below threshold",
-        "data_error": "数据错误 Data error",
-        "other": "其他 Other",
-    },
+_PAGE_GROUPS: dict[str, dict[str, str]] = {
     # Groups only the workbench shows (not codes of the data or the workflow).
     "severity": {"high": "高 High", "medium": "中 Medium", "low": "低 Low"},
     "sorts": {
@@ -59,19 +40,6 @@ _FALLBACK: dict[str, dict[str, str]] = {
         "rectified": "已整改 Rectified",
         "closed": "已办结 Closed",
     },
-    "actions": {
-        "accept": "受理 Accept",
-        "dismiss": "排除 Dismiss",
-        "assign": "指派 Assign",
-        "transfer": "移送 Transfer",
-        "spawn": "衍生线索 Linked lead",
-        "escalate": "报请上级 Escalate",
-        "designate": "指定管辖 Designate",
-        "act": "监督措施 Record a measure",
-        "respond_rectified": "回复：已整改 Response: rectified",
-        "respond_not_rectified": "回复：未整改 Response: not rectified",
-        "close": "办结 Close",
-    },
 }
 
 
@@ -79,14 +47,9 @@ def label(group: str, code: str | None, lang: str) -> str:
     """The ``lang`` label of ``code`` in ``group`` (the code itself when unknown)."""
     if code is None:
         return "—"
-    if _vocab is not None:
-        try:
-            found = _vocab.label(group, code, lang)
-        except Exception:
-            found = code
-        if found != code:
-            return found
-    both = _FALLBACK.get(group, {}).get(code)
+    if group in vocab.GROUPS:
+        return vocab.label(group, code, lang)
+    both = _PAGE_GROUPS.get(group, {}).get(code)
     if both is None:
         return code
     zh, _, en = both.partition(" ")

@@ -14,7 +14,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
-from procura.access import clock
+from procura import clock
 from procura.web.i18n import LANGS, beijing_time, translations
 from procura.web.labels import (
     field_title,

@@ -21,9 +21,9 @@ from fastapi import Depends, Request
 from starlette.datastructures import FormData
 
 from procura.access.auth import authenticate
-from procura.access.errors import AuthenticationError, Forbidden
 from procura.access.principal import Principal
 from procura.api.deps import SessionDep, SettingsDep, client_ip
+from procura.errors import AuthenticationError, Forbidden
 from procura.web.i18n import DEFAULT_LANG, LANGS
 
 SESSION_COOKIE = "procura_session"

@@ -15,11 +15,11 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from procura.access import clock
-from procura.access.errors import ValidationError
+from procura import clock
 from procura.access.policy import require_role
 from procura.access.principal import LEAD_READERS, Principal
 from procura.access.rls import apply_scope
+from procura.errors import InvalidInput
 from procura.leads.orm import Lead
 from procura.standard import regions
 from procura.workflow.orm import LeadWork, Measure
@@ -52,7 +52,7 @@ def leads_by(session: Session, principal: Principal, by: str) -> list[Bucket]:
     if by == "month":
         return _by_month(session, principal)
     if by not in DIMENSIONS:
-        raise ValidationError(f"by {by!r}: one of {', '.join([*DIMENSIONS, 'month'])}", {"field": "by"})
+        raise InvalidInput(f"by {by!r}: one of {', '.join([*DIMENSIONS, 'month'])}", {"field": "by"})
     column = DIMENSIONS[by]
     query = _scoped(session, principal, select(column, func.count()).select_from(Lead)).group_by(column)
     rows = sorted(session.execute(query).all(), key=lambda r: (-r[1], r[0] or ""))
@@ -81,11 +81,11 @@ def region_tree(session: Session, principal: Principal) -> list[Bucket]:
         code = county.key
         city_code, province_code = regions.city_code(code), regions.province_code(code)
         province = provinces.setdefault(
-            province_code, Bucket(province_code, 0, {"region": province_code[:2]}, name=_name(province_code))
+            province_code, Bucket(province_code, 0, {"region": province_code}, name=_name(province_code))
         )
         city = next((c for c in province.children if c.key == city_code), None)
         if city is None:
-            city = Bucket(city_code, 0, {"region": city_code[:4]}, name=_name(city_code))
+            city = Bucket(city_code, 0, {"region": city_code}, name=_name(city_code))
             province.children.append(city)
         province.leads += county.leads
         city.leads += county.leads

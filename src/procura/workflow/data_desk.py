@@ -9,11 +9,11 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from procura.access import audit
-from procura.access.errors import ValidationError
 from procura.access.masking import mask_text
 from procura.access.policy import require_role
 from procura.access.principal import Principal
 from procura.config import Settings
+from procura.errors import InvalidInput
 
 DATA_ROLES = ("analyst", "admin")
 
@@ -89,7 +89,7 @@ def judge(
     try:
         record(con, MentionRef.parse(left), MentionRef.parse(right), decision, principal.username)
     except JudgementError as exc:
-        raise ValidationError(str(exc), {"field": "decision"}) from exc
+        raise InvalidInput(str(exc), {"field": "decision"}) from exc
     finally:
         con.close()
     audit.record(session, principal, "link.judge", "link", f"{left}~{right}", details={"decision": decision})

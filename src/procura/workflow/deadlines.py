@@ -5,8 +5,8 @@ from __future__ import annotations
 import calendar
 from datetime import date, timedelta
 
-from procura.access.errors import ValidationError
 from procura.config import Settings
+from procura.errors import InvalidInput
 
 
 def add_months(day: date, months: int) -> date:
@@ -17,10 +17,10 @@ def add_months(day: date, months: int) -> date:
 
 
 def parse_period(text: str) -> tuple[int, str]:
-    """``"2M"`` -> (2, "M"); ``"7D"`` -> (7, "D"); a ValidationError otherwise."""
+    """``"2M"`` -> (2, "M"); ``"7D"`` -> (7, "D"); a InvalidInput otherwise."""
     value = text.strip().upper()
     if len(value) < 2 or value[-1] not in "MD" or not value[:-1].isdigit():
-        raise ValidationError(
+        raise InvalidInput(
             f"measure deadline {text!r}: a number followed by M (months) or D (days)",
             {"field": "measure_deadlines"},
         )

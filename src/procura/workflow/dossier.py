@@ -17,13 +17,13 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from procura.access import audit
-from procura.access.clock import utcnow
-from procura.access.errors import Forbidden, ValidationError
 from procura.access.masking import mask_record
 from procura.access.principal import Principal
+from procura.clock import utcnow
 from procura.config import Settings
+from procura.errors import Forbidden, InvalidInput
 from procura.leads.orm import Lead
-from procura.workflow.evidence import fetch_records
+from procura.warehouse.evidence import read_evidence
 from procura.workflow.orm import LeadWork
 from procura.workflow.privacy import is_sensitive
 from procura.workflow.queries import get_lead, history
@@ -61,7 +61,7 @@ def may_unmask(principal: Principal, work: LeadWork) -> bool:
 
 
 def _records(settings: Settings, lead: Lead, masked: bool) -> list[dict[str, Any]]:
-    records = fetch_records(settings.warehouse_path, list(lead.evidence or []))
+    records = [row.as_json() for row in read_evidence(settings.warehouse_path, lead.evidence or [])]
     if masked:
         sexual = is_sensitive(lead)
         for item in records:
@@ -72,7 +72,7 @@ def _records(settings: Settings, lead: Lead, masked: bool) -> list[dict[str, Any
 
 def _check_unmask(principal: Principal, work: LeadWork, purpose: str) -> None:
     if len(purpose.strip()) < MIN_PURPOSE:
-        raise ValidationError(
+        raise InvalidInput(
             f"unmasking needs a stated purpose (at least {MIN_PURPOSE} characters)", {"field": "purpose"}
         )
     if not may_unmask(principal, work):

@@ -15,11 +15,14 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from procura.access import audit
-from procura.access.errors import ValidationError
 from procura.access.masking import mask_name
 from procura.access.principal import Principal
 from procura.config import Settings
+from procura.errors import InvalidInput
 from procura.standard.schema import standard
+from procura.warehouse import probes
+from procura.warehouse.keys import join_key
+from procura.warehouse.schema import primary_keys
 from procura.workflow.scope import load
 
 HOP_LIMIT = 25
@@ -35,8 +38,8 @@ class Graph:
 
 def record_node(table: str, key: dict[str, Any]) -> str:
     """The node id of a warehouse record (its record key, as in ``mentions``)."""
-    columns = standard()[table].primary_key if table in standard() else tuple(key)
-    return f"r:{table}:" + "|".join(str(key.get(c, "")) for c in columns)
+    columns = primary_keys().get(table, tuple(key))
+    return f"r:{table}:" + join_key(key.get(c, "") for c in columns)
 
 
 def _record(graph: Graph, seen: set[str], table: str, record_key: str, evidence: bool = False) -> str:
@@ -84,8 +87,7 @@ def lead_graph(
 
     con = duckdb.connect(str(settings.warehouse_path), read_only=True)
     try:
-        tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
-        if not {"mentions", "entities"} <= tables:
+        if not {"mentions", "entities"} <= probes.tables(con):
             return graph
         if node is None:
             refs = [record_node(str(e.get("table")), e.get("key") or {}) for e in lead.evidence or []]
@@ -100,7 +102,7 @@ def lead_graph(
         elif node.startswith("e:"):
             rows = con.execute(MENTIONS_OF_ENTITY, [node[2:], HOP_LIMIT]).fetchall()
         else:
-            raise ValidationError(f"node {node!r}: r:<table>:<key> or e:<entity>", {"field": "node"})
+            raise InvalidInput(f"node {node!r}: r:<table>:<key> or e:<entity>", {"field": "node"})
     finally:
         con.close()
     for table, record_key, role, kind, entity_id, probability, name in rows:

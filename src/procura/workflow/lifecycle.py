@@ -1,5 +1,7 @@
 """The lifecycle of a lead as data: states, actions, allowed transitions, who may act.
 
+States, actions, measures and dismiss reasons are codes of the one vocabulary
+(``procura/vocab/vocabulary.yaml``); this module adds what happens between them.
 ``TRANSITIONS[action]`` maps each state the action may start from to the state
 it leads to (``None``: the state does not change). Everything else is an
 invalid transition. ``ACTORS[action]`` names the roles allowed to take it; the
@@ -8,32 +10,10 @@ service adds department, handler and jurisdiction checks.
 
 from __future__ import annotations
 
-from procura.access.errors import InvalidTransition
+from procura import vocab
+from procura.errors import InvalidTransition
 
-STATES = (
-    "new",
-    "accepted",
-    "investigating",
-    "awaiting_response",
-    "rectified",
-    "not_rectified",
-    "escalated",
-    "transferred",
-    "dismissed",
-    "closed",
-)
-STATE_NAMES = {
-    "new": "新线索 New",
-    "accepted": "已受理 Accepted",
-    "investigating": "调查中 Investigating",
-    "awaiting_response": "待回复 Awaiting response",
-    "rectified": "已整改 Rectified",
-    "not_rectified": "未整改 Not rectified",
-    "escalated": "已报请上级 Escalated",
-    "transferred": "已移送 Transferred",
-    "dismissed": "已排除 Dismissed",
-    "closed": "已办结 Closed",
-}
+STATES = vocab.codes("lead_states")
 TERMINAL = frozenset({"dismissed", "closed"})
 
 TRANSITIONS: dict[str, dict[str, str | None]] = {
@@ -52,7 +32,8 @@ TRANSITIONS: dict[str, dict[str, str | None]] = {
     "respond_not_rectified": {"awaiting_response": "not_rectified"},
     "close": {"rectified": "closed"},
 }
-ACTIONS = tuple(TRANSITIONS)
+ACTIONS = vocab.codes("actions")
+assert set(ACTIONS) == set(TRANSITIONS), "vocabulary.yaml actions and TRANSITIONS disagree"
 
 HEADS = ("department_head", "chief")
 CASE_WORKERS = ("handler", "department_head", "chief")
@@ -74,27 +55,8 @@ HANDLER_MUST_BE_ASSIGNED = frozenset(
     {"dismiss", "spawn", "act", "respond_rectified", "respond_not_rectified", "close"}
 )
 
-DISMISS_REASONS = ("false_match", "already_handled", "below_threshold", "data_error", "other")
-MEASURES = (
-    "case_filing_notice",
-    "corrective_opinion",
-    "procuratorial_suggestion",
-    "pre_litigation_notice",
-    "public_interest_suit",
-    "support_prosecution",
-    "protest",
-    "admin_penalty_opinion",
-)
-MEASURE_NAMES = {
-    "case_filing_notice": "立案监督通知 Case-filing notice",
-    "corrective_opinion": "纠正意见 Corrective opinion",
-    "procuratorial_suggestion": "检察建议 Procuratorial suggestion",
-    "pre_litigation_notice": "诉前检察建议/公告 Pre-litigation notice",
-    "public_interest_suit": "公益诉讼 Public-interest suit",
-    "support_prosecution": "支持起诉 Support prosecution",
-    "protest": "抗诉 Protest",
-    "admin_penalty_opinion": "检察意见 Opinion on administrative penalty",
-}
+DISMISS_REASONS = vocab.codes("dismiss_reasons")
+MEASURES = vocab.codes("measures")
 
 
 def next_state(action: str, state: str) -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from procura.access.clock import local_date
+from procura.clock import local_date
 from procura.leads.orm import Lead, ModelRun, RunFinding
 from procura.workflow.orm import Measure
 from procura.workflow.views import Lookback

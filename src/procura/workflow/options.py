@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from procura.access.errors import Forbidden
 from procura.access.orm import User
 from procura.access.principal import Principal
+from procura.errors import Forbidden
 from procura.workflow.dossier import may_unmask
 from procura.workflow.lifecycle import ACTIONS, TRANSITIONS
 from procura.workflow.scope import load

@@ -1,4 +1,10 @@
-"""Reading leads: the queue with filters and pages, a lead page, history, overdue measures."""
+"""The one way to read leads: the queue with filters and pages, a lead page, history, overdue.
+
+Every interface (API, pages, CLI, exports, evaluation) reads leads here, with one
+filter type, ``LeadFilter``, and the principal's jurisdiction applied; unattended
+jobs read as ``SYSTEM``. A region filter selects the region and everything below
+it in the GB/T 2260 tree, so ``330100`` (杭州市) selects its districts and counties.
+"""
 
 from __future__ import annotations
 
@@ -6,16 +12,18 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
 
-from sqlalchemy import and_, exists, func, select
+from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import Session
 
-from procura.access import audit, clock
-from procura.access.errors import ValidationError
+from procura import clock
+from procura.access import audit
 from procura.access.orm import User
 from procura.access.policy import require_role
 from procura.access.principal import LEAD_READERS, Principal
 from procura.access.rls import apply_scope
+from procura.errors import InvalidInput
 from procura.leads.orm import Lead
+from procura.standard import regions
 from procura.workflow.lifecycle import STATES
 from procura.workflow.lookback import lookback
 from procura.workflow.orm import LeadEvent, LeadLink, LeadWork, Measure
@@ -38,7 +46,7 @@ STAGES = ("lead", "accepted", "measure", "response", "rectified", "closed")
 
 @dataclass
 class LeadFilter:
-    """Queue filters; every field is optional. ``region`` matches a code prefix (``3301``)."""
+    """Lead filters; every field is optional. ``region`` is a six-digit GB/T 2260 code."""
 
     model: str | None = None
     prong: str | None = None
@@ -57,12 +65,20 @@ class LeadFilter:
 
 def _severity_clause(band: str):  # type: ignore[no-untyped-def]
     if band not in SEVERITY:
-        raise ValidationError(f"severity {band!r}: one of {', '.join(SEVERITY)}", {"field": "severity"})
+        raise InvalidInput(f"severity {band!r}: one of {', '.join(SEVERITY)}", {"field": "severity"})
     low, high = SEVERITY[band]
     clauses = ([Lead.score >= low] if low is not None else []) + (
         [Lead.score < high] if high is not None else []
     )
     return and_(*clauses)
+
+
+def _region_clause(code: str):  # type: ignore[no-untyped-def]
+    if len(code) != 6 or not code.isdigit():
+        raise InvalidInput(
+            f"region {code!r}: a six-digit GB/T 2260 code (330100 = 杭州市)", {"field": "region"}
+        )
+    return Lead.region_code.in_(sorted(regions.within(code)))
 
 
 def _overdue_clause(today: date):  # type: ignore[no-untyped-def]
@@ -74,7 +90,7 @@ def month_bounds(month: str) -> tuple[datetime, datetime]:
     try:
         first = date.fromisoformat(f"{month}-01")
     except ValueError:
-        raise ValidationError(f"month {month!r}: YYYY-MM", {"field": "month"}) from None
+        raise InvalidInput(f"month {month!r}: YYYY-MM", {"field": "month"}) from None
     after = date(first.year + first.month // 12, first.month % 12 + 1, 1)
     start, end = (datetime.combine(d, time(), clock.OFFICE_TZ) for d in (first, after))
     return clock.as_utc(start), clock.as_utc(end)
@@ -96,30 +112,20 @@ def stage_clause(stage: str):  # type: ignore[no-untyped-def]
         "closed": Lead.status == "closed",
     }
     if stage not in clauses:
-        raise ValidationError(f"stage {stage!r}: one of {', '.join(STAGES)}", {"field": "stage"})
+        raise InvalidInput(f"stage {stage!r}: one of {', '.join(STAGES)}", {"field": "stage"})
     return clauses[stage]
 
 
-def list_leads(
-    session: Session,
-    principal: Principal,
-    filters: LeadFilter | None = None,
-    limit: int = 50,
-    offset: int = 0,
-    today: date | None = None,
-    sort: str = "score",
-) -> Page:
-    """Leads in the principal's jurisdiction matching ``filters``, highest score first (or ``sort``)."""
+def _query(  # type: ignore[no-untyped-def]
+    session: Session, principal: Principal, f: LeadFilter, today: date, sort: str = "score"
+):
+    """SELECT (Lead, LeadWork, handler name) in the jurisdiction, filtered, in ``sort`` order."""
     require_role(principal, LEAD_READERS, "read leads")
     apply_scope(session, principal)
-    if not 1 <= limit <= MAX_PAGE or offset < 0:
-        raise ValidationError(f"limit must be 1-{MAX_PAGE} and offset >= 0", {"field": "limit"})
-    f = filters or LeadFilter()
     if f.status is not None and f.status not in STATES:
-        raise ValidationError(f"status {f.status!r}: one of {', '.join(STATES)}", {"field": "status"})
+        raise InvalidInput(f"status {f.status!r}: one of {', '.join(STATES)}", {"field": "status"})
     if sort not in SORTS:
-        raise ValidationError(f"sort {sort!r}: one of {', '.join(SORTS)}", {"field": "sort"})
-    today = today or clock.today()
+        raise InvalidInput(f"sort {sort!r}: one of {', '.join(SORTS)}", {"field": "sort"})
     query = (
         select(Lead, LeadWork, User.username)
         .outerjoin(LeadWork, LeadWork.lead_id == Lead.id)
@@ -131,7 +137,7 @@ def list_leads(
         "model": lambda v: Lead.model_id == v,
         "prong": lambda v: Lead.prong == v,
         "department": lambda v: func.coalesce(LeadWork.department, Lead.prong) == v,
-        "region": lambda v: Lead.region_code.startswith(v),
+        "region": _region_clause,
         "office": lambda v: handling_office() == v,
         "status": lambda v: Lead.status == v,
         "min_score": lambda v: Lead.score >= v,
@@ -146,11 +152,47 @@ def list_leads(
         value = getattr(f, name)
         if value is not None:
             query = query.where(build(value))
+    return query.order_by(*SORTS[sort])
+
+
+def list_leads(
+    session: Session,
+    principal: Principal,
+    filters: LeadFilter | None = None,
+    limit: int = 50,
+    offset: int = 0,
+    today: date | None = None,
+    sort: str = "score",
+) -> Page:
+    """Leads in the principal's jurisdiction matching ``filters``, highest score first (or ``sort``)."""
+    if not 1 <= limit <= MAX_PAGE or offset < 0:
+        raise InvalidInput(f"limit must be 1-{MAX_PAGE} and offset >= 0", {"field": "limit"})
+    today = today or clock.today()
+    query = _query(session, principal, filters or LeadFilter(), today, sort)
     total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
-    rows = session.execute(query.order_by(*SORTS[sort]).limit(limit).offset(offset)).all()
+    rows = session.execute(query.limit(limit).offset(offset)).all()
     deadlines = _open_deadlines(session, [lead.id for lead, _, _ in rows])
     items = [_summary(lead, work, handler, deadlines.get(lead.id), today) for lead, work, handler in rows]
     return Page(items=items, total=int(total), limit=limit, offset=offset)
+
+
+def lead_records(
+    session: Session, principal: Principal, filters: LeadFilter | None = None, limit: int | None = None
+) -> list[Lead]:
+    """The stored leads (every field, for exports and evaluation) in the jurisdiction, highest score first."""
+    query = _query(session, principal, filters or LeadFilter(), clock.today())
+    if limit is not None:
+        query = query.limit(limit)
+    return [lead for lead, _, _ in session.execute(query)]
+
+
+def find_lead(session: Session, principal: Principal, ref: str) -> Lead:
+    """A lead by id or fingerprint (or an unambiguous fingerprint prefix of 8+ characters)."""
+    lead_id = session.scalars(select(Lead.id).where(or_(Lead.id == ref, Lead.fingerprint == ref))).first()
+    if lead_id is None and len(ref) >= 8:
+        found = list(session.scalars(select(Lead.id).where(Lead.fingerprint.startswith(ref)).limit(2)))
+        lead_id = found[0] if len(found) == 1 else None
+    return load(session, principal, lead_id or ref)[0]
 
 
 def _open_deadlines(session: Session, lead_ids: list[str]) -> dict[str, date | None]:

@@ -14,8 +14,8 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from procura.access import audit
-from procura.access.errors import ValidationError
 from procura.access.principal import Principal
+from procura.errors import InvalidInput
 from procura.leads.orm import Lead
 from procura.workflow.dossier import MIN_PURPOSE, may_unmask
 from procura.workflow.queries import MAX_PAGE, LeadFilter, list_leads
@@ -51,7 +51,7 @@ def export_queue(
 ) -> list[dict[str, Any]]:
     """The queue's rows (up to ``MAX_ROWS``), masked unless a purpose is given; audited."""
     if purpose is not None and len(purpose.strip()) < MIN_PURPOSE:
-        raise ValidationError(
+        raise InvalidInput(
             f"an export in clear needs a stated purpose (at least {MIN_PURPOSE} characters)",
             {"field": "purpose"},
         )

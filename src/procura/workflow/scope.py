@@ -5,12 +5,12 @@ from __future__ import annotations
 from sqlalchemy import ColumnElement, func
 from sqlalchemy.orm import Session
 
-from procura.access.clock import utcnow
-from procura.access.errors import NotFound
 from procura.access.offices import jurisdiction_query
 from procura.access.policy import in_jurisdiction, require_role
 from procura.access.principal import LEAD_READERS, Principal
 from procura.access.rls import apply_scope
+from procura.clock import utcnow
+from procura.errors import NotFound
 from procura.leads.orm import Lead
 from procura.workflow.orm import LeadWork
 

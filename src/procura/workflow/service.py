@@ -15,13 +15,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from procura.access import audit
-from procura.access.clock import local_date, utcnow
-from procura.access.errors import Forbidden, InvalidTransition, ValidationError
 from procura.access.offices import get_office, parent_office, within
 from procura.access.orm import User
 from procura.access.policy import require_department, require_role
 from procura.access.principal import DEPARTMENTS, Principal
+from procura.clock import local_date, utcnow
 from procura.config import Settings
+from procura.errors import Forbidden, InvalidInput, InvalidTransition
 from procura.leads.fingerprint import fingerprint, lead_id
 from procura.leads.orm import Lead
 from procura.workflow.deadlines import default_deadline
@@ -59,7 +59,7 @@ def authorize(session: Session, principal: Principal, lead_id_: str, action: str
     """The lead and its workflow row if the principal may take ``action`` on it (e.g. ``act`` to draft a
     measure's document); NotFound outside the jurisdiction, Forbidden otherwise."""
     if action not in ACTORS:
-        raise ValidationError(f"unknown action {action!r}", {"field": "action"})
+        raise InvalidInput(f"unknown action {action!r}", {"field": "action"})
     lead, work = load(session, principal, lead_id_)
     check_actor(principal, lead, work, action)
     return lead, work
@@ -126,15 +126,15 @@ def triage(
         return event
     if decision == "dismiss":
         return dismiss(session, principal, lead_id_, reason or "", note)
-    raise ValidationError(f"decision {decision!r}: accept or dismiss", {"field": "decision"})
+    raise InvalidInput(f"decision {decision!r}: accept or dismiss", {"field": "decision"})
 
 
 def dismiss(session: Session, principal: Principal, lead_id_: str, reason: str, note: str = "") -> LeadEvent:
     """Rule a lead out (at triage or after investigation) with a reason."""
     if reason not in DISMISS_REASONS:
-        raise ValidationError(f"reason {reason!r}: one of {', '.join(DISMISS_REASONS)}", {"field": "reason"})
+        raise InvalidInput(f"reason {reason!r}: one of {', '.join(DISMISS_REASONS)}", {"field": "reason"})
     if reason == "other" and not note.strip():
-        raise ValidationError("reason 'other' needs a note saying why", {"field": "note"})
+        raise InvalidInput("reason 'other' needs a note saying why", {"field": "note"})
     lead, work = load(session, principal, lead_id_)
     event = _transition(session, principal, lead, work, "dismiss", note, {"reason": reason})
     work.dismiss_reason = reason
@@ -154,16 +154,16 @@ def assign(
     lead, work = load(session, principal, lead_id_)
     department = department or work.department
     if department not in DEPARTMENTS:
-        raise ValidationError(
+        raise InvalidInput(
             f"department {department!r}: one of {', '.join(DEPARTMENTS)}", {"field": "department"}
         )
     user = session.scalar(select(User).where(User.username == handler))
     if user is None or not user.active or user.office_id != work.office_id:
-        raise ValidationError(
+        raise InvalidInput(
             f"handler {handler!r} is not an active user of office {work.office_id}", {"field": "handler"}
         )
     if user.department != department or user.role not in ("handler", "department_head"):
-        raise ValidationError(
+        raise InvalidInput(
             f"handler {handler!r} is not a handler of department {department}", {"field": "handler"}
         )
     if department != work.department and principal.role not in ("chief", "system"):
@@ -187,17 +187,17 @@ def transfer(
 ) -> LeadEvent:
     """Hand the lead over to another department and/or office; the receiver triages it."""
     if department is None and office is None:
-        raise ValidationError("transfer needs a department or an office", {"field": "department"})
+        raise InvalidInput("transfer needs a department or an office", {"field": "department"})
     lead, work = load(session, principal, lead_id_)
     if department is not None and department not in DEPARTMENTS:
-        raise ValidationError(
+        raise InvalidInput(
             f"department {department!r}: one of {', '.join(DEPARTMENTS)}", {"field": "department"}
         )
     if office is not None:
         get_office(session, office)
     new_department, new_office = department or work.department, office or work.office_id
     if (new_department, new_office) == (work.department, work.office_id):
-        raise ValidationError("transfer to where the lead already is", {"field": "department"})
+        raise InvalidInput("transfer to where the lead already is", {"field": "department"})
     event = _transition(
         session, principal, lead, work, "transfer", note, {"department": new_department, "office": new_office}
     )
@@ -210,7 +210,7 @@ def spawn(session: Session, principal: Principal, lead_id_: str, department: str
     """Open a linked lead in another prong (e.g. public interest beside criminal); both stay linked."""
     lead, work = load(session, principal, lead_id_)
     if department not in DEPARTMENTS or department == work.department:
-        raise ValidationError(
+        raise InvalidInput(
             f"department {department!r}: another of {', '.join(DEPARTMENTS)}", {"field": "department"}
         )
     fp = fingerprint(f"{lead.model_id}+{department}", lead.anchor)
@@ -263,7 +263,7 @@ def escalate(session: Session, principal: Principal, lead_id_: str, note: str = 
     lead, work = load(session, principal, lead_id_)
     upper = parent_office(work.office_id)
     if upper is None:
-        raise ValidationError(
+        raise InvalidInput(
             f"office {work.office_id} has no higher office in the system", {"field": "office"}
         )
     get_office(session, upper)
@@ -285,10 +285,10 @@ def designate(
     lead, work = load(session, principal, lead_id_)
     get_office(session, office)
     if office == work.office_id or not within(work.office_id, office):
-        raise ValidationError(f"office {office} is not below {work.office_id}", {"field": "office"})
+        raise InvalidInput(f"office {office} is not below {work.office_id}", {"field": "office"})
     new_department = department or work.department
     if new_department not in DEPARTMENTS:
-        raise ValidationError(
+        raise InvalidInput(
             f"department {new_department!r}: one of {', '.join(DEPARTMENTS)}", {"field": "department"}
         )
     event = _transition(
@@ -312,16 +312,16 @@ def act(
 ) -> Measure:
     """Record a supervision measure addressed to a body, with its response deadline."""
     if kind not in MEASURES:
-        raise ValidationError(f"measure {kind!r}: one of {', '.join(MEASURES)}", {"field": "kind"})
+        raise InvalidInput(f"measure {kind!r}: one of {', '.join(MEASURES)}", {"field": "kind"})
     lead, work = load(session, principal, lead_id_)
     now = utcnow()
     issued_on = local_date(now)
     if deadline is not None and deadline < issued_on:
-        raise ValidationError(f"deadline {deadline} is in the past", {"field": "deadline"})
+        raise InvalidInput(f"deadline {deadline} is in the past", {"field": "deadline"})
     deadline = deadline or default_deadline(settings, kind, issued_on)
     addressee = (addressee or lead.target or "").strip()
     if not addressee:
-        raise ValidationError("a measure needs an addressee", {"field": "addressee"})
+        raise InvalidInput("a measure needs an addressee", {"field": "addressee"})
     event = _transition(
         session,
         principal,

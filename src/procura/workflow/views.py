@@ -6,7 +6,7 @@ from dataclasses import asdict, dataclass, field, fields
 from datetime import date, datetime
 from typing import Any
 
-from procura.access.clock import as_utc
+from procura.clock import as_utc
 
 
 class _UtcTimes:

@@ -13,12 +13,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from procura.access import audit
-from procura.access.errors import NotFound
 from procura.access.offices import within
 from procura.access.orm import User
 from procura.access.policy import require_role
 from procura.access.principal import LEAD_READERS, Principal
-from procura.access.rls import system_scope
+from procura.db import system_scope
+from procura.errors import NotFound
 from procura.leads.orm import Lead
 from procura.workflow.orm import LeadWork
 

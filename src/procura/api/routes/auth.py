@@ -5,10 +5,10 @@ from __future__ import annotations
 from fastapi import APIRouter, Request, Response
 
 from procura.access.auth import authenticate, login, logout
-from procura.access.errors import AuthenticationError
 from procura.api.deps import BearerDep, CurrentPrincipal, SessionDep, SettingsDep, client_ip
 from procura.api.schemas.access import LoginIn, MePublic, TokenPublic
 from procura.api.schemas.common import ERRORS
+from procura.errors import AuthenticationError
 
 router = APIRouter(prefix="/auth", tags=["auth 登录"], responses={401: ERRORS[401], 422: ERRORS[422]})
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from procura.access.clock import today
 from procura.api.deps import CurrentPrincipal, SessionDep, SettingsDep
 from procura.api.schemas.common import ERRORS, Note
 from procura.api.schemas.leads import (
@@ -20,6 +19,7 @@ from procura.api.schemas.leads import (
     TransferIn,
     TriageIn,
 )
+from procura.clock import today
 from procura.workflow import service
 from procura.workflow.queries import measure_view
 

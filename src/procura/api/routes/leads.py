@@ -23,7 +23,7 @@ def queue(
     model: str | None = None,
     prong: str | None = None,
     department: str | None = None,
-    region: Annotated[str | None, Query(description="region code prefix, e.g. 3301")] = None,
+    region: Annotated[str | None, Query(description="GB/T 2260 code; 330100 = city")] = None,
     office: str | None = None,
     status: str | None = None,
     severity: Literal["high", "medium", "low"] | None = None,

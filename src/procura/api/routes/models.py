@@ -6,10 +6,10 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from procura.access.errors import NotFound
 from procura.api.deps import CurrentPrincipal, SessionDep
 from procura.api.schemas.access import ModelPublic, ModelStatsPublic
 from procura.api.schemas.common import ERRORS
+from procura.errors import NotFound
 from procura.models.loader import builtin_catalog
 from procura.workflow.feedback import model_stats
 

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, computed_field
 
+from procura import vocab
 from procura.api.schemas.common import Note
 from procura.workflow.queries import SEVERITY
 
 _ATTRS = ConfigDict(from_attributes=True)
+# The service checks the code (422 otherwise); the schema shows the list in OpenAPI.
+DismissReason = Annotated[str, Field(json_schema_extra={"enum": list(vocab.codes("dismiss_reasons"))})]
 
 
 def severity_of(score: float) -> str:
@@ -114,13 +117,13 @@ class TriageIn(Note):
     """Accept the lead, or dismiss it with a reason from the fixed list."""
 
     decision: Literal["accept", "dismiss"]
-    reason: Literal["false_match", "already_handled", "below_threshold", "data_error", "other"] | None = None
+    reason: DismissReason | None = None
 
 
 class DismissIn(Note):
     """Rule the lead out (also after investigation)."""
 
-    reason: Literal["false_match", "already_handled", "below_threshold", "data_error", "other"]
+    reason: DismissReason
 
 
 class AssignIn(Note):

@@ -9,8 +9,8 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from procura.access.errors import Forbidden
 from procura.api.deps import SessionDep
+from procura.errors import Forbidden
 from procura.web.labels import label, model_title
 from procura.web.render import render
 from procura.web.session import ViewerDep

@@ -13,11 +13,11 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
-from procura.access.errors import NotFound, ValidationError
 from procura.access.principal import DEPARTMENTS, Principal
 from procura.api.deps import SessionDep, SettingsDep
 from procura.config import Settings
 from procura.documents.service import DocumentRequest, lead_document
+from procura.errors import InvalidInput, NotFound
 from procura.models.loader import builtin_catalog
 from procura.web.render import render
 from procura.web.session import FormDep, ViewerDep
@@ -39,7 +39,7 @@ def _date(form: FormData, name: str) -> date | None:
     try:
         return date.fromisoformat(value) if value else None
     except ValueError:
-        raise ValidationError(f"{name}: YYYY-MM-DD", {"field": name}) from None
+        raise InvalidInput(f"{name}: YYYY-MM-DD", {"field": name}) from None
 
 
 Action = Callable[[Session, Settings, Principal, str, FormData], object]
@@ -157,7 +157,7 @@ def document(
 ) -> Response:
     """Draft the lead's formal document (as ``GET /api/v1/leads/{id}/documents/{kind}``)."""
     if format not in ("docx", "pdf"):
-        raise ValidationError(f"format {format!r}: docx or pdf", {"field": "format"})
+        raise InvalidInput(f"format {format!r}: docx or pdf", {"field": "format"})
     request = DocumentRequest(None if kind == "auto" else kind, format, viewer.lang, measure_id)
     doc = lead_document(session, settings, viewer.principal, lead_id, request)
     return Response(

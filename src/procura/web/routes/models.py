@@ -9,10 +9,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
-from procura.access.errors import Forbidden, NotFound
 from procura.access.principal import Principal
 from procura.api.deps import SessionDep
-from procura.leads.query import latest_run
+from procura.errors import Forbidden, NotFound
+from procura.leads.runs import latest_run
 from procura.models.loader import Model, builtin_catalog
 from procura.models.versions import VersionError, diff
 from procura.web.render import render

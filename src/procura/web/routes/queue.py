@@ -11,8 +11,8 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
-from procura.access.errors import ValidationError
 from procura.api.deps import SessionDep
+from procura.errors import InvalidInput
 from procura.models.loader import builtin_catalog
 from procura.web.render import render
 from procura.web.session import FormDep, ViewerDep
@@ -44,7 +44,7 @@ def _int(value: str | None, default: int) -> int:
     try:
         return int(value) if value else default
     except ValueError:
-        raise ValidationError(f"not a number: {value!r}", {"field": "limit"}) from None
+        raise InvalidInput(f"not a number: {value!r}", {"field": "limit"}) from None
 
 
 @router.get("/leads")
@@ -55,7 +55,7 @@ def queue(request: Request, session: SessionDep, viewer: ViewerDep) -> Response:
     sort = params.get("sort") or "score"
     limit = _int(params.get("limit"), PAGE_SIZES[1])
     if limit not in PAGE_SIZES:
-        raise ValidationError(f"page size {limit}", {"field": "limit"})
+        raise InvalidInput(f"page size {limit}", {"field": "limit"})
     page_no = max(1, _int(params.get("page"), 1))
     page = list_leads(
         session, viewer.principal, filters, limit=limit, offset=(page_no - 1) * limit, sort=sort
@@ -89,7 +89,7 @@ def bulk_triage(session: SessionDep, viewer: ViewerDep, form: FormDep) -> Respon
     """Accept or dismiss every selected lead, all or none (one transaction)."""
     selected = [str(v) for v in form.getlist("lead_id")]
     if not selected:
-        raise ValidationError("select at least one lead", {"field": "lead_id"})
+        raise InvalidInput("select at least one lead", {"field": "lead_id"})
     decision = str(form.get("decision") or "")
     reason = str(form.get("reason") or "") or None
     note = str(form.get("note") or "")

@@ -10,8 +10,8 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import FormData
 
 from procura.access.auth import login, logout
-from procura.access.errors import AuthenticationError
 from procura.api.deps import SessionDep, SettingsDep, client_ip
+from procura.errors import AuthenticationError
 from procura.web.i18n import LANGS, N_, gettext
 from procura.web.render import render
 from procura.web.session import (
@@ -72,7 +72,7 @@ def sign_in(
         token = login(session, settings, username, str(form.get("password") or ""), ip=client_ip(request))
     except AuthenticationError as exc:
         message = N_("Wrong username or password, or the account is locked or disabled.")
-        return _form(request, next_path, gettext(lang, message), exc.status, username)
+        return _form(request, next_path, gettext(lang, message), exc.http_status, username)
     response = RedirectResponse(next_path, status_code=303)
     response.set_cookie(
         SESSION_COOKIE,

@@ -13,10 +13,11 @@ import duckdb
 import pandas as pd
 
 from procura.engine.fixture import create_tables
-from procura.engine.schema import primary_keys, readable_tables, table_columns
 from procura.standard.id_no import normalize_id_no
 from procura.synth.dataset import Dataset
 from procura.synth.schema import ROLES
+from procura.warehouse.keys import join_key
+from procura.warehouse.schema import primary_keys, readable_tables, table_columns
 
 
 def _valid_flags(frame: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
@@ -31,11 +32,9 @@ def _valid_flags(frame: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
 
 
 def _record_keys(table: str, frame: pd.DataFrame) -> pd.Series:
-    fields = primary_keys()[table]
-    keys = frame[fields[0]].astype(str)
-    for field in fields[1:]:
-        keys = keys + "|" + frame[field].astype(str)
-    return keys
+    fields = list(primary_keys()[table])
+    return pd.Series([join_key(values) for values in frame[fields].astype(str).itertuples(index=False)],
+                     index=frame.index)
 
 
 def _mentions(dataset: Dataset) -> pd.DataFrame:

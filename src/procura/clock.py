@@ -1,7 +1,11 @@
-"""Time in the operational store: always UTC, comparable across databases.
+"""The one clock: Beijing time for dates people see, UTC for stored moments.
 
-SQLite hands back naive datetimes and PostgreSQL aware ones; ``as_utc`` makes
-both aware UTC so expiry checks and audit hashes agree on every database.
+Procuratorates keep Beijing time, so "today" (deadlines, overdue checks, the
+age of a minor, a document's issue date) is the date in Asia/Shanghai whatever
+the host's time zone. Stored moments are aware UTC: SQLite hands back naive
+datetimes and PostgreSQL aware ones; ``as_utc`` makes both aware UTC so expiry
+checks and audit hashes agree on every database. Every layer may import this
+module; nothing else reads the host clock.
 """
 
 from __future__ import annotations
@@ -11,6 +15,11 @@ from zoneinfo import ZoneInfo
 
 # Procuratorates keep Beijing time: deadlines and "today" are dates there.
 OFFICE_TZ = ZoneInfo("Asia/Shanghai")
+
+
+def now() -> datetime:
+    """The current moment, aware, in Beijing time."""
+    return datetime.now(OFFICE_TZ)
 
 
 def utcnow() -> datetime:
