@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import os
 import re
-import statistics
 import sys
 import tempfile
 import threading
@@ -28,7 +27,7 @@ import httpx
 import psutil
 import uvicorn
 
-from api import PASSWORD, _counties, _fill, write
+from api import PASSWORD, _counties, _fill, _time, write
 from procura.access.principal import SYSTEM
 from procura.api import create_app
 from procura.config import Settings
@@ -65,18 +64,6 @@ def _signed_in(base: str, user: str) -> httpx.Client:
     csrf = re.search(r'name="csrf" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
     client.post("/login", data={"username": user, "password": PASSWORD, "csrf": csrf})
     return client
-
-
-def _time(call: Callable[[], httpx.Response], repeat: int) -> tuple[float, float]:
-    call()
-    samples = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        response = call()
-        samples.append((time.perf_counter() - started) * 1000)
-        assert response.status_code == 200, response.text[:300]
-    samples.sort()
-    return statistics.median(samples), samples[int(0.95 * (len(samples) - 1))]
 
 
 def run(count: int, repeat: int) -> list[tuple[str, float, float]]:

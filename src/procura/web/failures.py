@@ -8,6 +8,9 @@ request's transaction was rolled back before the page is drawn.
 
 from __future__ import annotations
 
+import logging
+
+import duckdb
 from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.exceptions import HTTPException
@@ -18,6 +21,7 @@ from procura.web.i18n import N_, gettext
 from procura.web.render import render
 from procura.web.session import SignInRequired, lang_of, login_url
 
+log = logging.getLogger(__name__)
 MESSAGES = {
     "unauthenticated": N_("Please sign in again."),
     "forbidden": N_(
@@ -31,6 +35,8 @@ MESSAGES = {
     "invalid_transition": N_("This action is not allowed in the lead's current state; nothing was changed."),
     "validation_error": N_("The input is not valid; nothing was changed."),
     "conflict": N_("This conflicts with the current state; nothing was changed."),
+    "warehouse_unavailable": N_("The data warehouse is busy (an import or model run); try again shortly."),
+    "internal_error": N_("Something went wrong on the server; nothing was changed. The error was logged."),
 }
 CHECK_FIELD = N_("check the field")
 UNKNOWN = N_("The request could not be completed; nothing was changed.")
@@ -106,8 +112,26 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     return error_page(request, exc.status_code, code, {}, str(exc.detail))
 
 
+async def _unexpected(request: Request, exc: Exception) -> Response:
+    log.exception("unexpected error", exc_info=exc)
+    if _is_api(request):
+        return api_errors.error_response(500, "internal_error", "服务器内部错误 internal server error")
+    return error_page(request, 500, "internal_error", {}, "")
+
+
+async def _warehouse_busy(request: Request, exc: Exception) -> Response:
+    log.warning("warehouse unavailable: %s", exc)
+    if _is_api(request):
+        return api_errors.error_response(
+            503, "warehouse_unavailable", "数据仓库暂不可用 the warehouse is busy or unreadable; try again"
+        )
+    return error_page(request, 503, "warehouse_unavailable", {}, "")
+
+
 def install(app: FastAPI) -> None:
-    """Replace the API's service-error handler by one that answers pages with HTML."""
+    """Replace the API's error handlers by ones that answer pages with HTML."""
+    app.add_exception_handler(Exception, _unexpected)
+    app.add_exception_handler(duckdb.IOException, _warehouse_busy)
     app.add_exception_handler(ProcuraError, _service_error)
     app.add_exception_handler(SignInRequired, _sign_in)
     app.add_exception_handler(HTTPException, _http_error)

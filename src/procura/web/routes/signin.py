@@ -36,15 +36,16 @@ def _form(
     if request.query_params.get("expired") and not error:
         context["error"] = gettext(lang_of(request), N_("Your session has ended. Please sign in again."))
     response = render(request, "login.html", context, status=status)
-    response.set_cookie(
-        LOGIN_CSRF_COOKIE,
-        token,
-        httponly=True,
-        samesite="strict",
-        secure=request.url.scheme == "https",
-        path="/login",
-    )
+    _cookie(request, response, LOGIN_CSRF_COOKIE, token, "/login")
     return response
+
+
+def _cookie(
+    request: Request, response: Response, name: str, value: str, path: str, max_age: int | None = None
+) -> None:
+    """An HttpOnly, SameSite=Strict cookie (Secure over https)."""
+    secure = request.url.scheme == "https"
+    response.set_cookie(name, value, max_age, path=path, httponly=True, samesite="strict", secure=secure)
 
 
 @router.get("/login")
@@ -74,15 +75,7 @@ def sign_in(
         message = N_("Wrong username or password, or the account is locked or disabled.")
         return _form(request, next_path, gettext(lang, message), exc.http_status, username)
     response = RedirectResponse(next_path, status_code=303)
-    response.set_cookie(
-        SESSION_COOKIE,
-        token,
-        httponly=True,
-        samesite="strict",
-        secure=request.url.scheme == "https",
-        path="/",
-        max_age=settings.session_absolute_hours * 3600,
-    )
+    _cookie(request, response, SESSION_COOKIE, token, "/", settings.session_absolute_hours * 3600)
     response.delete_cookie(LOGIN_CSRF_COOKIE, path="/login")
     return response
 
