@@ -23,7 +23,7 @@
       base.yAxis = { type: "value", minInterval: 1 };
       base.series = [{ type: "line", name: text.leads, data: items, symbolSize: 8 }];
     } else if (kind === "pie") {
-      base.series = [{ type: "pie", radius: ["35%", "70%"], data: items, label: { formatter: "{b}\n{c}" } }];
+      base.series = [{ type: "pie", radius: ["30%", "58%"], data: items, label: { formatter: "{b}\n{c}", width: 110, overflow: "break" } }];
     } else if (kind === "funnel") {
       base.series = [{ type: "funnel", sort: "none", minSize: "8%", data: items, label: { formatter: "{b}  {c}" } }];
     } else if (kind === "sunburst") {
