@@ -23,7 +23,7 @@
       base.yAxis = { type: "value", minInterval: 1 };
       base.series = [{ type: "line", name: text.leads, data: items, symbolSize: 8 }];
     } else if (kind === "pie") {
-      base.series = [{ type: "pie", radius: ["30%", "58%"], data: items, label: { formatter: "{b}\n{c}", width: 110, overflow: "break" } }];
+      base.series = [{ type: "pie", radius: ["30%", "58%"], data: items, label: { formatter: "{b}\n{c}", alignTo: "edge", edgeDistance: 4, width: 90, overflow: "break" } }];
     } else if (kind === "funnel") {
       base.series = [{ type: "funnel", sort: "none", minSize: "8%", data: items, label: { formatter: "{b}  {c}" } }];
     } else if (kind === "sunburst") {
@@ -37,6 +37,8 @@
 
   function draw(el) {
     var items = data[el.dataset.chart] || [];
+    // Bars need room for two-line Chinese titles.
+    if (el.dataset.kind === "bar" || el.dataset.kind === "precision") el.style.height = Math.max(300, 40 * items.length + 40) + "px";
     var chart = echarts.init(el, null, { renderer: "canvas" });
     chart.setOption(option(el.dataset.kind, items));
     chart.on("click", function (params) { queue(params.data && params.data.filter); });
