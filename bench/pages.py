@@ -29,10 +29,10 @@ import uvicorn
 
 from api import PASSWORD, _counties, _fill, _time, write
 from procura.access.principal import SYSTEM
-from procura.api import create_app
 from procura.config import Settings
 from procura.db import session_scope
 from procura.migrations import open_store
+from procura.web import create_app
 from procura.workflow import service
 
 START, END = "<!-- bench/pages.py: start -->", "<!-- bench/pages.py: end -->"

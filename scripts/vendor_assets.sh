@@ -5,6 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DEST=src/procura/web/static/vendor
+API_STATIC=src/procura/api/static
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 
@@ -41,5 +42,7 @@ copy layout-base layout-base layout-base.js
 copy cose-base cose-base cose-base.js
 copy cytoscape-fcose cytoscape-fcose cytoscape-fcose.js
 copy swagger-ui-dist swagger-ui swagger-ui-bundle.js swagger-ui.css favicon-32x32.png
+# Swagger UI belongs to the REST API's own docs page (/api/v1/docs), not to the workbench.
+rm -rf "${API_STATIC:?}/swagger-ui"; mkdir -p "$API_STATIC"; mv "$DEST/swagger-ui" "$API_STATIC/"
 copy axe-core axe-core axe.min.js
-ls -R "$DEST" | head -60
+ls "$DEST" "$API_STATIC"

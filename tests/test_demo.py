@@ -18,6 +18,11 @@ def test_demo_runs_every_stage_and_finds_the_planted_leads(tmp_path: Path) -> No
     assert result.exit_code == 0, result.output
     for heading in ("Ingest", "Entity resolution", "Supervision models", "Leads by model", "Demo users"):
         assert heading in result.output
+    # The export is an analyst's permission (issue 10): the operator adds one, who signs in.
+    analyst = ["--office", "330000-province", "--role", "analyst", "--password", "ana-pass1", "--system"]
+    for args in (["users", "add", "ana", *analyst], ["login", "-u", "ana", "--password", "ana-pass1"]):
+        signed = CliRunner().invoke(app, ["-w", str(ws), *args])
+        assert signed.exit_code == 0, signed.output
     export = tmp_path / "leads.jsonl"
     export_args = ["-w", str(ws), "leads", "export", "--format", "jsonl", "--out", str(export)]
     result = CliRunner().invoke(app, export_args)

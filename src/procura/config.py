@@ -10,7 +10,7 @@ from __future__ import annotations
 from functools import cached_property
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -19,19 +19,51 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="PROCURA_", extra="ignore")
 
-    home: Path = Field(default_factory=lambda: Path.cwd() / "procura-workspace")
-    database_url: str | None = None
-    # Tests set these in CI so that a missing service fails instead of skipping.
-    require_postgres: bool = False
-    require_spark: bool = False
-    require_browser: bool = False  # CI: a missing Chromium fails the browser tests instead of skipping
-    postgres_admin_url: str = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-    session_idle_minutes: int = 30
-    session_absolute_hours: int = 12
-    lockout_failures: int = 5
-    lockout_minutes: int = 15
-    # Workflow: response deadline per measure kind ("2M" = two calendar months, "7D" = days);
-    # a kind missing here sets no deadline. Overridable per workspace.
+    home: Path = Field(
+        default_factory=lambda: Path.cwd() / "procura-workspace",
+        description="Workspace folder (warehouse, operational database, link models, outputs); "
+        "`--workspace` on the command line wins.",
+    )
+    database_url: str | None = Field(
+        default=None,
+        description="Operational database URL (e.g. `postgresql+psycopg://…`); "
+        "default: SQLite `procura.db` in the workspace.",
+    )
+    require_postgres: bool = Field(
+        default=False,
+        description="Tests: fail instead of skipping when PostgreSQL is unreachable (CI sets it).",
+    )
+    require_spark: bool = Field(
+        default=False, description="Tests: fail instead of skipping when Spark cannot start (CI sets it)."
+    )
+    require_browser: bool = Field(
+        default=False,
+        description="Tests: fail instead of skipping when Debian's chromium is missing (CI sets it).",
+    )
+    postgres_admin_url: str = Field(
+        default="postgresql+psycopg://postgres@127.0.0.1:5432/postgres",
+        description="Tests: the server where throwaway PostgreSQL databases are created.",
+    )
+    db_pool: int | None = Field(
+        default=None,
+        ge=1,
+        le=200,
+        description="Requests the API works on at once = database connections = worker threads "
+        "(ADR 0560); default 20 on PostgreSQL, 2 on SQLite.",
+    )
+    audit_key: SecretStr | None = Field(
+        default=None,
+        description="The audit chain's HMAC key (hex, at least 32 bytes); default: the key file "
+        "`audit.key` in the workspace, created on first use (ADR 0562).",
+    )
+    session_idle_minutes: int = Field(
+        default=30, description="A signed-in session ends after this long idle."
+    )
+    session_absolute_hours: int = Field(
+        default=12, description="A session ends this long after sign-in at the latest."
+    )
+    lockout_failures: int = Field(default=5, description="Failed sign-ins in a row that lock an account.")
+    lockout_minutes: int = Field(default=15, description="How long a locked account stays locked.")
     measure_deadlines: dict[str, str] = Field(
         default_factory=lambda: {
             "procuratorial_suggestion": "2M",
@@ -39,19 +71,31 @@ class Settings(BaseSettings):
             "corrective_opinion": "15D",
             "pre_litigation_notice": "2M",
             "admin_penalty_opinion": "2M",
-        }
+        },
+        description="Response deadline per measure kind (`2M` = two calendar months, `7D` = days); "
+        "a kind missing here sets no deadline. JSON in the environment.",
     )
-    # Workflow: migrate the operational database automatically when opened.
-    auto_migrate: bool = True
-    # Entity resolution (procura link): probabilities are Splink match probabilities.
-    link_match_threshold: float = 0.95
-    link_review_low: float = 0.5
-    link_review_high: float = 0.99
-    # A name-only mention joins the one cluster its scored pairs reach at this probability.
-    link_attach_floor: float = 0.1
-    link_u_max_pairs: float = 2e6
-    link_em_max_pairs: float = 5e5
-    link_seed: int = 42
+    auto_migrate: bool = Field(
+        default=True, description="Migrate the operational database when it is opened."
+    )
+    link_match_threshold: float = Field(
+        default=0.95, description="Entity resolution: Splink match probability at which two mentions link."
+    )
+    link_review_low: float = Field(
+        default=0.5, description="Entity resolution: lower end of the review band."
+    )
+    link_review_high: float = Field(
+        default=0.99, description="Entity resolution: upper end of the review band."
+    )
+    link_attach_floor: float = Field(
+        default=0.1,
+        description="A name-only mention joins the one cluster its scored pairs reach at this probability.",
+    )
+    link_u_max_pairs: float = Field(
+        default=2e6, description="Entity resolution: pairs sampled to estimate u."
+    )
+    link_em_max_pairs: float = Field(default=5e5, description="Entity resolution: pairs used per EM session.")
+    link_seed: int = Field(default=42, description="Entity resolution: random seed (reproducible runs).")
 
     @cached_property
     def warehouse_path(self) -> Path:
@@ -60,6 +104,11 @@ class Settings(BaseSettings):
     @cached_property
     def ops_url(self) -> str:
         return self.database_url or f"sqlite:///{self.home / 'procura.db'}"
+
+    @property
+    def db_pool_size(self) -> int:
+        """Connections of the pool = requests admitted at once (``db_pool`` or the backend's default)."""
+        return self.db_pool or (2 if self.ops_url.startswith("sqlite") else 20)
 
     @cached_property
     def link_dir(self) -> Path:
@@ -72,7 +121,8 @@ class Settings(BaseSettings):
     def ensure(self) -> Settings:
         """Create the workspace folders if missing; return self."""
         for path in (self.home, self.link_dir, self.out_dir):
-            path.mkdir(parents=True, exist_ok=True)
+            path.mkdir(parents=True, exist_ok=True, mode=0o700)
+        self.home.chmod(0o700)
         return self
 
 

@@ -19,10 +19,18 @@ class Base(DeclarativeBase):
     """Declarative base of every operational table."""
 
 
-def make_engine(url: str) -> Engine:
-    """An engine for ``url``; SQLite gets foreign keys and a busy timeout."""
+def make_engine(url: str, pool_size: int = 5) -> Engine:
+    """An engine for ``url`` with a fixed pool of ``pool_size`` connections (no overflow).
+
+    The API admits at most ``pool_size`` requests at a time (ADR 0560), so a
+    request never waits for a connection; CLI commands use the default 5.
+    SQLite gets foreign keys, WAL and a busy timeout.
+    """
+    pool = {"pool_size": pool_size, "max_overflow": 0, "pool_timeout": 30}
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 30})
+        if ":memory:" in url or url.rstrip("/") == "sqlite:":
+            pool = {}
+        engine = create_engine(url, connect_args={"timeout": 30}, **pool)  # type: ignore[arg-type]
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn, _record):  # type: ignore[no-untyped-def]
@@ -32,13 +40,14 @@ def make_engine(url: str) -> Engine:
             cur.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(url, pool_pre_ping=True, **pool)  # type: ignore[arg-type]
 
 
 def session_factory(settings: Settings) -> sessionmaker[Session]:
     """A session factory bound to the workspace's operational database."""
     settings.ensure()
-    return sessionmaker(make_engine(settings.ops_url), expire_on_commit=False)
+    engine = make_engine(settings.ops_url, settings.db_pool_size)
+    return sessionmaker(engine, expire_on_commit=False, info={"settings": settings})
 
 
 def set_scope(session: Session, office_id: str, *, system: bool = False) -> None:

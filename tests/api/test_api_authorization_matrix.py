@@ -50,6 +50,8 @@ HEAD = cells(HEADS, ("own",)) | {("chief", "own_other_dept")}
 EVERYONE = cells(ROLES, RELS)
 _new_users = itertools.count(1)
 STATS_MODEL = "matrix-stats"
+DOSSIER = "case_handling: 移送卷宗 dossier to court"
+VERIFY = "review: 核实身份 verify identity"
 
 
 def _has_lead(body: Any, lead: str) -> bool:
@@ -87,7 +89,7 @@ ENDPOINTS = (
     Endpoint("evidence", "GET", "/leads/{lead}/evidence", READ),
     Endpoint("bundle", "GET", "/leads/{lead}/bundle", READ),
     Endpoint(
-        "bundle in clear", "POST", "/leads/{lead}/bundle", CASE, body=lambda: {"purpose": "移送卷宗 dossier"}
+        "bundle in clear", "POST", "/leads/{lead}/bundle", CASE, body=lambda: {"purpose": DOSSIER}
     ),
     Endpoint(
         "triage accept", "POST", "/leads/{lead}/triage", CASE, "new", True, lambda: {"decision": "accept"}
@@ -134,7 +136,7 @@ ENDPOINTS = (
     ),
     Endpoint("close", "POST", "/leads/{lead}/close", CASE, "rectified", True, dict),
     Endpoint(
-        "unmask", "POST", "/leads/{lead}/unmask", CASE, body=lambda: {"purpose": "核实身份 verify identity"}
+        "unmask", "POST", "/leads/{lead}/unmask", CASE, body=lambda: {"purpose": VERIFY}
     ),
     Endpoint("document", "GET", "/leads/{lead}/documents/auto", CASE, params={"format": "docx"}),
     Endpoint(

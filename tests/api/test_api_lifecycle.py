@@ -12,6 +12,10 @@ from api_world import VICTIM_ID, World
 
 from procura.clock import today as clock_today
 
+VICTIM = "review: 核实被害人身份以便通知家属到场"
+NOTICE = "review: 核实身份以便制作检察建议书"
+COURT = "case_handling: 移送卷宗至法院立案庭审查"
+
 
 def _docx_text(data: bytes) -> str:
     return "\n".join(p.text for p in docx.Document(io.BytesIO(data)).paragraphs)
@@ -135,12 +139,12 @@ def test_unmasking_needs_a_purpose_and_is_audited(world: World) -> None:
     masked = world.call("GET", f"/leads/{lead}", "handler_own").json()
     assert VICTIM_ID not in str(masked) and "330106************" in str(masked)
     assert world.call("POST", f"/leads/{lead}/unmask", "handler_own", json={"purpose": ""}).status_code == 422
-    clear = world.call("POST", f"/leads/{lead}/unmask", "handler_own", json={"purpose": "核实被害人身份"})
+    clear = world.call("POST", f"/leads/{lead}/unmask", "handler_own", json={"purpose": VICTIM})
     assert clear.status_code == 200 and VICTIM_ID in str(clear.json())
     entries = world.call(
         "GET", "/audit", "auditor_own", params={"object_id": lead, "action": "lead.unmask"}
     ).json()
-    assert entries["total"] == 1 and entries["items"][0]["purpose"] == "核实被害人身份"
+    assert entries["total"] == 1 and entries["items"][0]["purpose"] == VICTIM
     assert entries["items"][0]["actor"] == "handler_own"
 
 
@@ -214,11 +218,11 @@ def test_model_stats_count_triage_outcomes(world: World) -> None:
 def test_the_bundle_in_clear_needs_the_unmasking_right_and_a_purpose(world: World) -> None:
     lead = world.lead("investigating")
     assert (
-        world.call("POST", f"/leads/{lead}/bundle", "analyst_own", json={"purpose": "核实身份"}).status_code
+        world.call("POST", f"/leads/{lead}/bundle", "analyst_own", json={"purpose": NOTICE}).status_code
         == 403
     )
     assert world.call("POST", f"/leads/{lead}/bundle", "handler_own", json={"purpose": ""}).status_code == 422
-    clear = world.call("POST", f"/leads/{lead}/bundle", "handler_own", json={"purpose": "移送卷宗"})
+    clear = world.call("POST", f"/leads/{lead}/bundle", "handler_own", json={"purpose": COURT})
     assert clear.status_code == 200 and clear.json()["bundle"]["masked"] is False and VICTIM_ID in clear.text
 
 

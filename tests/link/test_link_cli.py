@@ -73,15 +73,47 @@ def test_explain_shows_identifier_and_waterfall(warehouse: Connect, with_model: 
     total = sum(step.match_weight for step in homophone.steps)
     assert abs(total - (homophone.match_weight or 0)) < 1e-6
     con.close()
+    _sign_in(with_model)
     result = runner.invoke(app, ["-w", str(with_model.home), "link", "explain", "medical_visits:V1:patient",
                                  "police_reports:R1:victim"])
     assert result.exit_code == 0, result.output
     assert "waterfall" in result.output and "name" in result.output
+    # Issue 10: identity numbers were printed in clear; now masked unless a purpose is stated.
+    pair = ["police_reports:R2:victim", "police_reports:R3:victim"]
+    masked = runner.invoke(app, ["-w", str(with_model.home), "link", "explain", *pair])
+    assert masked.exit_code == 0 and "*" in masked.output, masked.output
+    purpose = ["--purpose", "review: 核对两条报案记录是否同一被害人"]
+    clear = runner.invoke(app, ["-w", str(with_model.home), "link", "explain", *pair, *purpose])
+    assert clear.exit_code == 0 and "*" not in clear.output.split("stage one")[1].splitlines()[0]
+
+
+def _sign_in(settings: Settings, role: str = "analyst") -> None:
+    ws = ["-w", str(settings.home)]
+    for args in (
+        ["users", "add", "root", "--office", "330000-province", "--role", "admin", "--password", "root-pass"],
+        ["login", "-u", "root", "--password", "root-pass"],
+        ["users", "add", "乙", "--office", "330000-province", "--role", role, "--password", "user-pass"],
+        ["login", "-u", "乙", "--password", "user-pass"],
+    ):
+        result = runner.invoke(app, [*ws, *args])
+        assert result.exit_code == 0, result.output
+
+
+def test_link_details_need_a_signed_in_analyst(warehouse: Connect, with_model: Settings) -> None:
+    _seed(warehouse())
+    _link(with_model)
+    pair = ["police_reports:R2:victim", "police_reports:R3:victim"]
+    unsigned = runner.invoke(app, ["-w", str(with_model.home), "link", "explain", *pair])
+    assert unsigned.exit_code == 2 and "not signed in" in unsigned.output
+    _sign_in(with_model, role="handler")
+    refused = runner.invoke(app, ["-w", str(with_model.home), "link", "review", "--low", "0", "--high", "1"])
+    assert refused.exit_code == 1 and "forbidden" in refused.output
 
 
 def test_explain_unknown_mention_is_one_line_error(warehouse: Connect, with_model: Settings) -> None:
     _seed(warehouse())
     _link(with_model)
+    _sign_in(with_model)
     result = runner.invoke(app, ["-w", str(with_model.home), "link", "explain", "police_reports:NOPE:victim",
                                  "police_reports:R1:victim"])
     assert result.exit_code == 2
@@ -95,16 +127,17 @@ def test_judge_cli_records_and_rejects_bad_decisions(warehouse: Connect, with_mo
     _link(with_model)
     base = ["-w", str(with_model.home), "link", "judge", "medical_visits:V1:patient",
             "police_reports:R2:victim"]
-    bad = runner.invoke(app, [*base, "maybe", "--user", "甲"])
+    _sign_in(with_model)
+    bad = runner.invoke(app, [*base, "maybe"])
     assert bad.exit_code == 2 and "decision 'maybe'" in bad.output
-    good = runner.invoke(app, [*base, "same", "--user", "甲"])
+    good = runner.invoke(app, [*base, "same"])
     assert good.exit_code == 0, good.output
     _link(with_model)
     con = duckdb.connect(str(with_model.warehouse_path))
     ents = dict(con.execute("SELECT record_key, entity_id FROM mentions WHERE kind = 'person'").fetchall())
     assert ents["V1"] == ents["R2"] == ents["R3"]
     row = con.execute("SELECT user_name, decision FROM _link_judgements").fetchone()
-    assert row == ("甲", "same")
+    assert row == ("乙", "same")  # the signed-in reviewer, not a self-declared --user
 
 
 def test_review_lists_band_and_hides_judged_pairs(warehouse: Connect, with_model: Settings) -> None:
@@ -116,9 +149,9 @@ def test_review_lists_band_and_hides_judged_pairs(warehouse: Connect, with_model
     assert all(p.left.id_no is None or "*" in p.left.id_no for p in pairs)
     first = pairs[0]
     con.close()
+    _sign_in(with_model)
     result = runner.invoke(
-        app, ["-w", str(with_model.home), "link", "review", "--low", "0", "--high", "1", "-i",
-              "--user", "乙"],
+        app, ["-w", str(with_model.home), "link", "review", "--low", "0", "--high", "1", "-i"],
         input="d\n" + "n\n" * len(pairs),
     )
     assert result.exit_code == 0, result.output

@@ -55,6 +55,10 @@ def test_run_list_show_export(settings: Settings, tmp_path: Path) -> None:
     assert TOY_ID in result.output and "新增 new" in result.output
     again = runner.invoke(app, [*ws, "run", TOY_ID, "--as-of", "2026-06-30", *cat])
     assert again.exit_code == 0
+    # Issue 10: the lead commands need a signed-in user; the export is the analyst's permission.
+    unsigned = runner.invoke(app, [*ws, "leads", "list"])
+    assert unsigned.exit_code == 2 and "not signed in" in unsigned.output
+    _sign_in_analyst(ws)
     listed = runner.invoke(app, [*ws, "leads", "list", "--region", "330200"])
     assert listed.exit_code == 0 and "330205" in listed.output and "330110 " not in listed.output
     out = tmp_path / "leads.jsonl"
@@ -70,8 +74,48 @@ def test_run_list_show_export(settings: Settings, tmp_path: Path) -> None:
     assert csv_out.exit_code == 0 and csv_out.output.startswith("lead_id,fingerprint")
 
 
+def _sign_in_analyst(ws: list[str], role: str = "analyst", first: bool = True) -> None:
+    root = ["users", "add", "root", "--office", "330000-province", "--role", "admin"]
+    root += ["--password", "root-pass"]
+    for args in (
+        *([root] if first else []),
+        ["login", "-u", "root", "--password", "root-pass"],
+        ["users", "add", role, "--office", "330000-province", "--role", role, "--password", "user-pass"],
+        ["login", "-u", role, "--password", "user-pass"],
+    ):
+        result = runner.invoke(app, [*ws, *args])
+        assert result.exit_code == 0, result.output
+
+
+def test_only_an_analyst_exports_and_clear_text_needs_a_purpose(settings: Settings, tmp_path: Path) -> None:
+    ws = _workspace(settings, tmp_path)
+    cat = ["--catalog", str(tmp_path / "catalog")]
+    assert runner.invoke(app, [*ws, "run", TOY_ID, "--as-of", "2026-06-30", *cat]).exit_code == 0
+    _sign_in_analyst(ws, "handler")
+    refused = runner.invoke(app, [*ws, "leads", "export"])
+    assert refused.exit_code == 1 and "forbidden" in refused.output
+    _sign_in_analyst(ws, first=False)
+    bad = runner.invoke(app, [*ws, "leads", "export", "--purpose", "aaaa"])
+    assert bad.exit_code == 1 and "purpose" in bad.output
+    out = tmp_path / "clear.jsonl"
+    purpose = "legal_supervision: 核对模型线索与原始报案记录"
+    good = runner.invoke(app, [*ws, "leads", "export", "--out", str(out), "--purpose", purpose])
+    assert good.exit_code == 0, good.output
+    assert oct(out.stat().st_mode & 0o777) == "0o600"
+    audit = runner.invoke(app, [*ws, "login", "-u", "root", "--password", "root-pass"])
+    assert audit.exit_code == 0
+    from procura.access import audit as audit_log
+    from procura.db import session_scope
+    from procura.migrations import open_store
+
+    with session_scope(open_store(settings)) as session:
+        entries, _ = audit_log.list_entries(session, action="lead.export")
+    assert [(e.actor, e.purpose, e.details["masked"]) for e in entries] == [("analyst", purpose, False)]
+
+
 def test_bad_input_is_one_clear_line_and_nonzero(settings: Settings, tmp_path: Path) -> None:
     ws = _workspace(settings, tmp_path)
+    _sign_in_analyst(ws)
     cat = ["--catalog", str(tmp_path / "catalog")]
     cases = [
         ([*ws, "run", TOY_ID, "--as-of", "30/06/2026", *cat], "--as-of"),
@@ -79,7 +123,7 @@ def test_bad_input_is_one_clear_line_and_nonzero(settings: Settings, tmp_path: P
         ([*ws, "run", "no-such-model", *cat], "no model 'no-such-model'"),
         ([*ws, "run", TOY_ID, "--engine", "oracle", *cat], "unknown engine 'oracle'"),
         ([*ws, "leads", "export", "--format", "xml"], "choose jsonl or csv"),
-        ([*ws, "leads", "show", "L-nothing"], "no lead"),
+        ([*ws, "leads", "show", "L-nothing"], "lead L-nothing not found"),
         ([*ws, "models", "diff", TOY_ID], "no shadow run"),
     ]
     for args, needle in cases:
@@ -129,8 +173,9 @@ def test_shadow_run_diff_and_promote_from_the_command_line(settings: Settings, t
     assert runner.invoke(app, [*ws, "run", TOY_ID, "--as-of", "2026-06-30", *cat]).exit_code == 0
     result = runner.invoke(app, [*ws, "run", TOY_ID, "--shadow", "--as-of", "2026-06-30", *cat])
     assert result.exit_code == 0 and "影子运行 Shadow run" in result.output
+    _sign_in_analyst(ws)
     listed = runner.invoke(app, [*ws, "leads", "list", "--model", TOY_ID])
-    assert "Leads (2)" in listed.output
+    assert "Leads (2 / 2)" in listed.output
     diffed = runner.invoke(app, [*ws, "models", "diff", TOY_ID])
     assert diffed.exit_code == 0, diffed.output
     assert "v1 (run 1) → v2 (shadow run 2)" in diffed.output and "减少 lost 1" in diffed.output

@@ -43,7 +43,9 @@ def test_incomplete_metadata_does_not_load(tmp_path: Path) -> None:
         ({"subject": {"kind": "animal"}}, "subject.kind"),
         ({"surprise": 1}, "surprise"),
         ({"anchor": {"table": "police_reports", "key": ["nope"]}}, "anchor key field 'nope'"),
-        ({"postprocess": "procura.nowhere:fn"}, "cannot be imported"),
+        ({"postprocess": "nowhere.at_all:fn"}, "cannot be imported"),
+        ({"postprocess": "procura.models.stats:price_discrimination"}, "built-in hook"),
+        ({"postprocess": "no_such_hook"}, "not a built-in hook"),
     ],
 )
 def test_bad_metadata_names_the_field(tmp_path: Path, changes: dict, needle: str) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from urllib.parse import urlencode
 
 from sqlalchemy import select
@@ -43,20 +44,24 @@ def test_the_lead_page_masks_a_minor_and_unmasking_needs_a_purpose_and_is_audite
     assert page.status_code == 200
     assert VICTIM not in page.text and VICTIM_ID not in page.text and "王某" in page.text
     assert "查看明文" in page.text  # the unmask form
-    short = handler.post(f"/leads/{lead}/unmask", data={"csrf": csrf_of(page.text), "purpose": "x"})
+    form = {"csrf": csrf_of(page.text), "purpose_code": "case_handling"}
+    short = handler.post(f"/leads/{lead}/unmask", data={**form, "purpose": "x"})
     assert short.status_code == 422 and "用途" in short.text and VICTIM not in short.text
-    clear = handler.post(
-        f"/leads/{lead}/unmask", data={"csrf": csrf_of(page.text), "purpose": "制作询问笔录"}
-    )
-    assert clear.status_code == 200 and VICTIM in clear.text and VICTIM_ID in clear.text
+    clear = handler.post(f"/leads/{lead}/unmask", data={**form, "purpose": "制作询问笔录需核对被害人身份"})
+    assert clear.status_code == 200, re.findall(r"data-code=\"[a-z_]+\">([^<]*)", clear.text)
+    assert VICTIM in clear.text and VICTIM_ID in clear.text
     entry = _last_audit(web, "lead.unmask")
-    assert (entry.actor, entry.object_id, entry.purpose) == ("handler_a", lead, "制作询问笔录")
+    assert (entry.actor, entry.object_id) == ("handler_a", lead)
+    assert entry.purpose == "case_handling: 制作询问笔录需核对被害人身份"
     # Another handler of the same department sees the lead but may neither unmask nor act.
     other = _client(web, "handler_b")
     page = other.get(f"/leads/{lead}")
     assert "只有该线索的承办人及其部门负责人、检察长可以查看明文个人信息" in page.text
     assert 'action="/leads/' + lead + '/actions/act"' not in page.text
-    denied = other.post(f"/leads/{lead}/unmask", data={"csrf": csrf_of(page.text), "purpose": "想看看详情"})
+    denied = other.post(
+        f"/leads/{lead}/unmask",
+        data={"csrf": csrf_of(page.text), "purpose_code": "review", "purpose": "想看看详情核对一下身份信息"},
+    )
     assert denied.status_code == 403 and VICTIM not in denied.text
 
 
@@ -118,25 +123,24 @@ def test_bulk_triage_is_all_or_nothing(web: WebWorld) -> None:
     assert (web.status(first), web.status(second)) == ("dismissed", "dismissed")
 
 
-def test_export_is_masked_and_in_clear_only_with_a_purpose_audited(web: WebWorld) -> None:
+def test_export_is_the_analysts_masked_unless_a_purpose_is_given_and_audited(web: WebWorld) -> None:
     lead = web.lead("investigating", handler="handler_a")
-    client = _client(web, "handler_a")
+    assert "导出（遮蔽，CSV）" not in _client(web, "handler_a").get("/leads").text
+    assert _client(web, "handler_a").get("/leads/export").status_code == 403
+    client = _client(web, "analyst_prov")
     masked = client.get("/leads/export?status=investigating")
     assert masked.status_code == 200 and masked.headers["content-type"].startswith("text/csv")
-    rows = list(csv.DictReader(io.StringIO(masked.text.lstrip("\ufeff"))))
-    row = next(r for r in rows if r["id"] == lead)
-    assert row["subject"] == "王某" and row["masked"] == "True"
+    row = next(r for r in csv.DictReader(io.StringIO(masked.text.lstrip("\ufeff"))) if r["lead_id"] == lead)
+    assert VICTIM not in masked.text and "王某" in row["subject"]
     page = client.get("/leads")
-    refused = client.post("/leads/export", data={"csrf": csrf_of(page.text), "status": "investigating"})
+    form = {"csrf": csrf_of(page.text), "status": "investigating", "purpose_code": "legal_supervision"}
+    refused = client.post("/leads/export", data={**form, "purpose": "看看"})
     assert refused.status_code == 422
-    clear = client.post(
-        "/leads/export",
-        data={"csrf": csrf_of(page.text), "status": "investigating", "purpose": "移送公安机关"},
-    )
-    row = next(r for r in csv.DictReader(io.StringIO(clear.text.lstrip("\ufeff"))) if r["id"] == lead)
-    assert row["subject"] == VICTIM and row["masked"] == "False"
-    entry = _last_audit(web, "leads.export")
-    assert entry.purpose == "移送公安机关" and entry.details["in_clear"] >= 1
+    clear = client.post("/leads/export", data={**form, "purpose": "移送公安机关前核对被害人信息"})
+    row = next(r for r in csv.DictReader(io.StringIO(clear.text.lstrip("\ufeff"))) if r["lead_id"] == lead)
+    assert VICTIM in row["subject"]
+    entry = _last_audit(web, "lead.export")
+    assert entry.purpose == "legal_supervision: 移送公安机关前核对被害人信息"
 
 
 def test_the_graph_opens_one_hop_at_a_time_with_match_probabilities(web: WebWorld) -> None:

@@ -20,12 +20,12 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from procura.access.principal import SYSTEM
 from procura.access.users import add_user
-from procura.api import create_app
 from procura.config import Settings
 from procura.db import session_scope, system_scope
 from procura.leads.orm import Lead
 from procura.migrations import open_store
 from procura.warehouse.connection import connect
+from procura.web import create_app
 from procura.workflow import service
 from procura.workflow.scope import work_of
 

@@ -54,7 +54,8 @@ def sqlite_store(template: Path, settings: Settings) -> sessionmaker[Session]:
     """A session factory on a fresh copy of the migrated template in the workspace."""
     target = settings.home / "procura.db"
     shutil.copyfile(template, target)
-    return sessionmaker(make_engine(f"sqlite:///{target}"), expire_on_commit=False)
+    engine = make_engine(f"sqlite:///{target}")
+    return sessionmaker(engine, expire_on_commit=False, info={"settings": settings})
 
 
 def make_user(
@@ -117,6 +118,8 @@ class PgStore:
     app_url: str
     app_role: str
     factory: sessionmaker[Session]
+    # The workspace whose audit key signs this database's audit chain (ADR 0562).
+    home: Path
 
 
 @contextmanager
@@ -153,7 +156,8 @@ def postgres_database(settings: Settings) -> Iterator[PgStore]:
             owner_url.render_as_string(hide_password=False),
             app_url.render_as_string(hide_password=False),
             role,
-            sessionmaker(app, expire_on_commit=False),
+            sessionmaker(app, expire_on_commit=False, info={"settings": settings}),
+            settings.home,
         )
     finally:
         app.dispose()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 
 import pytest
@@ -16,7 +18,9 @@ from procura.cli import access as cli_access
 from procura.cli import app
 from procura.config import Settings
 from procura.db import session_scope
-from procura.migrations import open_store
+from procura.migrations import head_revision, open_store
+
+PURPOSE = "case_handling: prepare the notice"
 
 
 @pytest.fixture(autouse=True)
@@ -38,7 +42,12 @@ def _cli(workspace: Path):  # type: ignore[no-untyped-def]
 
 
 def _user(run, name: str, role: str, department: str = "criminal") -> None:  # type: ignore[no-untyped-def]
-    run(
+    # Heads and chiefs are granted by a chief or the operator (ADR 0561), not by the signed-in admin.
+    run(*_user_args(name, role, department), *(("--system",) if role in ("department_head", "chief") else ()))
+
+
+def _user_args(name: str, role: str, department: str = "criminal") -> tuple[str, ...]:
+    return (
         "users",
         "add",
         name,
@@ -55,13 +64,19 @@ def _user(run, name: str, role: str, department: str = "criminal") -> None:  # t
 
 def test_a_lead_from_new_to_closed_on_the_command_line(settings: Settings) -> None:
     run = _cli(settings.home)
-    assert "0002" in run("db", "upgrade")
+    assert head_revision() in run("db", "upgrade")
     run(
         "users", "add", "root", "--office", "330000-province", "--role", "admin", "--password", "rootpassword"
     )
     run("login", "-u", "root", "--password", "rootpassword")
-    _user(run, "head", "department_head")
+    # An admin never grants a role that may unmask; the operator adds the first chief, who adds heads.
+    assert "may not grant" in run(*_user_args("head", "department_head"), code=1)
+    run(*_user_args("boss", "chief"), "--system")
     _user(run, "wang", "handler")
+    assert "wang" in run("users", "list")
+    run("login", "-u", "boss", "--password", "boss-password")
+    _user(run, "head", "department_head")
+    run("login", "-u", "root", "--password", "rootpassword")
     assert "wang" in run("users", "list")
     with session_scope(open_store(settings)) as db:
         make_lead(db, "L-1")
@@ -96,6 +111,17 @@ def test_audit_verify_fails_on_a_tampered_log(settings: Settings) -> None:
         db.execute(text("UPDATE audit_log SET actor = 'someone' WHERE seq = 1"))
     out = run("audit", "verify", code=1)
     assert "entry 1" in out
+
+
+def test_audit_rotate_key_keeps_the_chain_verifiable(settings: Settings) -> None:
+    run = _cli(settings.home)
+    run(
+        "users", "add", "root", "--office", "330000-province", "--role", "admin", "--password", "rootpassword"
+    )
+    run("login", "-u", "root", "--password", "rootpassword")
+    assert "now signs new entries" in run("audit", "rotate-key")
+    assert len((settings.home / "audit.key").read_text().splitlines()) == 2
+    assert "intact" in run("audit", "verify")
 
 
 def test_bad_input_is_one_clear_line(settings: Settings) -> None:
@@ -176,7 +202,7 @@ def test_reads_unmask_audit_and_stats_on_the_command_line(settings: Settings) ->
     assert "张某" in shown and "330110201005061234" not in shown
     assert "PR-L-1" in run("lead", "evidence", "L-1")  # no warehouse here: the keys, rows missing
     run("lead", "unmask", "L-1", "--purpose", "x", code=1)
-    assert "330110201005061234" in run("lead", "unmask", "L-1", "--purpose", "prepare the notice")
+    assert "330110201005061234" in run("lead", "unmask", "L-1", "--purpose", PURPOSE)
     run("lead", "triage", "L-1", "dismiss", "--reason", "false_match")
     stats = run("models", "stats", "--all-time")
     assert "unfiled-online-defamation" in stats and "0%" in stats
@@ -184,3 +210,20 @@ def test_reads_unmask_audit_and_stats_on_the_command_line(settings: Settings) ->
     run("login", "-u", "carol", "--password", "carolpassword")
     audit_out = run("audit", "list", "--action", "lead.unmask")
     assert "prepare the notice" in audit_out
+
+
+def test_workspace_files_are_the_owners_alone(tmp_path: Path) -> None:
+    """Before: procura.db, the warehouse and folders were created world-readable (umask 022)."""
+    old = os.umask(0o022)
+    try:
+        run = _cli(tmp_path / "ws")
+        run("db", "upgrade")
+        admin = ["--office", "330000-province", "--role", "admin", "--password", "rootpass"]
+        run("users", "add", "root", *admin)
+    finally:
+        os.umask(old)
+    home = tmp_path / "ws"
+    assert stat.S_IMODE(home.stat().st_mode) == 0o700
+    for path in home.rglob("*"):
+        mode = stat.S_IMODE(path.stat().st_mode)
+        assert mode == (0o700 if path.is_dir() else 0o600), (path, oct(mode))

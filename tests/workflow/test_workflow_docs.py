@@ -7,10 +7,12 @@ from pathlib import Path
 import pytest
 
 from procura.access.rls import SCOPED_TABLES
+from procura.cli import load_all
 from procura.cli.access import audit_app, db_app, users_app
 from procura.cli.workflow import lead_app
 from procura.workflow.lifecycle import ACTIONS, DISMISS_REASONS, MEASURES, STATES
 
+load_all()  # the areas register their commands when loaded
 DOC = (Path(__file__).parents[2] / "docs" / "workflow.md").read_text(encoding="utf-8")
 
 

@@ -17,6 +17,8 @@ from procura.workflow import dossier, queries, service
 from procura.workflow.views import to_dict
 
 ID = "330110201005061234"
+COURT = "case_handling: court filing of the notice"
+NOTICE = "case_handling: draft the notice"
 P = dict[str, Principal]
 
 
@@ -78,17 +80,37 @@ def test_only_the_handler_and_their_heads_unmask(
 ) -> None:
     if not allowed:
         with pytest.raises(Forbidden):
-            dossier.unmask(db, settings, people[who], lead, "draft the notice")
+            dossier.unmask(db, settings, people[who], lead, NOTICE)
         return
-    data = dossier.unmask(db, settings, people[who], lead, "draft the notice")
+    data = dossier.unmask(db, settings, people[who], lead, NOTICE)
     assert data["subject"]["id_no"] == ID and data["records"][0]["row"]["victim_name"] == "张小明"
     entries, _ = audit.list_entries(db, action="lead.unmask")
-    assert (entries[0].actor, entries[0].purpose, entries[0].object_id) == (who, "draft the notice", lead)
+    assert (entries[0].actor, entries[0].purpose, entries[0].object_id) == (who, NOTICE, lead)
 
 
-def test_unmasking_needs_a_purpose(db: Session, settings: Settings, people: P, lead: str) -> None:
+@pytest.mark.parametrize(
+    "purpose",
+    [
+        "  ",
+        "aaaa",  # passed before: a length check only
+        "draft the notice",  # no listed purpose
+        "review: aaaaaaaaaaaa",  # the same letter over and over
+        "review: 核实一下",  # too short
+        "gossip: 想看看这个人是谁的身份证号",
+    ],
+)
+def test_unmasking_needs_a_listed_purpose_and_a_reason(
+    db: Session, settings: Settings, people: P, lead: str, purpose: str
+) -> None:
     with pytest.raises(InvalidInput, match="purpose"):
-        dossier.unmask(db, settings, people["handler"], lead, "  ")
+        dossier.unmask(db, settings, people["handler"], lead, purpose)
+
+
+def test_a_listed_purpose_with_a_reason_in_chinese_passes(
+    db: Session, settings: Settings, people: P, lead: str
+) -> None:
+    data = dossier.unmask(db, settings, people["handler"], lead, "review：核实被害人身份以便通知家属")
+    assert data["subject"]["id_no"] == ID
 
 
 def test_the_bundle_is_one_masked_file(db: Session, settings: Settings, people: P, lead: str) -> None:
@@ -108,8 +130,8 @@ def test_an_unmasked_bundle_needs_the_right_person(
     db: Session, settings: Settings, people: P, lead: str
 ) -> None:
     with pytest.raises(Forbidden):
-        dossier.bundle(db, settings, people["handler2"], lead, unmask_purpose="court filing")
-    content = dossier.bundle(db, settings, people["handler"], lead, unmask_purpose="court filing")
+        dossier.bundle(db, settings, people["handler2"], lead, unmask_purpose=COURT)
+    content = dossier.bundle(db, settings, people["handler"], lead, unmask_purpose=COURT)
     assert content["lead"]["subject"]["id_no"] == ID and content["bundle"]["masked"] is False
 
 
@@ -118,3 +140,11 @@ def test_without_a_warehouse_the_rows_are_missing_not_an_error(
 ) -> None:
     make_lead(db, "L-2")
     assert dossier.evidence_records(db, settings, people["chief"], "L-2")[0]["row"] is None
+
+
+def test_an_extra_catalogue_model_keeps_its_legal_basis(db: Session, settings: Settings, people: P) -> None:
+    basis = [{"ref": "PIPL art. 70", "zh": "《个人信息保护法》第七十条", "en": "PIPL, art. 70"}]
+    make_lead(db, "L-x", model_id="my-own-model", legal_basis=basis)
+    db.commit()
+    content = dossier.bundle(db, settings, people["chief"], "L-x")
+    assert content["legal_basis"] == basis

@@ -5,7 +5,6 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -21,17 +20,17 @@ from procura.access.rls import SCOPED_TABLES, apply_scope
 from procura.cli import app
 from procura.config import Settings
 from procura.db import system_scope
-from procura.errors import AuthenticationError, NotFound
+from procura.errors import AuthenticationError, Forbidden, NotFound
 from procura.leads.orm import ModelRun, ShadowLead
-from procura.migrations import load_metadata
+from procura.migrations import head_revision, load_metadata
 from procura.workflow import queries, service
 
 pytestmark = pytest.mark.postgres
 
 
 @pytest.fixture(scope="module")
-def pg() -> Iterator[PgStore]:
-    with postgres_database(Settings()) as store:
+def pg(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PgStore]:
+    with postgres_database(Settings(home=tmp_path_factory.mktemp("pg"))) as store:
         yield store
 
 
@@ -174,13 +173,12 @@ def test_handovers_work_under_row_security(pg: PgStore, people: dict[str, Princi
         child = service.spawn(db, chief, "H-1", "public_interest")
         db.commit()
         assert queries.get_lead(db, chief, "H-1").links[0]["lead_id"] == child.id
-        service.transfer(db, chief, "H-2", office="330106-county")
-        db.commit()
-        service.triage(db, sibling, "H-2", "accept")
-        db.commit()
-        with pytest.raises(NotFound):
-            queries.get_lead(db, chief, "H-2")
+        # Sideways out of the county's jurisdiction a lead goes only by escalation and designation.
+        with pytest.raises(Forbidden):
+            service.transfer(db, chief, "H-2", office="330106-county")
         db.rollback()
+        service.transfer(db, chief, "H-2", department="public_interest")
+        db.commit()
         service.escalate(db, chief, "H-3")
         db.commit()
         service.designate(db, city, "H-3", "330106-county")
@@ -199,16 +197,16 @@ def test_handovers_work_under_row_security(pg: PgStore, people: dict[str, Princi
         ]
 
 
-def test_the_cli_on_postgres(pg: PgStore, tmp_path: Path) -> None:
+def test_the_cli_on_postgres(pg: PgStore) -> None:
     runner = CliRunner()
 
     def run(url: str, *args: str, code: int = 0) -> str:
         env = {"PROCURA_DATABASE_URL": url}
-        result = runner.invoke(app, ["--workspace", str(tmp_path), *args], env=env)
+        result = runner.invoke(app, ["--workspace", str(pg.home), *args], env=env)
         assert result.exit_code == code, result.output
         return result.output
 
-    assert "0002" in run(pg.owner_url, "db", "current")
+    assert head_revision() in run(pg.owner_url, "db", "current")
     assert pg.app_role in run(pg.owner_url, "db", "grant", pg.app_role)
     assert "bad role" in run(pg.owner_url, "db", "grant", "x; drop table leads", code=1)
     run(

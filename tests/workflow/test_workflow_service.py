@@ -132,10 +132,16 @@ def test_transfer_to_another_office_hands_it_over(db: Session, people: P) -> Non
         service.transfer(db, people["head"], "L-1")
     with pytest.raises(InvalidInput, match="unknown office"):
         service.transfer(db, people["head"], "L-1", office="999999-county")
-    service.transfer(db, people["head"], "L-1", office="330106-county", note="wrong county")
+    # Before: a county head sent the lead to any office in the country; it left its own jurisdiction.
+    with pytest.raises(Forbidden, match="outside the jurisdiction"):
+        service.transfer(db, people["head"], "L-1", office="330106-county", note="wrong county")
+    with pytest.raises(Forbidden, match="outside the jurisdiction"):
+        service.transfer(db, people["head"], "L-1", office="110000-province")
+    make_lead(db, "L-2", office="330100-city")
+    service.transfer(db, people["city_head"], "L-2", office="330106-county", note="their county")
     with pytest.raises(NotFound):
-        queries.get_lead(db, people["chief"], "L-1")
-    service.triage(db, people["sibling_chief"], "L-1", "accept")
+        queries.get_lead(db, people["chief"], "L-2")
+    service.triage(db, people["sibling_chief"], "L-2", "accept")
 
 
 def test_spawn_opens_a_linked_lead_in_another_prong(db: Session, people: P) -> None:

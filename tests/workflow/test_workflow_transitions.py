@@ -153,8 +153,8 @@ def test_transition(
 
 
 @pytest.fixture(scope="module")
-def pg_world() -> Iterator[tuple[PgStore, dict[str, Principal]]]:
-    with postgres_database(Settings()) as store:
+def pg_world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[PgStore, dict[str, Principal]]]:
+    with postgres_database(Settings(home=tmp_path_factory.mktemp("pg"))) as store:
         with store.factory() as db:
             people = {
                 "chief": make_user(db, "chief", "330110-county", "criminal", "chief"),

@@ -1,14 +1,16 @@
-"""The append-only audit log, chained by SHA-256 hashes.
+"""The append-only audit log, chained by keyed hashes (HMAC-SHA256, ADR 0562).
 
-Each entry's hash covers its own content and the previous entry's hash, and a
-one-row head records the last sequence number and hash. ``verify`` recomputes
-the chain and names the first entry that was edited, deleted or cut off.
-On the database, triggers (see the migrations) refuse UPDATE and DELETE.
+Each entry's hash covers its own content, the id of the key that signed it and
+the previous entry's hash, under a secret key kept outside the database
+(``procura.access.audit_keys``). A one-row head records the last sequence
+number and hash, and every commit appends the head to a file outside the
+database. ``verify`` recomputes the chain and names the first entry that was
+edited, deleted, cut off, re-signed without the key or swapped with another
+database. On the database, triggers (see the migrations) refuse UPDATE and DELETE.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -17,6 +19,7 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from procura.access.audit_keys import keyring_of, pending_head, read_heads, sign
 from procura.access.orm import AuditEntry, AuditHead, OfficeClosure
 from procura.access.policy import require_role
 from procura.access.principal import Principal
@@ -25,8 +28,9 @@ from procura.clock import stamp, utcnow
 GENESIS = "0" * 64
 
 
-def _digest(entry: AuditEntry) -> str:
+def _digest(entry: AuditEntry, key: bytes) -> str:
     content = {
+        "key_id": entry.key_id,
         "seq": entry.seq,
         "at": stamp(entry.at),
         "actor_id": entry.actor_id,
@@ -40,7 +44,7 @@ def _digest(entry: AuditEntry) -> str:
         "details": entry.details,
     }
     text = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
-    return hashlib.sha256((entry.prev_hash + text).encode("utf-8")).hexdigest()
+    return sign(key, entry.prev_hash + text)
 
 
 def record(
@@ -58,6 +62,7 @@ def record(
 ) -> AuditEntry:
     """Append one entry (who, what, when, why, from where) in the caller's transaction."""
     head = session.execute(select(AuditHead).where(AuditHead.id == 1).with_for_update()).scalar_one_or_none()
+    key_id, key = keyring_of(session).current
     if head is None:
         head = AuditHead(id=1, seq=0, hash=GENESIS)
         session.add(head)
@@ -75,10 +80,12 @@ def record(
         details=json.loads(json.dumps(details or {}, default=str)),
         prev_hash=head.hash,
         hash="",
+        key_id=key_id,
     )
-    entry.hash = _digest(entry)
+    entry.hash = _digest(entry, key)
     session.add(entry)
     head.seq, head.hash = entry.seq, entry.hash
+    pending_head(session, entry.seq, entry.hash)
     session.flush()
     return entry
 
@@ -98,6 +105,8 @@ def verify(session: Session) -> VerifyReport:
     problems: list[str] = []
     first_bad: int | None = None
     prev_hash, expected_seq, count = GENESIS, 1, 0
+    ring = keyring_of(session)
+    heads = read_heads(ring.head_file)
 
     def bad(seq: int, message: str) -> None:
         nonlocal first_bad
@@ -113,12 +122,18 @@ def verify(session: Session) -> VerifyReport:
             bad(expected_seq, f"entry {missing} missing (deleted): sequence jumps to {entry.seq}")
         elif entry.prev_hash != prev_hash:
             bad(entry.seq, f"entry {entry.seq}: link to previous entry broken")
-        if _digest(entry) != entry.hash:
+        key = ring.keys.get(entry.key_id or "")
+        if key is None:
+            bad(entry.seq, f"entry {entry.seq}: signed with an unknown key {entry.key_id!r} (not ours)")
+        elif _digest(entry, key) != entry.hash:
             bad(
                 entry.seq,
                 f"entry {entry.seq} ({entry.action} {entry.object_type} {entry.object_id}): "
                 "content does not match its hash (edited)",
             )
+        if heads.get(entry.seq, {entry.hash}) != {entry.hash}:
+            swapped = "differs from the head written at its commit (database swapped)"
+            bad(entry.seq, f"entry {entry.seq}: {swapped}")
         prev_hash, expected_seq = entry.hash, entry.seq + 1
     head = session.get(AuditHead, 1)
     last_seq = expected_seq - 1
@@ -129,6 +144,9 @@ def verify(session: Session) -> VerifyReport:
             bad(head.seq, f"chain head (seq {head.seq}) does not match the last entry (seq {last_seq})")
     elif head is None and count:
         bad(1, "chain head missing")
+    written = max(heads, default=0)
+    if written > last_seq:
+        bad(last_seq + 1, f"entries {last_seq + 1}-{written} missing: the head file recorded seq {written}")
     return VerifyReport(entries=count, ok=not problems, problems=problems, first_bad_seq=first_bad)
 
 

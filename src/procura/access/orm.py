@@ -87,6 +87,8 @@ class AuditEntry(Base):
     details: Mapped[dict[str, Any]] = mapped_column(JSON)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+    # The audit key that signed the entry (ADR 0562); None only before keyed entries existed.
+    key_id: Mapped[str | None] = mapped_column(String(16))
 
 
 class AuditHead(Base):

@@ -15,6 +15,11 @@ from procura.clock import utcnow
 from procura.errors import Forbidden, InvalidInput, NotFound
 
 MIN_PASSWORD = 8
+# Roles that may unmask any lead of their department or office (ADR 0561). An
+# admin never grants them: a chief grants them, up to its own rank, so that no
+# administrator can make itself a user who sees personal data.
+UNMASKING_ROLES = frozenset({"department_head", "chief"})
+GRANTS = {"admin": frozenset(ROLES) - UNMASKING_ROLES, "chief": UNMASKING_ROLES}
 
 
 def user_count(session: Session) -> int:
@@ -32,8 +37,12 @@ def add_user(
     role: str,
     display_name: str = "",
 ) -> User:
-    """Create a user; admins only, in their jurisdiction (SYSTEM for the first admin)."""
-    require_role(principal, ["admin"], "add users")
+    """Create a user in the creator's jurisdiction (SYSTEM for the first admin).
+
+    Admins create handlers, analysts, auditors and admins; chiefs create heads
+    and chiefs (GRANTS).
+    """
+    require_role(principal, list(GRANTS), "add users")
     if not username or len(username) > 64 or not username.replace("_", "").replace(".", "").isalnum():
         raise InvalidInput(
             f"username {username!r}: 1-64 letters, digits, '_' or '.'", {"field": "username"}
@@ -46,6 +55,11 @@ def add_user(
         )
     if role not in ROLES:
         raise InvalidInput(f"role {role!r}: one of {', '.join(ROLES)}", {"field": "role"})
+    if principal.role != "system" and role not in GRANTS[principal.role]:
+        raise Forbidden(
+            f"无权授予该角色 a {principal.role} may not grant the role {role}",
+            {"action": "add users", "role": role, "grantable": sorted(GRANTS[principal.role])},
+        )
     get_office(session, office_id)
     require_jurisdiction(principal, office_id, "add users")
     if session.scalar(select(User).where(User.username == username)) is not None:
@@ -97,6 +111,13 @@ def get_user(session: Session, principal: Principal, username: str) -> User:
 def set_active(session: Session, principal: Principal, username: str, active: bool) -> User:
     """Disable (ending every session) or re-enable a user."""
     user = get_user(session, principal, username)
+    if not active and user.active and user.role == "admin":
+        others = select(func.count()).select_from(User).where(
+            User.role == "admin", User.active.is_(True), User.id != user.id
+        )
+        if not session.execute(others).scalar_one():
+            last = "不能停用最后一名管理员 the last active admin cannot be disabled"
+            raise Forbidden(last, {"action": "disable"})
     user.active = active
     ended = 0 if active else end_sessions(session, user.id, "disabled")
     audit.record(

@@ -47,7 +47,9 @@ def current_principal(
     """The principal of the Bearer token; 401 when it is missing, unknown or expired."""
     if credentials is None:
         raise AuthenticationError("需要登录 sign in first: send Authorization: Bearer <token>")
-    return authenticate(session, settings, credentials.credentials, ip=client_ip(request))
+    principal = authenticate(session, settings, credentials.credentials, ip=client_ip(request))
+    request.state.principal = principal  # for the audit of a denied attempt
+    return principal
 
 
 CurrentPrincipal = Annotated[Principal, Depends(current_principal)]

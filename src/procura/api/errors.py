@@ -11,12 +11,14 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+import anyio.to_thread
 import duckdb
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
+from procura.access.denied import DeniedLimiter, record_denied
 from procura.errors import ProcuraError, WarehouseError
 
 log = logging.getLogger(__name__)
@@ -42,10 +44,25 @@ def error_response(
     return JSONResponse(body, status_code=status, headers=headers)
 
 
-async def _procura_error(_: Request, exc: Exception) -> JSONResponse:
+# Denied attempts that are audited: a lead refused or not found, unmasking refused.
+_AUDITED_PATHS = ("/leads/",)
+
+
+async def _procura_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, ProcuraError)
     if isinstance(exc, WarehouseError):
         log.warning("warehouse unavailable: %s", exc)
+    path = request.url.path
+    unmasking = path.endswith(("/unmask", "/bundle")) and request.method == "POST"
+    refused = exc.http_status in (403, 404) or (unmasking and exc.http_status == 422)
+    if refused and any(p in path for p in _AUDITED_PATHS):
+        principal = getattr(request.state, "principal", None)
+        ip = request.client.host if request.client else ""
+        details = {"method": request.method, "status": exc.http_status, "code": exc.code}
+        app = request.app
+        await anyio.to_thread.run_sync(
+            lambda: record_denied(app.state.sessions, app.state.denied, principal, ip, path, details)
+        )
     return error_response(exc.http_status, exc.code, exc.message, exc.details)
 
 
@@ -68,7 +85,9 @@ async def _validation_error(_: Request, exc: Exception) -> JSONResponse:
 
 async def _http_error(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, HTTPException)
-    return error_response(exc.status_code, HTTP_CODES.get(exc.status_code, "error"), str(exc.detail))
+    response = error_response(exc.status_code, HTTP_CODES.get(exc.status_code, "error"), str(exc.detail))
+    response.headers.update(exc.headers or {})  # e.g. Allow on a 405
+    return response
 
 
 async def _warehouse_error(_: Request, exc: Exception) -> JSONResponse:
@@ -87,6 +106,7 @@ async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
 
 def install(app: FastAPI) -> None:
     """Register the handlers on ``app``."""
+    app.state.denied = DeniedLimiter()
     app.add_exception_handler(ProcuraError, _procura_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(HTTPException, _http_error)

@@ -21,9 +21,9 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from procura import vocab
-from procura.access import audit, auth, offices, users
+from procura.access import audit, audit_keys, auth, offices, policy, users
 from procura.access.demo import create_demo_users
-from procura.access.principal import Principal
+from procura.access.principal import SYSTEM, Principal
 from procura.access.rls import grant_app_role
 from procura.config import Settings
 from procura.db import make_engine, session_scope
@@ -35,7 +35,7 @@ console = Console()
 TOKEN_FILE = ".procura-session"
 users_app = typer.Typer(help="用户 Users: add, list, disable, enable, demo.", no_args_is_help=True)
 db_app = typer.Typer(help="业务库 Operational database: upgrade, grant, current.", no_args_is_help=True)
-audit_app = typer.Typer(help="审计日志 Audit log: list, verify.", no_args_is_help=True)
+audit_app = typer.Typer(help="审计日志 Audit log: list, verify, rotate-key.", no_args_is_help=True)
 
 
 def token_path(settings: Settings) -> Path:
@@ -152,13 +152,27 @@ def _register_users() -> None:
         department: Annotated[str, typer.Option(help="部门 Department.")] = "criminal",
         password: Annotated[str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True)] = "",
         name: Annotated[str, typer.Option(help="姓名 Display name.")] = "",
+        system: Annotated[
+            bool,
+            typer.Option(
+                "--system",
+                help="以系统身份 As the installation's operator, without sign-in (the first chief).",
+            ),
+        ] = False,
     ) -> None:
-        """新增用户 Add a user (the first user of an empty store must be an admin)."""
+        """新增用户 Add a user (the first user of an empty store must be an admin).
+
+        Admins add handlers, analysts, auditors and admins; chiefs add department
+        heads and chiefs; the first chief is added by the operator with --system
+        (needs write access to the database itself, and is audited).
+        """
         with unit(ctx) as (settings, db):
             if users.user_count(db) == 0:
                 if role != "admin":
                     raise typer.BadParameter("the first user must have --role admin", param_hint="--role")
                 users.bootstrap_admin(db, username, password, office)
+            elif system:
+                users.add_user(db, SYSTEM, username, password, office, department, role, name)
             else:
                 users.add_user(db, me(settings, db), username, password, office, department, role, name)
         done(f"user {username} added")
@@ -311,9 +325,22 @@ def _register_audit() -> None:
             console.print(f"[red]篡改 tampered[/red] {escape(problem)}", highlight=False)
         raise typer.Exit(1)
 
+    @audit_app.command("rotate-key")
+    def audit_rotate_key(ctx: typer.Context) -> None:
+        """轮换密钥 Add a new audit key (admins); later entries are signed with it, old ones still verify."""
+        with unit(ctx) as (settings, db):
+            who = me(settings, db)
+            policy.require_role(who, ["admin"], "rotate the audit key")
+            try:
+                key_id = audit_keys.rotate(settings)
+            except ValueError as exc:
+                raise ProcuraError(str(exc)) from exc
+            audit.record(db, who, "audit.rotate_key", "audit", "key", details={"key_id": key_id})
+        done(f"audit key {key_id} now signs new entries; keep {audit_keys.key_file(ctx.obj)} backed up")
+
 
 def register(app: typer.Typer) -> None:
-    """Add sign-in, ``offices``, ``users``, ``db`` and ``audit`` (called by the workflow area)."""
+    """Add sign-in, ``offices``, ``users``, ``db`` and ``audit``."""
     _register_session(app)
     _register_users()
     _register_db()

@@ -103,9 +103,9 @@ def demo(
     console.print("下一步 Next:")
     for args, what in (
         ("status", "tables, batches, quarantine 数据状态"),
-        ("leads list", "the leads found 线索列表"),
-        ("leads export --format jsonl --out leads.jsonl", "export 导出"),
         ("login --user <username>", "sign in as a demo user 登录"),
+        ("leads list", "the leads found 线索列表"),
+        ("leads export --format jsonl --out leads.jsonl", "export (analysts) 导出"),
         ("serve", "the workbench at http://127.0.0.1:8000, API docs at /api/v1/docs 工作台与接口"),
     ):
         console.print(f"  {cmd} {args}   # {what}")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import duckdb
 import typer
@@ -13,10 +13,11 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from procura.config import Settings
-from procura.errors import NotFound
-from procura.ingest.mapping import MappingError
+
+if TYPE_CHECKING:
+    from procura.ingest.service import IngestSummary
+from procura.errors import InvalidInput, NotFound
 from procura.ingest.quarantine import list_entries, show_entry
-from procura.ingest.service import IngestError, IngestSummary, ingest
 from procura.ingest.status import status
 from procura.standard.schema import StandardError, export_json, standard
 
@@ -74,6 +75,8 @@ def ingest_cmd(
 ) -> None:
     """导入数据 Load agency files into the warehouse (bad rows go to quarantine)."""
     settings: Settings = ctx.obj
+    from procura.ingest.service import ingest  # pandas, openpyxl: only when ingesting
+
     try:
         with Progress(
             TextColumn("[bold]导入 ingest[/bold] {task.description}"),
@@ -90,7 +93,7 @@ def ingest_cmd(
                 bar.update(task, description=name, completed=done, total=total)
 
             summary = ingest(settings, path, mapping, progress)
-    except (IngestError, MappingError) as exc:
+    except InvalidInput as exc:
         _fail(str(exc))
     except duckdb.Error as exc:
         _fail(_busy(settings, exc))

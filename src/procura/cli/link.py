@@ -10,11 +10,17 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from procura.access import audit
+from procura.access.masking import mask_text
+from procura.access.policy import require_role
+from procura.access.principal import Principal
+from procura.access.purposes import check_purpose
+from procura.cli import access as base
 from procura.config import Settings
 from procura.link.explain import Explanation, explain
 from procura.link.export import ExportError, export_mentions
 from procura.link.judgements import DECISIONS, JudgementError, MentionRef, record
-from procura.link.review import ReviewPair, uncertain_pairs
+from procura.link.review import ReviewPair, mask, uncertain_pairs
 from procura.link.service import open_warehouse, run_link
 
 console = Console(emoji=False, highlight=False)
@@ -36,6 +42,35 @@ def _open(settings: Settings) -> duckdb.DuckDBPyConnection:
     except duckdb.IOException as exc:
         _fail(f"warehouse {settings.warehouse_path}: cannot open ({str(exc).splitlines()[0]})")
         raise
+
+
+# Linkage details are personal data of the whole province: analysts only, signed in (ADR 0564).
+LINK_REVIEWERS = ("analyst",)
+PurposeOpt = Annotated[
+    str | None,
+    typer.Option("--purpose", help="查看目的 '<purpose>: <why>' — numbers in clear, audited."),
+]
+
+
+def _reviewer(ctx: typer.Context, action: str, object_id: str, purpose: str | None = None) -> Principal:
+    """The signed-in analyst; the access (and a purpose, when given) is audited."""
+    with base.unit(ctx) as (settings, session):
+        who = base.me(settings, session)
+        require_role(who, LINK_REVIEWERS, action)
+        checked = check_purpose(purpose) if purpose is not None else ""
+        audit.record(session, who, action, "link", object_id[:64], purpose=checked)
+    return who
+
+
+def _masked(ex: Explanation) -> Explanation:
+    """The explanation with identity numbers and phones masked, as the review list shows them."""
+    ex.stage_one = mask_text(ex.stage_one)
+    for step in ex.steps:
+        if step.field in ("id_no", "phone"):
+            keep = (6, 4) if step.field == "id_no" else (3, 4)
+            step.value_left = mask(step.value_left, *keep) or ""
+            step.value_right = mask(step.value_right, *keep) or ""
+    return ex
 
 
 def _parse(text: str) -> MentionRef:
@@ -112,12 +147,15 @@ def explain_cmd(
     ctx: typer.Context,
     a: Annotated[str, typer.Argument(help="TABLE:KEY:ROLE, e.g. police_reports:R-1:victim")],
     b: Annotated[str, typer.Argument(help="TABLE:KEY:ROLE")],
+    purpose: PurposeOpt = None,
 ) -> None:
-    """Explain why two mentions are linked or not 解释两条提及的匹配."""
+    """Explain why two mentions are linked or not (analysts; masked unless --purpose) 解释两条提及的匹配."""
     left, right = _parse(a), _parse(b)
+    _reviewer(ctx, "link.explain", f"{a}~{b}", purpose)
     con = _open(ctx.obj)
     try:
-        _print_explanation(explain(con, ctx.obj, left, right))
+        ex = explain(con, ctx.obj, left, right)
+        _print_explanation(ex if purpose is not None else _masked(ex))
     except JudgementError as exc:
         _fail(str(exc))
     finally:
@@ -148,17 +186,19 @@ def review_cmd(
     interactive: Annotated[
         bool, typer.Option("--interactive", "-i", help="Decide each pair 逐对判断.")
     ] = False,
-    user: Annotated[str | None, typer.Option(help="Reviewer name (needed with --interactive).")] = None,
-    unmask: Annotated[bool, typer.Option(help="Show full identity numbers and phones.")] = False,
+    purpose: PurposeOpt = None,
 ) -> None:
-    """List uncertain pairs; with --interactive, record same/different/unsure 复核不确定的匹配."""
+    """List uncertain pairs; with --interactive, record same/different/unsure 复核不确定的匹配.
+
+    Analysts, signed in; the reviewer recorded is the signed-in user.
+    """
     settings: Settings = ctx.obj
-    if interactive and not user:
-        _fail("--interactive needs --user (the reviewer's name)")
+    user = _reviewer(ctx, "link.review", "uncertain pairs", purpose).username
     con = _open(settings)
     try:
-        pairs = uncertain_pairs(con, settings.link_review_low if low is None else low,
-                                settings.link_review_high if high is None else high, limit, unmask)
+        low = settings.link_review_low if low is None else low
+        high = settings.link_review_high if high is None else high
+        pairs = uncertain_pairs(con, low, high, limit, purpose is not None)
         if not pairs:
             console.print("没有待复核的配对 no pairs to review")
             return
@@ -172,7 +212,7 @@ def review_cmd(
                 break
             decision = choices.get(answer.lower()[:1])
             if decision:
-                record(con, pair.left.ref, pair.right.ref, decision, user or "")
+                record(con, pair.left.ref, pair.right.ref, decision, user)
                 console.print(f"已记录 recorded: {decision}")
     except (JudgementError, ValueError) as exc:
         _fail(str(exc))
@@ -186,11 +226,11 @@ def judge_cmd(
     a: Annotated[str, typer.Argument(help="TABLE:KEY:ROLE")],
     b: Annotated[str, typer.Argument(help="TABLE:KEY:ROLE")],
     decision: Annotated[str, typer.Argument(help=f"One of: {', '.join(DECISIONS)}")],
-    user: Annotated[str, typer.Option(help="Reviewer name 复核人.")],
     note: Annotated[str | None, typer.Option(help="Why 理由.")] = None,
 ) -> None:
-    """Record a judgement on a pair; it applies from the next run 记录人工判断."""
+    """Record a judgement on a pair as the signed-in analyst; it applies from the next run 记录人工判断."""
     left, right = _parse(a), _parse(b)
+    user = _reviewer(ctx, "link.judge", f"{a}~{b}").username
     con = _open(ctx.obj)
     try:
         j = record(con, left, right, decision, user, note)

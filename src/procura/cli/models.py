@@ -1,8 +1,7 @@
-"""``procura run``, ``procura models …`` and ``procura leads …``: parse, call a service, print."""
+"""``procura run`` and ``procura models …``: parse, call a service, print."""
 
 from __future__ import annotations
 
-import sys
 from datetime import date
 from pathlib import Path
 from typing import Annotated
@@ -12,13 +11,10 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from procura.access.principal import SYSTEM
 from procura.config import Settings
 from procura.db import session_scope
 from procura.engine.base import EngineError
 from procura.errors import WarehouseError
-from procura.leads import export as lead_export
-from procura.leads.runs import revisions
 from procura.migrations import open_store
 from procura.models.docs import render_models_doc
 from procura.models.loader import Catalog, load_catalog
@@ -27,7 +23,6 @@ from procura.models.service import CatalogError, RunRequest, run
 from procura.models.testing import run_tests
 from procura.models.versions import VersionError, diff, promote
 from procura.warehouse.keys import key_of
-from procura.workflow.queries import LeadFilter, find_lead, lead_records
 
 console = Console()
 err = Console(stderr=True)
@@ -35,21 +30,10 @@ err = Console(stderr=True)
 models_app = typer.Typer(
     help="Supervision models (监督模型): list, show, test, diff, promote, docs.", no_args_is_help=True
 )
-leads_app = typer.Typer(
-    help="Leads (监督线索): list, show, export — analyst tools over the workspace store, "
-    "unmasked; prosecutors use `procura lead` (signed in, masked).",
-    no_args_is_help=True,
-)
 
 CatalogOpt = Annotated[
     list[Path] | None, typer.Option("--catalog", help="Extra catalogue folder (repeatable). 额外模型目录")
 ]
-ModelFilter = Annotated[str | None, typer.Option("--model", help="Only this model. 按模型")]
-ProngFilter = Annotated[str | None, typer.Option("--prong", help="Only this prong. 按监督领域")]
-RegionFilter = Annotated[
-    str | None, typer.Option("--region", help="Region code; 330000 = province, 330100 = city. 按地区")
-]
-StatusFilter = Annotated[str | None, typer.Option("--status", help="Only this workflow status. 按状态")]
 
 
 def _fail(message: str) -> None:
@@ -246,103 +230,51 @@ def models_docs(
     console.print(f"已写入 wrote {out} ({len(cat.models)} models)")
 
 
-def _where(model: str | None, prong: str | None, region: str | None, status: str | None) -> LeadFilter:
-    return LeadFilter(model=model, prong=prong, region=region, status=status)
-
-
-@leads_app.command("list")
-def leads_list(
+@models_app.command("stats")
+def stats(
     ctx: typer.Context,
-    model: ModelFilter = None,
-    prong: ProngFilter = None,
-    region: RegionFilter = None,
-    status: StatusFilter = None,
-    limit: Annotated[int, typer.Option("--limit", help="At most this many.")] = 50,
+    model: Annotated[str | None, typer.Option(help="模型 Model id.")] = None,
+    by_office: Annotated[bool, typer.Option("--by-office/--all-offices")] = True,
+    by_month: Annotated[bool, typer.Option("--by-month/--all-time")] = True,
 ) -> None:
-    """List leads, highest score first. 线索列表"""
-    with session_scope(open_store(ctx.obj)) as session:
-        leads = lead_records(session, SYSTEM, _where(model, prong, region, status), limit=limit)
-    table = Table(title=f"监督线索 Leads ({len(leads)})")
-    table.add_column("id", no_wrap=True)
-    table.add_column("模型 model", no_wrap=True)
-    for col in ("地区 region", "院 office", "分 score", "状态 status", "说明 explanation"):
-        table.add_column(col)
-    for lead in leads:
-        table.add_row(
-            lead.id,
-            lead.model_id,
-            lead.region_code,
-            lead.office,
-            f"{lead.score:.2f}",
-            lead.status,
-            lead.explanation_zh[:60],
-        )
-    console.print(table)
+    """模型反馈 Precision and lead-to-measure rate per model, office and month."""
+    from procura.cli import access as base
+    from procura.workflow import feedback
 
-
-@leads_app.command("show")
-def leads_show(
-    ctx: typer.Context, lead_ref: Annotated[str, typer.Argument(help="Lead id or fingerprint.")]
-) -> None:
-    """Show one lead with its evidence and history. 查看线索"""
-    with session_scope(open_store(ctx.obj)) as session:
-        lead = find_lead(session, SYSTEM, lead_ref)
-        history = revisions(session, lead.id)
-        record = lead_export.export_record(lead)
-    for key in (
-        "lead_id",
-        "fingerprint",
-        "model_id",
-        "model_version",
-        "status",
-        "prong",
-        "measure",
-        "target",
-        "region_code",
-        "office",
-        "score",
-        "explanation_zh",
-        "explanation_en",
-    ):
-        console.print(f"[bold]{key}[/bold]: {record[key]}", highlight=False)
-    console.print(f"[bold]subject[/bold]: {record['subject']}", highlight=False)
-    console.print(f"[bold]params[/bold]: {record['params']}", highlight=False)
-    console.print("[bold]证据 evidence[/bold]:")
-    for ref in record["evidence"]:
-        console.print(f"  {ref['table']}: {key_of(ref['key'])}", highlight=False)
-    console.print("[bold]历史 history[/bold]:")
-    for rev in history:
-        console.print(
-            f"  {rev.at:%Y-%m-%d %H:%M} run {rev.run_id} {rev.change} ({len(rev.evidence)} evidence)"
-        )
-
-
-@leads_app.command("export")
-def leads_export(
-    ctx: typer.Context,
-    fmt: Annotated[str, typer.Option("--format", help="jsonl | csv")] = "jsonl",
-    out: Annotated[Path | None, typer.Option("--out", help="File to write (default: stdout).")] = None,
-    model: ModelFilter = None,
-    prong: ProngFilter = None,
-    region: RegionFilter = None,
-    status: StatusFilter = None,
-) -> None:
-    """Export leads in the spec's export format. 导出线索"""
-    if fmt not in lead_export.FORMATS:
-        _fail(f"--format {fmt!r}: choose jsonl or csv")
-    with session_scope(open_store(ctx.obj)) as session:
-        leads = lead_records(session, SYSTEM, _where(model, prong, region, status))
-        if out is None:
-            lead_export.write(leads, sys.stdout, fmt)
-            return
-        out.parent.mkdir(parents=True, exist_ok=True)
-        with out.open("w", encoding="utf-8", newline="") as handle:
-            count = lead_export.write(leads, handle, fmt)
-    err.print(f"已导出 exported {count} leads to {out}")
+    with base.unit(ctx) as (settings, db):
+        rows = feedback.model_stats(db, base.me(settings, db), model, by_office, by_month)
+    pct = lambda v: "-" if v is None else f"{v:.0%}"  # noqa: E731
+    base.table(
+        "模型反馈 Model feedback",
+        [
+            "模型 model",
+            "院 office",
+            "月 month",
+            "线索 leads",
+            "待查 pending",
+            "确认 confirmed",
+            "排除 dismissed",
+            "准确率 precision",
+            "措施率 measure rate",
+        ],
+        [
+            [
+                r.model_id,
+                r.office,
+                r.month,
+                r.leads,
+                r.pending,
+                r.confirmed,
+                r.dismissed,
+                pct(r.precision),
+                pct(r.measure_rate),
+            ]
+            for r in rows
+        ],
+    )
 
 
 def register(app: typer.Typer) -> None:
-    """Add ``run``, ``models`` and ``leads`` to the main app."""
+    """Add ``run`` and ``models`` to the main app."""
     app.command("run")(run_command)
     app.add_typer(models_app, name="models")
-    app.add_typer(leads_app, name="leads")

@@ -25,7 +25,7 @@ def register(app: typer.Typer) -> None:
         """启动工作台与接口 Start the browser workbench (/) and the REST API (OpenAPI at /api/v1/docs)."""
         import uvicorn
 
-        from procura.api import create_app
+        from procura.web import create_app
 
         settings = ctx.obj
         try:

@@ -15,8 +15,7 @@ import typer
 
 from procura import vocab
 from procura.cli import access as base
-from procura.cli.models import models_app
-from procura.workflow import dossier, feedback, queries, service
+from procura.workflow import dossier, queries, service
 from procura.workflow.queries import LeadFilter
 from procura.workflow.views import to_dict
 
@@ -297,52 +296,8 @@ def _register_lead_actions() -> None:
         base.done(f"{lead_id}: {event.from_status} → {event.to_status}")
 
 
-def _register_stats() -> None:
-    @models_app.command("stats")
-    def stats(
-        ctx: typer.Context,
-        model: Annotated[str | None, typer.Option(help="模型 Model id.")] = None,
-        by_office: Annotated[bool, typer.Option("--by-office/--all-offices")] = True,
-        by_month: Annotated[bool, typer.Option("--by-month/--all-time")] = True,
-    ) -> None:
-        """模型反馈 Precision and lead-to-measure rate per model, office and month."""
-        with base.unit(ctx) as (settings, db):
-            rows = feedback.model_stats(db, base.me(settings, db), model, by_office, by_month)
-        pct = lambda v: "-" if v is None else f"{v:.0%}"  # noqa: E731
-        base.table(
-            "模型反馈 Model feedback",
-            [
-                "模型 model",
-                "院 office",
-                "月 month",
-                "线索 leads",
-                "待查 pending",
-                "确认 confirmed",
-                "排除 dismissed",
-                "准确率 precision",
-                "措施率 measure rate",
-            ],
-            [
-                [
-                    r.model_id,
-                    r.office,
-                    r.month,
-                    r.leads,
-                    r.pending,
-                    r.confirmed,
-                    r.dismissed,
-                    pct(r.precision),
-                    pct(r.measure_rate),
-                ]
-                for r in rows
-            ],
-        )
-
-
 def register(app: typer.Typer) -> None:
-    """Add the access commands, ``lead`` and ``models stats``."""
-    base.register(app)
+    """Add ``lead`` (the access commands are their own area; ``models stats`` is in the models area)."""
     _register_lead_reads()
     _register_lead_actions()
-    _register_stats()
     app.add_typer(lead_app, name="lead")

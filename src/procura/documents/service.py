@@ -66,7 +66,7 @@ def lead_document(
             deadline = measure.deadline
         else:
             deadline = default_deadline(settings, kind.measures[0], issued) if kind.measures else None
-        basis = [item.get(request.lang) or item["zh"] for item in legal_basis(lead.model_id)]
+        basis = [item.get(request.lang) or item["zh"] for item in legal_basis(lead)]
         document = draft(
             lead,
             settings.warehouse_path,

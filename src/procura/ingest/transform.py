@@ -14,7 +14,8 @@ from procura.errors import InvalidInput
 from procura.ingest.mapping import Mapping
 from procura.standard.kinds import FieldSQL, field_sql
 from procura.standard.schema import Table
-from procura.standard.text import sql_str
+from procura.standard.text import FORMULA_RE as CLEAN_FORMULA_RE
+from procura.standard.text import clean_sql, halfwidth_sql, sql_str
 from procura.warehouse.schema import q
 
 MAX_FIELD_CHARS = 1_000_000
@@ -62,6 +63,8 @@ def cell_problem_sql(c: str) -> str:
         f"WHEN length({c}) > {MAX_FIELD_CHARS} THEN 'value too long (' || length({c}) || ' characters)' "
         f"WHEN ascii({c}) IN (61, 64, 43, 45, 32, 9) AND regexp_matches({c}, {sql_str(FORMULA_RE)}) "
         "THEN 'spreadsheet formula (possible formula injection)' "
+        f"WHEN regexp_matches({halfwidth_sql(clean_sql(c))}, {sql_str(CLEAN_FORMULA_RE)}) "
+        "THEN 'spreadsheet formula after clean-up (possible formula injection)' "
         "END"
     )
 

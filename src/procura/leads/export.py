@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from typing import Any, TextIO
 
 from procura.leads.orm import Lead
+from procura.standard.text import spreadsheet_safe
 
 EXPORT_FIELDS = (
     "lead_id", "fingerprint", "model_id", "model_version", "params", "anchor", "evidence", "subject",
@@ -44,32 +45,40 @@ def export_record(lead: Lead) -> dict[str, Any]:
     }
 
 
-def write_jsonl(leads: Iterable[Lead], out: TextIO) -> int:
+def _record(item: Lead | dict[str, Any]) -> dict[str, Any]:
+    """A lead's export record; a record already built (e.g. masked) is taken as it is."""
+    return item if isinstance(item, dict) else export_record(item)
+
+
+def write_jsonl(leads: Iterable[Lead | dict[str, Any]], out: TextIO) -> int:
     """One JSON object per line; returns the number written."""
     count = 0
     for lead in leads:
-        out.write(json.dumps(export_record(lead), ensure_ascii=False, sort_keys=False) + "\n")
+        out.write(json.dumps(_record(lead), ensure_ascii=False, sort_keys=False) + "\n")
         count += 1
     return count
 
 
 def _cell(value: Any) -> Any:
-    return json.dumps(value, ensure_ascii=False) if isinstance(value, dict | list) else value
+    """Nested values as JSON text; text a spreadsheet would run as a formula escaped (ADR 0563)."""
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False)
+    return spreadsheet_safe(value)
 
 
-def write_csv(leads: Iterable[Lead], out: TextIO) -> int:
+def write_csv(leads: Iterable[Lead | dict[str, Any]], out: TextIO) -> int:
     """One row per lead; nested fields (params, anchor, evidence…) as JSON text."""
     writer = csv.DictWriter(out, fieldnames=list(EXPORT_FIELDS))
     writer.writeheader()
     count = 0
     for lead in leads:
-        row = export_record(lead)
+        row = _record(lead)
         writer.writerow({k: _cell(v) for k, v in row.items()})
         count += 1
     return count
 
 
-def write(leads: Iterable[Lead], out: TextIO, fmt: str) -> int:
+def write(leads: Iterable[Lead | dict[str, Any]], out: TextIO, fmt: str) -> int:
     """Write ``leads`` in ``fmt`` (jsonl or csv)."""
     if fmt == "jsonl":
         return write_jsonl(leads, out)

@@ -58,6 +58,7 @@ class Lead(Base):
     explanation_zh: Mapped[str] = mapped_column(Text)
     explanation_en: Mapped[str] = mapped_column(Text)
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    legal_basis: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     status: Mapped[str] = mapped_column(String(24), default="new", index=True)
     first_run_id: Mapped[int | None] = mapped_column(ForeignKey("model_runs.id"))
     last_run_id: Mapped[int | None] = mapped_column(ForeignKey("model_runs.id"))

@@ -28,6 +28,8 @@ class LeadRecord:
     explanation_zh: str
     explanation_en: str
     details: dict[str, Any] = field(default_factory=dict)
+    # The model version's legal basis ({ref, zh, en} each), shown on the lead page and in documents.
+    legal_basis: list[dict[str, str]] = field(default_factory=list)
 
     @property
     def lead_id(self) -> str:

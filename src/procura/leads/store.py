@@ -23,7 +23,7 @@ from procura.leads.record import LeadRecord
 # Lead fields a run may rewrite (everything a model computes; never status).
 _FINDINGS = (
     "model_version", "params", "evidence", "subject", "target", "region_code", "office",
-    "prong", "measure", "score", "explanation_zh", "explanation_en", "details",
+    "prong", "measure", "score", "explanation_zh", "explanation_en", "details", "legal_basis",
 )
 
 

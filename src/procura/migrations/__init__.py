@@ -7,18 +7,19 @@ first use (``settings.auto_migrate``) and returns a session factory.
 
 from __future__ import annotations
 
-import importlib
+import re
+from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine, event, inspect, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from procura.config import Settings
 from procura.db import Base, make_engine
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 HERE = Path(__file__).parent
 # Every module that defines tables on ``Base``; env.py imports them all.
@@ -27,14 +28,18 @@ _migrated: set[str] = set()
 
 
 def load_metadata():  # type: ignore[no-untyped-def]
-    """``Base.metadata`` with every ORM module imported."""
-    for name in ORM_MODULES:
-        importlib.import_module(name)
+    """``Base.metadata`` with every ORM module (``ORM_MODULES``) imported."""
+    import procura.access.orm
+    import procura.leads.orm
+    import procura.workflow.orm  # noqa: F401
+
     return Base.metadata
 
 
 def alembic_config(url: str) -> Config:
     """An Alembic config pointing at the package's scripts and ``url``."""
+    from alembic.config import Config  # alembic is imported only when migrating
+
     config = Config()
     config.set_main_option("script_location", str(HERE))
     config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
@@ -43,6 +48,8 @@ def alembic_config(url: str) -> Config:
 
 def head_revision() -> str:
     """The newest revision shipped."""
+    from alembic.script import ScriptDirectory
+
     head = ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
     assert head is not None
     return head
@@ -50,12 +57,16 @@ def head_revision() -> str:
 
 def current_revision(engine: Engine) -> str | None:
     """The revision the database is at (None when never migrated)."""
+    from alembic.runtime.migration import MigrationContext
+
     with engine.connect() as conn:
         return MigrationContext.configure(conn).get_current_revision()
 
 
 def upgrade(engine: Engine, revision: str = "head") -> str | None:
     """Migrate the database to ``revision`` and sync the offices; return the new revision."""
+    from alembic import command
+
     from procura.access.offices import offices_in_sync, sync_offices
 
     config = alembic_config(engine.url.render_as_string(hide_password=False))
@@ -71,6 +82,8 @@ def upgrade(engine: Engine, revision: str = "head") -> str | None:
 
 def downgrade(engine: Engine, revision: str) -> str | None:
     """Migrate the database back to ``revision`` (``base`` empties it)."""
+    from alembic import command
+
     config = alembic_config(engine.url.render_as_string(hide_password=False))
     with engine.begin() as conn:
         config.attributes["connection"] = conn
@@ -103,9 +116,36 @@ def open_store(settings: Settings, url: str | None = None) -> sessionmaker[Sessi
     """A session factory on the operational database, migrated to head on first use."""
     url = url or settings.ops_url
     settings.ensure()
-    engine = serialize_sqlite_writes(make_engine(url))
+    engine = serialize_sqlite_writes(make_engine(url, settings.db_pool_size))
     if settings.auto_migrate and url not in _migrated:
-        if current_revision(engine) != head_revision():
+        if not _at_head(engine) and current_revision(engine) != head_revision():
             upgrade(engine)
         _migrated.add(url)
-    return sessionmaker(engine, expire_on_commit=False)
+    return sessionmaker(engine, expire_on_commit=False, info={"settings": settings})
+
+
+_REVISION = re.compile(r'^(down_revision|revision): str(?: \| None)? = "?([\w]+)"?', re.M)
+
+
+@cache
+def _shipped_head() -> str | None:
+    """The head revision read from the script files, without importing alembic (a fast path)."""
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for path in (HERE / "versions").glob("*.py"):
+        for kind, value in _REVISION.findall(path.read_text(encoding="utf-8")):
+            (revisions if kind == "revision" else parents).add(value)
+    heads = revisions - parents
+    return heads.pop() if len(heads) == 1 else None
+
+
+def _at_head(engine: Engine) -> bool:
+    """True when the database's ``alembic_version`` already names the shipped head."""
+    head = _shipped_head()
+    if head is None:
+        return False
+    with engine.connect() as conn:
+        if not inspect(conn).has_table("alembic_version"):
+            return False
+        versions = {row[0] for row in conn.execute(text("SELECT version_num FROM alembic_version"))}
+    return versions == {head}

@@ -158,6 +158,7 @@ def to_lead(
         explanation_zh=render(spec.explanation.zh, context),
         explanation_en=render(spec.explanation.en, context),
         details=details,
+        legal_basis=[{"ref": b.ref, "zh": b.zh, "en": b.en} for b in spec.legal_basis],
     )
 
 

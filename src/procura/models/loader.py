@@ -96,8 +96,20 @@ class Catalog:
 
 
 def resolve_hook(ref: str) -> Callable[..., Any]:
-    """Import ``module.path:function``."""
+    """A built-in hook by name (``procura.models.stats.HOOKS``), or ``module.path:function``.
+
+    The second form is for catalogues outside the package (``--catalog``); procura's own
+    modules are never imported by name, so the import graph stays what the code says.
+    """
+    from procura.models.stats import HOOKS  # numpy, pandas and scipy: only when a hook is used
+
+    if ":" not in ref:
+        if ref not in HOOKS:
+            raise ValueError(f"postprocess {ref!r} is not a built-in hook ({', '.join(sorted(HOOKS))})")
+        return HOOKS[ref]
     module_name, _, attr = ref.partition(":")
+    if module_name.split(".")[0] == "procura":
+        raise ValueError(f"postprocess {ref!r}: name a built-in hook ({', '.join(sorted(HOOKS))})")
     try:
         fn = getattr(importlib.import_module(module_name), attr)
     except (ImportError, AttributeError) as exc:

@@ -180,8 +180,8 @@ class ModelSpec(_Strict):
     @field_validator("postprocess")
     @classmethod
     def _hook(cls, value: str | None) -> str | None:
-        if value is not None and not re.match(r"^[\w.]+:\w+$", value):
-            raise ValueError("postprocess is 'module.path:function'")
+        if value is not None and not re.match(r"^(\w+|[\w.]+:\w+)$", value):
+            raise ValueError("postprocess is a built-in hook name or 'module.path:function'")
         return value
 
     def defaults(self) -> dict[str, Any]:

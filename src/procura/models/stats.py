@@ -8,7 +8,7 @@ It reads nothing but its arguments, so it runs unchanged after DuckDB or Spark.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from statistics import median
 from typing import Any
 
@@ -105,3 +105,9 @@ def _lead(key: tuple[str, str], found: Found, tested: int) -> dict[str, Any]:
         "max_gap": max_gap,
         "min_p_adjusted": strongest["p_adjusted"],
     }
+
+
+# The built-in postprocess hooks, by the name a model.yaml gives.
+HOOKS: dict[str, Callable[[pd.DataFrame, dict[str, Any]], pd.DataFrame]] = {
+    "price_discrimination": price_discrimination,
+}

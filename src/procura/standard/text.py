@@ -99,3 +99,18 @@ def normalize_id(text: str | None) -> str | None:
 
 def id_sql(expr: str) -> str:
     return f"nullif(trim({halfwidth_sql(expr)}, {WS_SQL}), '')"
+
+
+# Spreadsheet formulas (ADR 0563). A cleaned text value that a spreadsheet would
+# run: it starts with = or @, or with a sign followed by a letter or one of ( ! | " ' &
+# ("-2+3+cmd|' /C calc'!A0"); "-2.5" and "+86 571 8888 8888" stay plain values.
+FORMULA_RE = r"^([=@]|[+\-].*[A-Za-z(!|\"'&])"
+# What an export escapes: any text cell starting with one of these (OWASP's list).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: object) -> object:
+    """A text cell a spreadsheet shows as text: a leading ' before = + - @ tab CR (full-width too)."""
+    if isinstance(value, str) and to_halfwidth(value).startswith(FORMULA_STARTS):
+        return "'" + value
+    return value

@@ -21,13 +21,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
-
-import duckdb
+from typing import TYPE_CHECKING, Any
 
 from procura.errors import InvalidInput
 from procura.warehouse import probes
 from procura.warehouse.schema import primary_keys, q
+
+if TYPE_CHECKING:
+    import duckdb
 
 MAX_ROWS_PER_REFERENCE = 50
 _IDENT = re.compile(r"^[a-z_][a-z0-9_]*$")
@@ -80,6 +81,8 @@ def read_evidence(
     if isinstance(warehouse, Path):
         if not warehouse.exists() or not checked:
             return [EvidenceRow(table, key) for table, key in checked]
+        import duckdb  # only when there is something to read: lead pages stay light
+
         con = duckdb.connect(str(warehouse), read_only=True)
     else:
         con = warehouse

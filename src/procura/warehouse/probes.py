@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-
-import duckdb
+from typing import TYPE_CHECKING
 
 from procura.errors import WarehouseError
+
+if TYPE_CHECKING:
+    import duckdb
 
 
 def tables(con: duckdb.DuckDBPyConnection) -> set[str]:

@@ -11,10 +11,12 @@ every other column, NULL, typed.
 from __future__ import annotations
 
 from functools import cache
-
-import duckdb
+from typing import TYPE_CHECKING
 
 from procura.standard.schema import Table, standard
+
+if TYPE_CHECKING:
+    import duckdb
 
 ENTITY_COLUMNS: dict[str, dict[str, str]] = {
     "mentions": {

@@ -1,8 +1,8 @@
 """The prosecutors' workbench in the browser: server-rendered pages over the service layer.
 
-``install(app)`` adds the pages, the static files (vendored scripts included),
-the offline API docs and the HTML error pages to the FastAPI app of
-``procura.api.create_app``. Pages call the same service functions as the API,
+``create_app`` is the app ``procura serve`` runs: the REST API of
+``procura.api.create_app`` with the pages, their static files and HTML error
+pages added by ``install``. Pages call the same service functions as the API,
 so access control, masking and audit are the same by construction.
 """
 
@@ -13,8 +13,11 @@ from typing import Any
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy.orm import Session, sessionmaker
 from starlette.responses import Response
 
+from procura.api import create_app as create_api
+from procura.config import Settings
 from procura.web import failures
 from procura.web.routes import ROUTERS
 
@@ -36,3 +39,10 @@ def install(app: FastAPI) -> None:
     for router in ROUTERS:
         app.include_router(router)
     failures.install(app)
+
+
+def create_app(settings: Settings, sessions: sessionmaker[Session] | None = None) -> FastAPI:
+    """The REST API and the workbench in one app over the workspace of ``settings``."""
+    app = create_api(settings, sessions)
+    install(app)
+    return app

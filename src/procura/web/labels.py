@@ -115,3 +115,11 @@ def office_title(office: str | None, lang: str) -> str:
     if not office or lang != "zh":
         return office or "—"
     return office_name(office.partition("-")[0])
+
+
+def purpose_label(code: str, lang: str) -> str:
+    """A listed purpose of showing personal data (``access.purposes``) in ``lang``."""
+    from procura.access.purposes import PURPOSES
+
+    zh, _, en = PURPOSES.get(code, code).partition(" ")
+    return zh if lang == "zh" else (en or zh)

@@ -21,6 +21,7 @@ from procura.web.labels import (
     label,
     model_title,
     office_title,
+    purpose_label,
     region_name,
     shown_value,
     table_title,
@@ -68,6 +69,7 @@ def environment(lang: str) -> Environment:
         field_title=lambda table, name: field_title(table, name, lang),
         region_name=region_name,
         office_title=lambda office: office_title(office, lang),
+        purpose_label=lambda code: purpose_label(code, lang),
         age=_age,
     )
     env.filters["when"] = lambda value: beijing_time(value, lang)

@@ -124,3 +124,8 @@ def checked_form(
 
 ViewerDep = Annotated[Viewer, Depends(current_viewer)]
 FormDep = Annotated[FormData, Depends(checked_form)]
+
+
+def purpose_of(form: FormData) -> str:
+    """The stated purpose of a form: its listed purpose and the reason in words (``access.purposes``)."""
+    return f"{form.get('purpose_code') or ''}: {form.get('purpose') or ''}"

@@ -9,7 +9,6 @@ history, look-back) is one JSON file for the case dossier.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -19,9 +18,10 @@ from sqlalchemy.orm import Session
 from procura.access import audit
 from procura.access.masking import mask_record
 from procura.access.principal import Principal
+from procura.access.purposes import check_purpose
 from procura.clock import utcnow
 from procura.config import Settings
-from procura.errors import Forbidden, InvalidInput
+from procura.errors import Forbidden
 from procura.leads.orm import Lead
 from procura.warehouse.evidence import read_evidence
 from procura.workflow.orm import LeadWork
@@ -29,12 +29,17 @@ from procura.workflow.privacy import is_sensitive
 from procura.workflow.queries import get_lead, history
 from procura.workflow.scope import load
 
-MIN_PURPOSE = 4
+
+def legal_basis(lead: Lead) -> tuple[dict[str, str], ...]:
+    """The legal basis the lead's model version cites (stored with the lead by the run)."""
+    if lead.legal_basis:
+        return tuple(dict(item) for item in lead.legal_basis)
+    return _builtin_basis(lead.model_id)
 
 
 @cache
-def legal_basis(model_id: str) -> tuple[dict[str, str], ...]:
-    """The legal basis of a built-in model (empty when the model is unknown or does not load)."""
+def _builtin_basis(model_id: str) -> tuple[dict[str, str], ...]:
+    """For leads stored before migration 0003: the basis of a built-in model, if it is one."""
     from procura.models.loader import BUILTIN_CATALOG, ModelLoadError, load_model
 
     folder = BUILTIN_CATALOG / model_id
@@ -70,16 +75,14 @@ def _records(settings: Settings, lead: Lead, masked: bool) -> list[dict[str, Any
     return records
 
 
-def _check_unmask(principal: Principal, work: LeadWork, purpose: str) -> None:
-    if len(purpose.strip()) < MIN_PURPOSE:
-        raise InvalidInput(
-            f"unmasking needs a stated purpose (at least {MIN_PURPOSE} characters)", {"field": "purpose"}
-        )
+def _check_unmask(principal: Principal, work: LeadWork, purpose: str) -> str:
+    purpose = check_purpose(purpose)
     if not may_unmask(principal, work):
         raise Forbidden(
             "只有承办人及其负责人可查看敏感信息 only the lead's handler and their heads may unmask",
             {"action": "unmask"},
         )
+    return purpose
 
 
 def evidence_records(
@@ -96,8 +99,8 @@ def unmask(
 ) -> dict[str, Any]:
     """The lead's subject, explanation and evidence rows in clear, for a stated purpose (audited)."""
     lead, work = load(session, principal, lead_id)
-    _check_unmask(principal, work, purpose)
-    audit.record(session, principal, "lead.unmask", "lead", lead.id, purpose=purpose.strip())
+    purpose = _check_unmask(principal, work, purpose)
+    audit.record(session, principal, "lead.unmask", "lead", lead.id, purpose=purpose)
     return {
         "lead_id": lead.id,
         "subject": dict(lead.subject or {}),
@@ -119,7 +122,7 @@ def bundle(
     lead, work = load(session, principal, lead_id)
     masked = unmask_purpose is None
     if not masked:
-        _check_unmask(principal, work, unmask_purpose or "")
+        unmask_purpose = _check_unmask(principal, work, unmask_purpose or "")
     detail = get_lead(session, principal, lead_id)
     content: dict[str, Any] = {
         "bundle": {
@@ -128,10 +131,10 @@ def bundle(
             "office": principal.office_id,
             "masked": masked,
         },
-        "lead": asdict(detail),
-        "legal_basis": list(legal_basis(lead.model_id)),
+        "lead": detail.model_dump(),
+        "legal_basis": list(legal_basis(lead)),
         "records": _records(settings, lead, masked),
-        "history": [asdict(e) for e in history(session, principal, lead_id)],
+        "history": [e.model_dump() for e in history(session, principal, lead_id)],
     }
     if not masked:
         content["lead"].update(

@@ -29,11 +29,9 @@ from procura.workflow.lookback import lookback
 from procura.workflow.orm import LeadEvent, LeadLink, LeadWork, Measure
 from procura.workflow.privacy import masked_lead
 from procura.workflow.scope import handling_office, jurisdiction_filter, load
-from procura.workflow.views import EventView, LeadDetail, LeadSummary, MeasureView, Page
+from procura.workflow.views import SEVERITY, EventView, LeadDetail, LeadSummary, MeasureView, Page
 
 MAX_PAGE = 500
-# Severity bands of a lead's score: high >= 0.8 > medium >= 0.5 > low.
-SEVERITY = {"high": (0.8, None), "medium": (0.5, 0.8), "low": (None, 0.5)}
 # Queue orders: the most likely first, or by age.
 SORTS: dict[str, tuple[Any, ...]] = {
     "score": (Lead.score.desc(), Lead.id),

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from sqlalchemy import ColumnElement, func
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from procura.access.offices import jurisdiction_query
@@ -16,12 +18,21 @@ from procura.workflow.orm import LeadWork
 
 
 def work_of(session: Session, lead: Lead) -> LeadWork:
-    """The lead's workflow row, created on first use from the model's office and prong."""
+    """The lead's workflow row, created on first use from the model's office and prong.
+
+    Two first reads of a lead may race: the row is inserted with ``ON CONFLICT
+    DO NOTHING`` (SQLite and PostgreSQL), so the loser reads the winner's row.
+    """
     work = session.get(LeadWork, lead.id)
     if work is None:
-        work = LeadWork(lead_id=lead.id, office_id=lead.office, department=lead.prong, updated_at=utcnow())
-        session.add(work)
-        session.flush()
+        dialect = session.get_bind().dialect.name
+        insert = {"postgresql": pg_insert, "sqlite": sqlite_insert}[dialect]
+        row = insert(LeadWork).values(
+            lead_id=lead.id, office_id=lead.office, department=lead.prong, updated_at=utcnow()
+        )
+        session.execute(row.on_conflict_do_nothing(index_elements=["lead_id"]))  # type: ignore[attr-defined]
+        work = session.get(LeadWork, lead.id, populate_existing=True)
+        assert work is not None
     return work
 
 

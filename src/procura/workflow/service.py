@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from procura.access import audit
 from procura.access.offices import get_office, parent_office, within
 from procura.access.orm import User
-from procura.access.policy import require_department, require_role
+from procura.access.policy import require_department, require_jurisdiction, require_role
 from procura.access.principal import DEPARTMENTS, Principal
 from procura.clock import local_date, utcnow
 from procura.config import Settings
@@ -195,6 +195,8 @@ def transfer(
         )
     if office is not None:
         get_office(session, office)
+        # Across jurisdictions a lead goes up by escalation, never sideways out of sight.
+        require_jurisdiction(principal, office, "transfer")
     new_department, new_office = department or work.department, office or work.office_id
     if (new_department, new_office) == (work.department, work.office_id):
         raise InvalidInput("transfer to where the lead already is", {"field": "department"})

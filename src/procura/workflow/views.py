@@ -1,26 +1,48 @@
-"""What the service layer hands to interfaces: plain dataclasses, masked by default."""
+"""The lead views: what the service layer hands to every interface, masked by default.
+
+The API's response schemas are these classes (``procura.api.schemas.leads``
+names them), the CLI prints them and the evidence bundle dumps them, so a field
+is declared once. They read from attributes, so an ORM row (a lead event, a
+measure) validates into its view directly.
+"""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, fields
 from datetime import date, datetime
 from typing import Any
 
+from pydantic import BaseModel, ConfigDict, Field, computed_field, field_validator
+
 from procura.clock import as_utc
 
-
-class _UtcTimes:
-    """Times come back naive from SQLite and aware from PostgreSQL: views always show aware UTC."""
-
-    def __post_init__(self) -> None:
-        for f in fields(self):  # type: ignore[arg-type]
-            value = getattr(self, f.name)
-            if isinstance(value, datetime):
-                setattr(self, f.name, as_utc(value))
+# Severity bands of a lead's score: high >= 0.8 > medium >= 0.5 > low.
+SEVERITY: dict[str, tuple[float | None, float | None]] = {
+    "high": (0.8, None),
+    "medium": (0.5, 0.8),
+    "low": (None, 0.5),
+}
 
 
-@dataclass
-class LeadSummary(_UtcTimes):
+def severity_of(score: float) -> str:
+    """The severity band of a score."""
+    for name, (low, high) in SEVERITY.items():
+        if (low is None or score >= low) and (high is None or score < high):
+            return name
+    return "low"
+
+
+class View(BaseModel):
+    """Base of the views: built from attributes; times always aware UTC (SQLite returns naive ones)."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _utc(cls, value: Any) -> Any:
+        return as_utc(value) if isinstance(value, datetime) else value
+
+
+class LeadSummary(View):
     """One row of a lead queue."""
 
     id: str
@@ -39,9 +61,14 @@ class LeadSummary(_UtcTimes):
     deadline: date | None
     subject: str = ""  # the subject's name, masked as on the lead page
 
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def severity(self) -> str:
+        """高/中/低 from the score (high >= 0.8, medium >= 0.5, else low)."""
+        return severity_of(self.score)
 
-@dataclass
-class MeasureView(_UtcTimes):
+
+class MeasureView(View):
     """A measure with its deadline and response."""
 
     id: int
@@ -57,8 +84,7 @@ class MeasureView(_UtcTimes):
     overdue: bool
 
 
-@dataclass
-class EventView(_UtcTimes):
+class EventView(View):
     """One step of a lead's history."""
 
     id: int
@@ -72,18 +98,16 @@ class EventView(_UtcTimes):
     data: dict[str, Any]
 
 
-@dataclass
-class Lookback(_UtcTimes):
+class Lookback(View):
     """回头看: after a body answered a measure, did later runs find the problem again there?"""
 
     status: str  # not_applicable | pending | clear | persists | recurred
     responded_at: datetime | None = None
     later_runs: int = 0
-    recurrences: list[str] = field(default_factory=list)
+    recurrences: list[str] = Field(default_factory=list)
 
 
-@dataclass
-class LeadDetail:
+class LeadDetail(View):
     """A lead page: the summary plus masked subject, explanation, evidence keys and follow-up."""
 
     summary: LeadSummary
@@ -102,8 +126,7 @@ class LeadDetail:
     masked: bool = True
 
 
-@dataclass
-class Page:
+class Page(View):
     """One page of a list, with the total matching the filters."""
 
     items: list[Any]
@@ -112,6 +135,6 @@ class Page:
     offset: int
 
 
-def to_dict(view: Any) -> dict[str, Any]:
+def to_dict(view: BaseModel) -> dict[str, Any]:
     """A view as a dict (for JSON output)."""
-    return asdict(view)
+    return view.model_dump()

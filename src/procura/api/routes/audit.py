@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query
 from procura.access import audit
 from procura.api.deps import CurrentPrincipal, SessionDep
 from procura.api.schemas.access import AuditEntryPublic, AuditVerifyPublic
-from procura.api.schemas.common import ERRORS, PagePublic
+from procura.api.schemas.common import ERRORS, MAX_OFFSET, PagePublic
 
 router = APIRouter(prefix="/audit", tags=["audit 审计"], responses={s: ERRORS[s] for s in (401, 403, 422)})
 
@@ -24,7 +24,7 @@ def entries(
     object_id: str | None = None,
     since: datetime | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> PagePublic[AuditEntryPublic]:
     """Entries newest first, filtered by actor, action, object and time."""
     rows, total = audit.search(

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query
 
 from procura.api.deps import CurrentPrincipal, SessionDep
-from procura.api.schemas.common import ERRORS, PagePublic
+from procura.api.schemas.common import ERRORS, MAX_OFFSET, PagePublic
 from procura.api.schemas.leads import EventPublic, LeadDetailPublic, LeadSummaryPublic
 from procura.workflow.queries import LeadFilter, get_lead, history, list_leads
 
@@ -35,7 +35,7 @@ def queue(
     stage: Annotated[str | None, Query(description="reached this funnel stage: accepted, measure, …")] = None,
     sort: Literal["score", "newest", "oldest"] = "score",
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> PagePublic[LeadSummaryPublic]:
     """Leads in the caller's jurisdiction matching every filter given, highest score first."""
     filters = LeadFilter(

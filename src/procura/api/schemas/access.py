@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 _ATTRS = ConfigDict(from_attributes=True)
 
@@ -53,7 +53,7 @@ class UserPatch(BaseModel):
     """Disable (ends every session) or re-enable a user."""
 
     model_config = ConfigDict(extra="forbid")
-    active: bool
+    active: StrictBool
 
 
 class UserPublic(BaseModel):

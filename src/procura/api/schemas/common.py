@@ -7,6 +7,9 @@ from typing import Any, Generic, TypeVar
 from pydantic import BaseModel, ConfigDict, Field
 
 T = TypeVar("T")
+# The largest page offset a list accepts: beyond it no store has rows, and
+# larger integers overflow the databases' 64-bit integers (a 500 before).
+MAX_OFFSET = 1_000_000_000
 
 
 class ErrorDetail(BaseModel):

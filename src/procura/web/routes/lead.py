@@ -14,18 +14,20 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from procura.access.principal import DEPARTMENTS, Principal
+from procura.access.purposes import PURPOSES
 from procura.api.deps import SessionDep, SettingsDep
 from procura.config import Settings
 from procura.documents.service import DocumentRequest, lead_document
 from procura.errors import InvalidInput, NotFound
 from procura.models.loader import builtin_catalog
 from procura.web.render import render
-from procura.web.session import FormDep, ViewerDep
+from procura.web.session import FormDep, ViewerDep, purpose_of
 from procura.workflow import dossier, service
 from procura.workflow.graph import lead_graph
 from procura.workflow.lifecycle import DISMISS_REASONS, MEASURES
 from procura.workflow.options import lead_options
 from procura.workflow.queries import get_lead, history
+from procura.workflow.scope import load
 
 router = APIRouter(include_in_schema=False)
 
@@ -87,21 +89,23 @@ def _page(
     detail = get_lead(session, p, lead_id)
     records = clear["records"] if clear else dossier.evidence_records(session, settings, p, lead_id)
     model = builtin_catalog().models.get(detail.summary.model_id)
+    legal = dossier.legal_basis(load(session, p, lead_id)[0])
     timeline: list[dict[str, Any]] = sorted(
-        [{"at": e.at, "kind": "action", "event": asdict(e)} for e in history(session, p, lead_id)]
-        + [{"at": m.issued_at, "kind": "measure", "measure": asdict(m)} for m in detail.measures],
+        [{"at": e.at, "kind": "action", "event": e.model_dump()} for e in history(session, p, lead_id)]
+        + [{"at": m.issued_at, "kind": "measure", "measure": m.model_dump()} for m in detail.measures],
         key=lambda item: item["at"],
     )
     context = {
         "lead": detail,
         "subject": clear["subject"] if clear else detail.subject,
-        "explanation": (clear or asdict(detail))[
+        "explanation": (clear or detail.model_dump())[
             "explanation_zh" if viewer.lang == "zh" else "explanation_en"
         ],
         "records": records,
         "clear": clear is not None,
         "spec": model.spec if model else None,
-        "legal_basis": dossier.legal_basis(detail.summary.model_id),
+        "legal_basis": legal,
+        "purposes": PURPOSES,
         "options": lead_options(session, p, lead_id),
         "timeline": timeline,
         "reasons": DISMISS_REASONS,
@@ -130,7 +134,7 @@ def unmask(
     form: FormDep,
 ) -> Response:
     """The lead page in clear for a stated purpose (handler and their heads; audited)."""
-    clear = dossier.unmask(session, settings, viewer.principal, lead_id, _text(form, "purpose"))
+    clear = dossier.unmask(session, settings, viewer.principal, lead_id, purpose_of(form))
     return _page(request, session, settings, viewer, lead_id, clear)
 
 

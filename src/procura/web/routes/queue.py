@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlencode
@@ -11,15 +12,16 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
+from procura.access.purposes import PURPOSES
 from procura.api.deps import SessionDep
 from procura.errors import InvalidInput
 from procura.models.loader import builtin_catalog
 from procura.web.render import render
-from procura.web.session import FormDep, ViewerDep
+from procura.web.session import FormDep, ViewerDep, purpose_of
 from procura.workflow import service
+from procura.workflow.exports import EXPORTERS, export_leads
 from procura.workflow.lifecycle import DISMISS_REASONS, STATES
 from procura.workflow.queries import SEVERITY, SORTS, STAGES, LeadFilter, list_leads
-from procura.workflow.queue_export import export_queue
 
 router = APIRouter(include_in_schema=False)
 PAGE_SIZES = (25, 50, 100)
@@ -80,6 +82,8 @@ def queue(request: Request, session: SessionDep, viewer: ViewerDep) -> Response:
         "page_sizes": PAGE_SIZES,
         "reasons": DISMISS_REASONS,
         "done": params.get("done"),
+        "may_export": viewer.principal.role in EXPORTERS,
+        "purposes": PURPOSES,
     }
     return render(request, "queue.html", context)
 
@@ -100,12 +104,16 @@ def bulk_triage(session: SessionDep, viewer: ViewerDep, form: FormDep) -> Respon
     return RedirectResponse(f"/leads?{back}&done={done}" if back else f"/leads?done={done}", status_code=303)
 
 
+def _cell(value: Any) -> Any:
+    return json.dumps(value, ensure_ascii=False, default=str) if isinstance(value, dict | list) else value
+
+
 def _csv(rows: list[dict[str, Any]], filename: str) -> Response:
     buffer = io.StringIO()
     if rows:
         writer = csv.DictWriter(buffer, fieldnames=list(rows[0]))
         writer.writeheader()
-        writer.writerows(rows)
+        writer.writerows({k: _cell(v) for k, v in row.items()} for row in rows)
     return Response(
         "\ufeff" + buffer.getvalue(),  # a BOM, so that spreadsheet programs read the Chinese correctly
         media_type="text/csv; charset=utf-8",
@@ -115,15 +123,12 @@ def _csv(rows: list[dict[str, Any]], filename: str) -> Response:
 
 @router.get("/leads/export")
 def export_masked(request: Request, session: SessionDep, viewer: ViewerDep) -> Response:
-    """The filtered queue as CSV, personal data masked (the export is audited)."""
-    params = request.query_params
-    rows = export_queue(session, viewer.principal, _filters(params), None, params.get("sort") or "score")
-    return _csv(rows, "leads-masked.csv")
+    """The filtered leads as CSV in the export format, personal data masked (analysts; audited)."""
+    return _csv(export_leads(session, viewer.principal, _filters(request.query_params)), "leads-masked.csv")
 
 
 @router.post("/leads/export")
 def export_in_clear(session: SessionDep, viewer: ViewerDep, form: FormDep) -> Response:
-    """The filtered queue in clear, for a stated purpose (audited; never in a URL)."""
-    purpose = str(form.get("purpose") or "")
-    rows = export_queue(session, viewer.principal, _filters(form), purpose, str(form.get("sort") or "score"))
+    """The same in clear, for a stated purpose (analysts; audited; the purpose never in a URL)."""
+    rows = export_leads(session, viewer.principal, _filters(form), purpose_of(form))
     return _csv(rows, "leads.csv")

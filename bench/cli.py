@@ -1,0 +1,125 @@
+"""CLI latency: whole-process wall time of ``procura --help``, ``status`` and ``lead show``.
+
+Each command runs as its own process, as a user types it, several times; the
+figure is the median (and the fastest) wall time. ``python -c pass`` in the same
+run is the floor no command can beat, and ``python -c "import <libraries>"``
+shows what importing the heavy libraries up front would cost. The load average
+is recorded beside the numbers, because the machine is shared.
+
+    python bench/cli.py              # 7 runs each, writes BENCHMARKS.md
+    python bench/cli.py --runs 3 --no-write
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from procura.access.principal import SYSTEM
+from procura.access.users import add_user
+from procura.config import Settings
+from procura.db import session_scope
+from procura.leads.orm import Lead
+from procura.migrations import open_store
+
+ROOT = Path(__file__).resolve().parents[1]
+START, END = "<!-- bench/cli.py: start -->", "<!-- bench/cli.py: end -->"
+PASSWORD = "bench-password-1"
+PROCURA = str(Path(sys.executable).parent / "procura")
+HEAVY = "duckdb, pandas, sqlalchemy, fastapi, splink"
+
+
+def _workspace(home: Path) -> None:
+    """A migrated store with one chief of 余杭 signed in and one lead of that office."""
+    settings = Settings(home=home)
+    with session_scope(open_store(settings)) as db:
+        add_user(db, SYSTEM, "chief", PASSWORD, "330110-county", "criminal", "chief")
+        ref = [{"table": "police_reports", "key": {"report_id": "PR-1"}}]
+        db.add(
+            Lead(
+                id="L-1", fingerprint="f" * 64, model_id="unfiled-online-defamation", model_version="1",
+                params={}, anchor=ref, evidence=ref, subject={"kind": "person"}, target="公安机关",
+                region_code="330110", office="330110-county", prong="criminal", measure="case_filing_notice",
+                score=0.9, explanation_zh="说明", explanation_en="explanation", details={}, status="new",
+            )
+        )  # fmt: skip
+    _run([PROCURA, "--workspace", str(home), "status"])  # creates the warehouse
+    _run([PROCURA, "--workspace", str(home), "login", "-u", "chief", "--password", PASSWORD])
+
+
+def _run(argv: list[str]) -> float:
+    start = time.perf_counter()
+    result = subprocess.run(argv, capture_output=True, text=True, check=False)
+    elapsed = time.perf_counter() - start
+    if result.returncode != 0:
+        raise SystemExit(f"{' '.join(argv)} failed:\n{result.stdout}{result.stderr}")
+    return elapsed
+
+
+def measure(runs: int) -> list[tuple[str, float, float, float | None]]:
+    """(command, median s, fastest s, target s) for each command, floor first."""
+    with tempfile.TemporaryDirectory() as tmp:
+        home = Path(tmp) / "ws"
+        _workspace(home)
+        cases = [
+            ("python -c pass (floor)", [sys.executable, "-c", "pass"], None),
+            (f"python -c 'import {HEAVY}'", [sys.executable, "-c", f"import {HEAVY}"], None),
+            ("procura --help", [PROCURA, "--help"], 0.5),
+            ("procura status", [PROCURA, "status", "--workspace", str(home)], 1.0),
+            ("procura lead show L-1", [PROCURA, "lead", "show", "L-1", "--workspace", str(home)], 1.0),
+        ]
+        rows = []
+        for name, argv, target in cases:
+            _run(argv)  # warm the file cache
+            times = [_run(argv) for _ in range(runs)]
+            rows.append((name, statistics.median(times), min(times), target))
+    return rows
+
+
+def table(rows: list[tuple[str, float, float, float | None]], runs: int) -> str:
+    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    lines = [
+        f"Whole-process wall time, median and fastest of {runs} runs on 2 cores; "
+        f"load average (1, 5, 15 min) at the end: {load}.",
+        "",
+        "| command | median s | fastest s | target s |",
+        "| --- | ---: | ---: | ---: |",
+    ]
+    for name, median, fastest, target in rows:
+        lines.append(f"| `{name}` | {median:.2f} | {fastest:.2f} | {'' if target is None else target} |")
+    return "\n".join(lines)
+
+
+def write(text: str) -> None:
+    path = ROOT / "BENCHMARKS.md"
+    body = path.read_text(encoding="utf-8")
+    block = f"{START}\n{text}\n{END}"
+    if START in body:
+        head, _, rest = body.partition(START)
+        _, _, tail = rest.partition(END)
+        body = head + block + tail
+    else:
+        body = body.rstrip() + "\n\n## CLI latency (bench/cli.py)\n\n" + block + "\n"
+    path.write_text(body, encoding="utf-8")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--no-write", action="store_true")
+    args = parser.parse_args()
+    rows = measure(args.runs)
+    text = table(rows, args.runs)
+    print(text)
+    if not args.no_write:
+        write(text)
+
+
+if __name__ == "__main__":
+    main()
