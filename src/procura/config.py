@@ -36,6 +36,10 @@ class Settings(BaseSettings):
     require_spark: bool = Field(
         default=False, description="Tests: fail instead of skipping when Spark cannot start (CI sets it)."
     )
+    require_browser: bool = Field(
+        default=False,
+        description="Tests: fail instead of skipping when Debian's chromium is missing (CI sets it).",
+    )
     postgres_admin_url: str = Field(
         default="postgresql+psycopg://postgres@127.0.0.1:5432/postgres",
         description="Tests: the server where throwaway PostgreSQL databases are created.",

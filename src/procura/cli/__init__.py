@@ -60,7 +60,9 @@ COMMANDS: dict[str, Area] = {
     "users": Area(("access",), "用户 Users: add, list, disable, enable, demo."),
     "db": Area(("access",), "业务库 Operational database: upgrade, grant, current."),
     "audit": Area(("access",), "审计日志 Audit log: list, verify, rotate-key."),
-    "serve": Area(("serve",), "启动 REST 接口 Start the REST API (OpenAPI at /api/v1/docs)."),
+    "serve": Area(
+        ("serve",), "启动工作台与接口 Start the browser workbench (/) and the REST API (OpenAPI at /api/v1/docs)."
+    ),
     "document": Area(
         ("serve",),
         ("文书 Draft a lead's formal document (DOCX/PDF) as the signed-in user; the drafting is audited."),

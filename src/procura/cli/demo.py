@@ -111,8 +111,13 @@ def demo(
         ("lead act <lead> --measure case_filing_notice --findings … --requested …", "measure 监督措施"),
         ("finalise <lead>", "numbered documents to the agencies 定稿发文"),
         ("remind", "deadline reminders, for cron 到期提醒"),
+        ("serve", "the workbench at http://127.0.0.1:8000, API docs at /api/v1/docs 工作台与接口"),
     ):
         console.print(f"  {cmd} {args}   # {what}")
+    console.print(
+        "浏览器工作台 Workbench: run `serve`, open http://127.0.0.1:8000 and sign in with a demo account "
+        "above (演示账号见上表)."
+    )
 
 
 def register(app: typer.Typer) -> None:

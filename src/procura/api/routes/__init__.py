@@ -1,5 +1,6 @@
 """The API's routers, one per resource; ``ROUTERS`` is mounted under ``/api/v1``."""
 
+<<<<<<< HEAD
 from procura.api.routes import (
     audit,
     auth,
@@ -13,6 +14,9 @@ from procura.api.routes import (
     similar,
     users,
 )
+=======
+from procura.api.routes import audit, auth, dashboard, documents, health, lead_actions, leads, models, users
+>>>>>>> i9
 
 ROUTERS = (
     health.router,
@@ -24,8 +28,12 @@ ROUTERS = (
     users.router,
     audit.router,
     models.router,
+<<<<<<< HEAD
     similar.router,
     classes.router,
     exchange.router,
     exchange.office_router,
+=======
+    dashboard.router,
+>>>>>>> i9
 )
