@@ -38,10 +38,10 @@ def register(app: typer.Typer) -> None:
             int, typer.Option(min=1, max=32, help="Worker processes (进程数); each has its own pool.")
         ] = 1,
     ) -> None:
-        """启动 REST 接口 Start the REST API (OpenAPI at /api/v1/docs)."""
+        """启动工作台与接口 Start the browser workbench (/) and the REST API (OpenAPI at /api/v1/docs)."""
         import uvicorn
 
-        from procura.api import create_app
+        from procura.web import create_app
 
         settings = ctx.obj
         try:
@@ -51,6 +51,7 @@ def register(app: typer.Typer) -> None:
             console.print(f"[red]无法打开业务库 cannot open the ops database[/red] {where}", highlight=False)
             raise typer.Exit(1) from exc
         console.print(f"[bold]procura API[/bold] 工作区 workspace: {escape(str(settings.home))}")
+        console.print(f"工作台 Workbench: http://{escape(host)}:{port}/", highlight=False)
         console.print(f"接口文档 OpenAPI: http://{escape(host)}:{port}/api/v1/docs", highlight=False)
         options = {"host": host, "port": port, "log_level": "info", "timeout_keep_alive": 30}
         if workers == 1:
@@ -59,7 +60,7 @@ def register(app: typer.Typer) -> None:
         # Each worker process builds its own app from the environment: pass the workspace on.
         os.environ["PROCURA_HOME"] = str(settings.home)
         uvicorn.run(
-            "procura.api.app:app_from_environment",
+            "procura.web:app_from_environment",
             factory=True,
             workers=workers,
             **options,  # type: ignore[arg-type]
