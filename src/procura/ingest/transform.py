@@ -52,20 +52,29 @@ def check_header(columns: list[str], filename: str) -> None:
         seen[key] = i
 
 
-def cell_problem_sql(c: str) -> str:
+# Kinds stored as cleaned text: a formula in them survives to every export (ADR 0563).
+TEXT_KINDS = frozenset({"id", "text", "name"})
+
+
+def cell_problem_sql(c: str, stored_as_text: bool = True) -> str:
     """SQL: why a raw cell cannot be taken whatever its field (NUL, size, formula), else NULL.
 
-    The formula test first looks at the first character (= @ + - space tab) by its code.
+    The formula test first looks at the first character (= @ + - space tab) by its code;
+    a cell kept as text is tested again after clean-up (a leading newline, a full-width ＝).
     """
+    cleaned = (
+        f"WHEN regexp_matches({halfwidth_sql(clean_sql(c))}, {sql_str(CLEAN_FORMULA_RE)}) "
+        "THEN 'spreadsheet formula after clean-up (possible formula injection)' "
+        if stored_as_text
+        else ""
+    )
     return (
         f"CASE WHEN contains({c}, chr(0)) THEN 'contains a NUL byte' "
         f"WHEN contains({c}, chr(65533)) THEN 'undecodable bytes (wrong encoding?)' "
         f"WHEN length({c}) > {MAX_FIELD_CHARS} THEN 'value too long (' || length({c}) || ' characters)' "
         f"WHEN ascii({c}) IN (61, 64, 43, 45, 32, 9) AND regexp_matches({c}, {sql_str(FORMULA_RE)}) "
         "THEN 'spreadsheet formula (possible formula injection)' "
-        f"WHEN regexp_matches({halfwidth_sql(clean_sql(c))}, {sql_str(CLEAN_FORMULA_RE)}) "
-        "THEN 'spreadsheet formula after clean-up (possible formula injection)' "
-        "END"
+        f"{cleaned}END"
     )
 
 
@@ -132,7 +141,8 @@ def staging_sql(table: Table, binding: Binding, source: str, mapping: Mapping | 
             raw, shown = "CAST(NULL AS VARCHAR)", "NULL"
         sql = field_sql(f, raw, prefix)
         built[f.name] = sql
-        cell = cell_problem_sql(q(binding.sources[f.name])) if f.name in binding.sources else "NULL"
+        column = binding.sources.get(f.name)
+        cell = cell_problem_sql(q(column), f.kind in TEXT_KINDS) if column else "NULL"
         check = f"CASE WHEN ({cell}) IS NOT NULL THEN {cell} WHEN ({sql.error}) IS NOT NULL THEN {sql.error}"
         if f.required:
             check += f" WHEN ({sql.value}) IS NULL THEN 'required field is empty'"
