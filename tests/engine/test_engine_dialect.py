@@ -76,3 +76,37 @@ def test_spark_unavailable_is_a_clear_engine_error(monkeypatch: pytest.MonkeyPat
     monkeypatch.setattr(spark, "unavailable_reason", lambda: "Java is not installed (Spark needs a JRE 17+)")
     with pytest.raises(EngineError, match="Spark is unavailable: Java is not installed"):
         spark.spark_session()
+
+
+SHARED = """
+WITH a AS (SELECT x FROM t),
+     b AS (SELECT x FROM a WHERE x > 1),
+     c AS (SELECT x FROM b UNION ALL SELECT x FROM a)
+SELECT c.x FROM c JOIN b ON b.x = c.x
+"""
+
+
+def test_a_cte_read_twice_becomes_a_step_of_its_own() -> None:
+    rule = parse_rule(SHARED)
+    steps = dialect("spark").steps(rule)
+    assert [name for name, _ in steps] == ["a", "b", None]
+    assert "WITH" not in steps[0][1] and "FROM a" in steps[1][1]
+    assert steps[-1][1].startswith("WITH c AS")
+    assert dialect("duckdb").steps(rule) == [(None, dialect("duckdb").generate(rule))]
+
+
+def test_steps_give_the_rows_of_the_one_statement() -> None:
+    con = duckdb.connect()
+    con.execute("CREATE TABLE t AS SELECT * FROM range(5) r(x)")
+    rule = parse_rule(SHARED)
+    for name, sql in dialect("spark").steps(rule):
+        if name:
+            con.execute(f"CREATE TEMP TABLE {name} AS {sql}")
+        else:
+            stepped = sorted(con.execute(sql).fetchall())
+    assert stepped == sorted(con.execute(dialect("duckdb").generate(rule)).fetchall())
+
+
+def test_a_rule_without_shared_ctes_is_one_step() -> None:
+    rule = parse_rule("WITH a AS (SELECT x FROM t) SELECT x FROM a")
+    assert [name for name, _ in dialect("spark").steps(rule)] == [None]

@@ -165,3 +165,50 @@ def test_xlsx_with_a_title_row_and_a_named_sheet(settings: Settings, tmp_path: P
         "SELECT penalty_id, agency_type, decided_at, transferred, fine_amount, _source_row "
         "FROM admin_penalties",
     ) == [("杭市监罚〔2024〕1号", "market_regulation", dt.date(2024, 3, 1), False, Decimal("15000.00"), 1)]
+
+
+def _with_sheet_xml(path: Path, edit: dict[bytes, bytes]) -> Path:
+    """Rewrite the first worksheet's XML of ``path`` (byte replacements), as another tool might write it."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as src:
+        parts = {info.filename: src.read(info) for info in src.infolist()}
+    sheet = parts["xl/worksheets/sheet1.xml"]
+    for old, new in edit.items():
+        assert old in sheet
+        sheet = sheet.replace(old, new)
+    parts["xl/worksheets/sheet1.xml"] = sheet
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
+        for name, data in parts.items():
+            dst.writestr(name, data)
+    return path
+
+
+def test_xlsx_long_whole_number_keeps_its_digits(settings: Settings, tmp_path: Path) -> None:
+    # A tool that stores an identity number as a number cell with all 18 digits:
+    # read as a float it would lose the last ones, so such a workbook goes through openpyxl.
+    from procura.ingest.xlsx import needs_openpyxl
+
+    rows = [[*ROWS[0][:5], 111111, *ROWS[0][6:]]]
+    path = write_xlsx(tmp_path / "police_reports.xlsx", HEADER, rows)
+    assert not needs_openpyxl(path)
+    _with_sheet_xml(path, {b"<v>111111</v>": b"<v>110105194912310038</v>"})
+    assert needs_openpyxl(path)
+    ingest(settings, path)
+    assert rows_of(settings, "SELECT victim_id_no, victim_id_no_valid FROM police_reports") == [
+        ("110105194912310038", True)
+    ]
+
+
+def test_xlsx_without_formulas_or_long_numbers_is_read_by_calamine(tmp_path: Path) -> None:
+    from procura.ingest.xlsx import needs_openpyxl, read_xlsx
+
+    path = write_xlsx(
+        tmp_path / "t.xlsx",
+        ["a", "b", "c", "d"],
+        [[330100, 12.5, dt.datetime(2024, 5, 1, 9, 30), True], ["x", None, dt.date(2020, 1, 2), "  "]],
+    )
+    assert not needs_openpyxl(path)
+    header, columns, numbers = read_xlsx(path, None)
+    assert header == ["a", "b", "c", "d"] and numbers == [1, 2]
+    assert columns == [["330100", "x"], ["12.5", None], ["2024-05-01 09:30:00", "2020-01-02"], ["true", "  "]]

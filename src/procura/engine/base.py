@@ -33,7 +33,7 @@ class Engine(ABC):
     def run(self, rule: exp.Expr) -> list[dict[str, Any]]:
         """Execute ``rule``; rows as dicts of Python values (lists, dates, floats)."""
         try:
-            table = self.query_arrow(self.sql(rule))
+            table = self.query_steps(self.dialect.steps(rule))
         except Exception as exc:  # the engine boundary: DuckDB, Py4J and Spark errors alike
             message = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
             raise EngineError(f"{self.name}: {message}") from exc
@@ -42,6 +42,12 @@ class Engine(ABC):
     @abstractmethod
     def query_arrow(self, sql: str) -> pa.Table:
         """Execute SQL text of this engine's dialect."""
+
+    def query_steps(self, steps: Sequence[tuple[str | None, str]]) -> pa.Table:
+        """Execute ``Dialect.steps`` output: named steps are views the last step reads."""
+        if len(steps) > 1:
+            raise NotImplementedError(f"{self.name} runs a rule as one statement")
+        return self.query_arrow(steps[-1][1])
 
     @abstractmethod
     def tables(self) -> Sequence[str]:

@@ -29,6 +29,43 @@ def _array_length(node: exp.Expr) -> exp.Expr:
     return node
 
 
+def shared_ctes(rule: exp.Expr) -> list[tuple[str | None, exp.Expr]]:
+    """The rule as steps: each CTE read more than once first (``name, query``), then the rule.
+
+    Spark inlines every CTE where it is referenced, so a CTE read by two
+    others is computed twice, and a chain of them multiplies: the scan plan
+    of app-pi-violations had 160 table scans. An engine that materializes
+    each shared CTE once under its own name (a temporary view) runs the rest
+    of the rule over it. A step keeps the CTEs it reads that are not shared;
+    the rule's SQL stays one statement.
+    """
+    with_ = rule.args.get("with_")
+    if not isinstance(with_, exp.With) or with_.recursive:
+        return [(None, rule)]
+    names = [cte.alias for cte in with_.expressions]
+    reads = {name: 0 for name in names}
+    for table in rule.find_all(exp.Table):
+        if not table.db and table.name in reads:
+            reads[table.name] += 1
+    shared = {name for name, n in reads.items() if n > 1}
+    if not shared:
+        return [(None, rule)]
+    steps: list[tuple[str | None, exp.Expr]] = []
+    inline: list[exp.CTE] = []
+    for cte in with_.expressions:
+        if cte.alias not in shared:
+            inline.append(cte)
+            continue
+        body = cte.this.copy()
+        if inline:
+            body.set("with_", exp.With(expressions=[c.copy() for c in inline]))
+        steps.append((cte.alias, body))
+    final = rule.copy()
+    final.set("with_", exp.With(expressions=[c.copy() for c in inline]) if inline else None)
+    steps.append((None, final))
+    return steps
+
+
 @dataclass(frozen=True)
 class Dialect:
     """How one engine speaks SQL, and what it can do."""
@@ -42,13 +79,21 @@ class Dialect:
     reads_warehouse: bool = True
     # Whether tables are cached in engine memory once read (every model re-reads them).
     cache_tables: bool = False
+    # Whether a CTE read more than once is computed once, as its own step (``shared_ctes``).
+    materialize_shared_ctes: bool = False
 
     def generate(self, rule: exp.Expr) -> str:
         """The rule as SQL text of this dialect."""
-        tree = rule.copy()
+        tree = rule
         for rewrite in self.rewrites:
-            tree = tree.transform(rewrite)
+            tree = tree.transform(rewrite)  # a copy: the rule itself is never changed
         return tree.sql(dialect=self.sqlglot)
+
+    def steps(self, rule: exp.Expr) -> list[tuple[str | None, str]]:
+        """The rule as SQL steps of this dialect: ``(view name, SQL)``, the last one unnamed."""
+        if not self.materialize_shared_ctes:
+            return [(None, self.generate(rule))]
+        return [(name, self.generate(step)) for name, step in shared_ctes(rule)]
 
 
 DIALECTS: dict[str, Dialect] = {
@@ -68,6 +113,7 @@ DIALECTS: dict[str, Dialect] = {
         },
         reads_warehouse=False,
         cache_tables=True,
+        materialize_shared_ctes=True,
     ),
 }
 

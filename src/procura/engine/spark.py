@@ -89,9 +89,24 @@ class SparkEngine(Engine):
         return cls(export_parquet(con, tables, folder))
 
     def query_arrow(self, sql: str) -> pa.Table:
+        return self.query_steps([(None, sql)])
+
+    def query_steps(self, steps: Sequence[tuple[str | None, str]]) -> pa.Table:
+        """Each named step computed once (``localCheckpoint``) as a view, then the last step."""
         for table, frame in self._frames.items():
             frame.createOrReplaceTempView(table)
-        table = self.session.sql(sql).toArrow()
+        done: list[tuple[str, Any]] = []
+        try:
+            for name, sql in steps[:-1]:
+                assert name is not None
+                frame = self.session.sql(sql).localCheckpoint(eager=True)
+                frame.createOrReplaceTempView(name)
+                done.append((name, frame))
+            table = self.session.sql(steps[-1][1]).toArrow()
+        finally:
+            for name, frame in done:
+                self.session.catalog.dropTempView(name)
+                frame.unpersist()
         return table if isinstance(table, pa.Table) else pa.Table.from_batches(table)
 
     def tables(self) -> Sequence[str]:

@@ -8,8 +8,6 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
-import pandas as pd
-
 from procura.engine.base import Engine, EngineError
 from procura.errors import InvalidInput
 from procura.leads.fingerprint import fingerprint
@@ -168,6 +166,8 @@ def rows_to_leads(
     """All output rows as leads, sorted by fingerprint; two rows with one anchor is an error."""
     hook = model.postprocess()
     if hook is not None:
+        import pandas as pd  # only a hook needs it (ADR 0400: a DataFrame in and out)
+
         params = {n: b.value for n, b in values.items()} | {"as_of": as_of}
         frame = hook(pd.DataFrame(rows), params)
         rows = [{str(k): v for k, v in r.items()} for r in frame.to_dict(orient="records")]

@@ -116,4 +116,4 @@ def bind(rule: exp.Query, values: Mapping[str, Binding], as_of: date) -> exp.Que
             raise RuleError(f"unknown parameter ${node.name}")
         return _dated(binding) if binding.dated else literal(binding.type, binding.value)
 
-    return rule.copy().transform(replace)  # type: ignore[return-value]
+    return rule.transform(replace)  # type: ignore[return-value]  # transform copies the tree
