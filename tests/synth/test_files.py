@@ -81,6 +81,17 @@ def test_files_have_the_standard_columns_and_formats(small: Dataset, written: Pa
         (written / "data" / "criminal_case_victims.csv").read_bytes().decode("utf-8")
 
 
+def _one_typo(got: str, want: str) -> bool:
+    """Equal but for the check character, one body character, or two adjacent body characters swapped."""
+    if got[:-1] == want[:-1]:
+        return True
+    if len(got) != len(want):
+        return False
+    diff = [i for i, (a, b) in enumerate(zip(got, want, strict=True)) if a != b]
+    return len(diff) == 1 or (len(diff) == 2 and diff[1] == diff[0] + 1
+                              and got[diff[0]] == want[diff[1]] and got[diff[1]] == want[diff[0]])
+
+
 def test_every_value_normalizes_back_and_malformed_rows_do_not(small: Dataset, written: Path) -> None:
     """Noise is harmless: each written value normalizes to the clean value, except the listed bad rows."""
     tables = standard()
@@ -105,7 +116,8 @@ def test_every_value_normalizes_back_and_malformed_rows_do_not(small: Dataset, w
                 want = expected(value, f.kind)
                 if f.kind in ("id_no", "uscc") and got != want:
                     check = normalize_id_no if f.kind == "id_no" else normalize_uscc
-                    assert check(text)[1] is False and got[:-1] == want[:-1], (file_name, row, f.name, text)
+                    # A clerk's typo: a wrong check character, or (issue 15) one wrong or two swapped digits.
+                    assert check(text)[1] is False and _one_typo(got, want), (file_name, row, f.name, text)
                     typos += 1
                     continue
                 assert same(f.kind, got, want), (file_name, row, f.name, text, got, want)
