@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test test-fast lint bench clean
+.PHONY: demo test test-fast lint bench clean translations vendor browser
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -15,8 +15,12 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(BIN)/procura demo
 
-test: $(STAMP)
+test: $(STAMP) browser
 	$(BIN)/python -m pytest -m "not bench" -q
+
+# Debian's Chromium for the browser tests (Playwright drives it; never a browser download).
+browser:
+	@command -v chromium >/dev/null || (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium)
 
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -m "not bench and not slow and not spark and not browser" -q
@@ -32,6 +36,18 @@ bench: $(STAMP)
 	$(BIN)/python bench/link_febrl.py
 	$(BIN)/python bench/models.py
 	$(BIN)/python bench/api.py
+	$(BIN)/python bench/pages.py
 
 clean:
 	rm -rf $(VENV) procura-workspace .pytest_cache .mypy_cache .ruff_cache
+
+# The workbench's translations: re-extract the message ids, merge them into the catalogues
+# (then translate the new entries of locale/zh/LC_MESSAGES/messages.po by hand).
+WEB := src/procura/web
+translations: $(STAMP)
+	$(BIN)/pybabel extract -F $(WEB)/babel.cfg -k N_ --no-location --sort-output --omit-header -o $(WEB)/locale/messages.pot $(WEB)
+	$(BIN)/pybabel update --omit-header --no-fuzzy-matching --ignore-obsolete -i $(WEB)/locale/messages.pot -d $(WEB)/locale
+
+# Refresh the vendored browser assets (htmx, ECharts, cytoscape.js + fcose, Swagger UI, axe-core) from npm.
+vendor:
+	scripts/vendor_assets.sh

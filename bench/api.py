@@ -190,12 +190,13 @@ def section(count: int, results: list[tuple[str, float, float]]) -> str:
     return "\n".join(lines)
 
 
-def write(text: str) -> None:
+def write(text: str, start: str = START, end: str = END) -> None:
+    """Replace the section between ``start`` and ``end`` in BENCHMARKS.md (append it the first time)."""
     path = ROOT / "BENCHMARKS.md"
     current = path.read_text(encoding="utf-8")
-    if START in current and END in current:
-        before, rest = current.split(START, 1)
-        after = rest.split(END, 1)[1]
+    if start in current and end in current:
+        before, rest = current.split(start, 1)
+        after = rest.split(end, 1)[1]
         current = before + text + after
     else:
         current = current.rstrip("\n") + "\n\n" + text + "\n"

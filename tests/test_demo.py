@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
+from procura.api import create_app
 from procura.cli import app
+from procura.config import Settings
 
 
 @pytest.mark.slow
@@ -16,8 +20,20 @@ def test_demo_runs_every_stage_and_finds_the_planted_leads(tmp_path: Path) -> No
     ws = tmp_path / "ws"
     result = CliRunner().invoke(app, ["--workspace", str(ws), "demo", "--scale", "0.3", "--seed", "7"])
     assert result.exit_code == 0, result.output
-    for heading in ("Ingest", "Entity resolution", "Supervision models", "Leads by model", "Demo users"):
+    for heading in (
+        "Ingest",
+        "Entity resolution",
+        "Supervision models",
+        "Leads by model",
+        "Demo users",
+        "Demo agency",
+    ):
         assert heading in result.output
+    # The demo agency's key, printed once, opens the exchange.
+    key = re.search(r"pk_[0-9a-f]{8}_\S+", result.output)
+    assert key is not None
+    client = TestClient(create_app(Settings(home=ws)))
+    assert client.get("/api/v1/exchange/documents", headers={"X-API-Key": key.group(0)}).status_code == 200
     # The export is an analyst's permission (issue 10): the operator adds one, who signs in.
     analyst = ["--office", "330000-province", "--role", "analyst", "--password", "ana-pass1", "--system"]
     for args in (["users", "add", "ana", *analyst], ["login", "-u", "ana", "--password", "ana-pass1"]):

@@ -36,6 +36,10 @@ class Settings(BaseSettings):
     require_spark: bool = Field(
         default=False, description="Tests: fail instead of skipping when Spark cannot start (CI sets it)."
     )
+    require_browser: bool = Field(
+        default=False,
+        description="Tests: fail instead of skipping when Debian's chromium is missing (CI sets it).",
+    )
     postgres_admin_url: str = Field(
         default="postgresql+psycopg://postgres@127.0.0.1:5432/postgres",
         description="Tests: the server where throwaway PostgreSQL databases are created.",
@@ -60,16 +64,29 @@ class Settings(BaseSettings):
     )
     lockout_failures: int = Field(default=5, description="Failed sign-ins in a row that lock an account.")
     lockout_minutes: int = Field(default=15, description="How long a locked account stays locked.")
+    trusted_proxies: str = Field(
+        default="",
+        description="Comma-separated addresses of reverse proxies whose `X-Forwarded-For` is believed "
+        "(the audit's client address); empty: the header is ignored (ADR 0561).",
+    )
     measure_deadlines: dict[str, str] = Field(
         default_factory=lambda: {
             "procuratorial_suggestion": "2M",
             "case_filing_notice": "7D",
             "corrective_opinion": "15D",
+            "filing_order": "15D",
+            "protest": "30D",
             "pre_litigation_notice": "2M",
             "admin_penalty_opinion": "2M",
         },
         description="Response deadline per measure kind (`2M` = two calendar months, `7D` = days); "
         "a kind missing here sets no deadline. JSON in the environment.",
+    )
+    remind_days_before: int = Field(
+        default=7, description="Reminders (`procura remind`): notify this many days before a deadline."
+    )
+    exchange_max_attachment: int = Field(
+        default=10 * 1024 * 1024, description="Exchange: largest reply attachment accepted, in bytes."
     )
     auto_migrate: bool = Field(
         default=True, description="Migrate the operational database when it is opened."
@@ -84,8 +101,13 @@ class Settings(BaseSettings):
         default=0.99, description="Entity resolution: upper end of the review band."
     )
     link_attach_floor: float = Field(
-        default=0.1,
+        default=0.35,
         description="A name-only mention joins the one cluster its scored pairs reach at this probability.",
+    )
+    link_attach_loose_floor: float = Field(
+        default=0.45,
+        description="The same for a mention with more than a name that the model left alone, "
+        "whose fields its candidate does not carry (ADR 0310).",
     )
     link_u_max_pairs: float = Field(
         default=2e6, description="Entity resolution: pairs sampled to estimate u."

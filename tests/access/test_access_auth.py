@@ -192,3 +192,17 @@ def test_an_admin_reset_unlocks_the_account(
     assert auth.login(db, settings, "alice", "resetpassword", now=T0)
     with pytest.raises(InvalidInput):
         users.reset_password(db, admin, "alice", "short")
+
+
+def test_a_refused_sign_in_never_tells_a_real_name_from_an_unknown_one(
+    factory: sessionmaker[Session], settings: Settings, alice: User
+) -> None:
+    """Before: a locked or disabled account answered 'account locked until …' / 'account disabled'."""
+    messages = set()
+    for n in range(settings.lockout_failures + 1):
+        with factory() as session, pytest.raises(AuthenticationError) as refused:
+            auth.login(session, settings, "alice", "wrong", now=T0 + timedelta(seconds=n))
+        messages.add(refused.value.message)
+    with factory() as session, pytest.raises(AuthenticationError) as unknown:
+        auth.login(session, settings, "nobody-here", "wrong", now=T0)
+    assert messages == {unknown.value.message}

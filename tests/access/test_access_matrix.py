@@ -68,7 +68,7 @@ def test_authorization(
         "accept": lambda: service.triage(db, who, "L-1", "accept"),
         "assign": lambda: service.assign(db, who, "L-1", "worker"),
         "escalate": lambda: service.escalate(db, who, "L-1"),
-        "unmask": lambda: dossier.unmask(db, settings, who, "L-1", "check the record"),
+        "unmask": lambda: dossier.unmask(db, settings, who, "L-1", "review: check the record"),
         "stats": lambda: [r.leads for r in feedback.model_stats(db, who)],
     }
     if op == "stats" and role in ("analyst", "department_head", "chief"):

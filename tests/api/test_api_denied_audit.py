@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import pytest
 from api_world import World
 
 from procura.access.denied import DeniedLimiter
+
+
+@pytest.fixture(autouse=True)
+def fresh_limiter(world: World) -> None:
+    """Other tests' denied attempts within the minute must not use up this test's allowance."""
+    world.client.app.state.denied = DeniedLimiter()  # type: ignore[attr-defined]
 
 
 def _denied(world: World, actor: str) -> list[dict]:

@@ -77,7 +77,7 @@ def test_the_handler_drafts_the_document_into_the_workspace(workspace: Path) -> 
     assert result.exit_code == 0, result.output
     path = workspace / "out" / "documents" / "L-CLI-case_filing_notice-zh.docx"
     text = "\n".join(p.text for p in docx.Document(str(path)).paragraphs)
-    assert "要求说明不立案理由通知书" in text and "公安机关：" in text and "王某" in text
+    assert "要求说明不立案理由通知书" in text and "西湖分局：" in text and "王某" in text
     pdf = workspace / "notice.pdf"
     result = _as(
         workspace, "handler", "document", "L-CLI", "--format", "pdf", "--lang", "en", "--out", str(pdf)

@@ -177,10 +177,11 @@ def test_the_shipped_template_is_what_the_builder_writes(tmp_path) -> None:
         "intro",
         "facts",
         "basis",
-        "request",
+        "opinion",
         "deadline",
         "reply",
         "issued_on",
         "lead_ref",
         "headings",
+        "draft_mark",
     }

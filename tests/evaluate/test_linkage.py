@@ -95,3 +95,31 @@ def test_reading_csv_and_warehouse(tmp_path: Path) -> None:
     con.close()
     frame = read_linkage_warehouse(db)
     assert frame is not None and frame.iloc[0]["key"] == "R1"
+
+
+def test_person_recall_on_mentions_with_more_than_a_name(tmp_path: Path) -> None:
+    # R1 and R2 carry an identity number or a phone, R3 only a name; R3 split off counts
+    # against person recall but not against recall on mentions with more than a name.
+    db = tmp_path / "w.duckdb"
+    con = duckdb.connect(str(db))
+    con.execute(
+        "CREATE TABLE mentions(table_name VARCHAR, record_key VARCHAR, role VARCHAR, kind VARCHAR, "
+        "entity_id VARCHAR, probability DOUBLE, rule VARCHAR)"
+    )
+    con.execute(
+        "CREATE TABLE _link_input(table_name VARCHAR, record_key VARCHAR, role VARCHAR, id_no VARCHAR, "
+        "birth_date DATE, phone VARCHAR, address VARCHAR)"
+    )
+    for key, entity, id_no, phone in (("R1", "e1", "X1", None), ("R2", "e1", None, "139"),
+                                      ("R3", "e3", None, None), ("R4", "e4", "X4", None)):
+        con.execute("INSERT INTO mentions VALUES ('police_reports', ?, 'victim', 'person', ?, 1.0, 'id')",
+                    [key, entity])
+        con.execute("INSERT INTO _link_input VALUES ('police_reports', ?, 'victim', ?, NULL, ?, NULL)",
+                    [key, id_no, phone])
+    con.close()
+    frame = read_linkage_warehouse(db)
+    assert frame is not None
+    score = score_linkage(TRUTH, frame, "w")
+    assert score.by_kind["person"]["recall"] == pytest.approx(1 / 3)
+    more = score.by_kind["person_more_than_name"]
+    assert more["compared"] == 3 and more["recall"] == 1.0 and more["precision"] == 1.0

@@ -68,3 +68,26 @@ def test_weak_mentions_alone_join_each_other_and_settled_clusters_never_merge() 
     # A non-weak node's edges are ignored: settled clusters are not merged by weak evidence.
     c.attach([(2, 3, 0.9)], weak={0, 1}, rule="sole_candidate")
     assert c.roots()[2] != c.roots()[3]
+
+
+def test_a_loose_node_attaches_while_alone_and_its_namesake_competes() -> None:
+    # 0: identified person; 1: name + phone, alone; 2: name + address, alone (a namesake of 1?).
+    c = Clustering(["A", None, None])
+    assert c.alone(c.identifiers) == {1, 2}
+    # 1 reaches only 0: it joins. 2 then reaches 0's cluster and, as a settled candidate, nothing else.
+    assert c.attach([(1, 0, 0.6), (2, 0, 0.5)], weak=set(), rule="sole_candidate", loose={1, 2}) == 2
+    assert len(set(c.roots())) == 1
+    # Two loose namesakes in reach of a loose node: neither is settled enough to win.
+    c = Clustering(["A", None, "B"])
+    assert c.attach([(1, 0, 0.5), (1, 2, 0.5)], weak=set(), rule="sole_candidate", loose={1}) == 0
+    assert len(set(c.roots())) == 3
+
+
+def test_a_loose_node_already_linked_does_not_attach_again() -> None:
+    c = Clustering(["A", None, None, "B"])
+    c.link([(1, 2, 0.99)], "splink")
+    assert c.alone(c.identifiers) == set()
+    assert c.attach([(1, 0, 0.6)], weak=set(), rule="sole_candidate", loose={1}) == 0
+    # A name-only node still cannot merge a settled cluster into another one.
+    assert c.attach([(1, 3, 0.6)], weak={1}, rule="sole_candidate") == 0
+    assert len(set(c.roots())) == 3

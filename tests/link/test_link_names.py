@@ -8,8 +8,16 @@ def test_fold_full_width_spaces_and_case() -> None:
     assert names.fold(None) is None
 
 
-def test_minority_name_dots_are_unified() -> None:
-    assert names.person_name("买买提•艾力") == names.person_name("买买提·艾力") == "买买提·艾力"
+def test_minority_name_dots_in_any_spelling_or_none_compare_equal() -> None:
+    spellings = ["买买提•艾力", "买买提·艾力", "买买提．艾力", "买买提.艾力", "买买提・艾力", "买买提艾力"]
+    assert {names.person_name(s) for s in spellings} == {"买买提艾力"}
+
+
+def test_traditional_and_variant_characters_fold_to_simplified() -> None:
+    assert names.person_name("張偉") == names.person_name("张伟") == "张伟"
+    assert names.person_name("劉麗華") == "刘丽华"
+    assert names.person_name("阿依古麗·買買提") == names.person_name("阿依古丽买买提")
+    assert names.pinyin(names.person_name("鄭峯")) == names.pinyin(names.person_name("郑峰"))
 
 
 def test_homophone_typos_share_pinyin() -> None:

@@ -93,7 +93,7 @@ def test_a_lead_from_new_to_closed_on_the_command_line(settings: Settings) -> No
     assert "closed" in run("lead", "close", "L-1")
     history = run("lead", "history", "L-1")
     assert "[/] real [bold]<&>" in history  # user text printed literally, never as markup
-    assert all(step in history for step in ("accept", "assign", "act", "respond_rectified", "close"))
+    assert all(step in history for step in ("受理", "分派", "采取监督措施", "回复已整改", "办结"))
     assert "bundles" in run("lead", "bundle", "L-1")
     run("logout")
     run("lead", "queue", code=2)

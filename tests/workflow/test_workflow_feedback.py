@@ -6,13 +6,14 @@ from datetime import date, timedelta
 
 import pytest
 from ops_fixtures import make_lead
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from procura import clock
 from procura.access.principal import Principal
 from procura.config import Settings
 from procura.errors import Forbidden
-from procura.leads.orm import ModelRun, RunFinding
+from procura.leads.orm import Lead, ModelRun, RunFinding
 from procura.workflow import feedback, queries, service
 
 P = dict[str, Principal]
@@ -120,6 +121,34 @@ def test_lookback_recurred_when_a_new_lead_appears_at_the_same_body(
     db: Session, settings: Settings, people: P
 ) -> None:
     _answered(db, settings, people)
-    make_lead(db, "L-new")  # same model and target (余杭区公安分局)
+    make_lead(db, "L-new", subject_entity_id="E-L-1")  # same model, same subject entity, a new report
     _run(db, clock.today() + timedelta(days=30), "fp-L-new")
     assert _lookback(db, people) == ("recurred", ["L-new"])
+
+
+def test_lookback_plants_recurrence_persistence_and_a_true_fix(
+    db: Session, settings: Settings, people: P
+) -> None:
+    """The same generic target is not a recurrence; a spawned sibling on the same anchor is not one either."""
+    make_lead(db, "L-1", status="investigating")
+    service.spawn(db, people["chief"], "L-1", "public_interest")  # same anchor, other prong
+    service.act(db, settings, people["chief"], "L-1", "case_filing_notice")
+    service.respond(db, people["chief"], "L-1", True, "filed")
+    later = clock.today() + timedelta(days=30)
+    # A true fix: later runs find leads at bodies with the same target text but other subjects.
+    make_lead(db, "L-same-target", subject_entity_id="E-other")  # target 余杭区公安分局 like L-1
+    sibling = db.scalars(select(Lead).where(Lead.prong == "public_interest")).one()
+    _run(db, later, "fp-L-same-target", sibling.fingerprint)
+    assert _lookback(db, people) == ("clear", [])
+    # Persistence: the lead itself is found again on newer data.
+    _run(db, later + timedelta(days=1), "fp-L-1")
+    assert _lookback(db, people) == ("persists", ["L-1"])
+    # Recurrence: a new lead about the same subject entity.
+    make_lead(
+        db,
+        "L-again",
+        subject_entity_id="E-L-1",
+        anchor=[{"table": "police_reports", "key": {"report_id": "PR-9"}}],
+    )
+    _run(db, later + timedelta(days=2), "fp-L-again")
+    assert _lookback(db, people)[0] == "recurred" and "L-again" in _lookback(db, people)[1]

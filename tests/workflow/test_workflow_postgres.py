@@ -123,8 +123,10 @@ def test_the_whole_workflow_runs_as_the_app_role(pg: PgStore, people: dict[str, 
         service.escalate(db, chief, "P-3")
         db.commit()
         assert queries.get_lead(db, people["city"], "P-3").summary.status == "escalated"
+        # The escalating office keeps reading it under row security (ADR 0524); a sibling does not.
+        assert queries.get_lead(db, chief, "P-3").summary.office == "330100-city"
         with pytest.raises(NotFound):
-            queries.get_lead(db, chief, "P-3")
+            queries.get_lead(db, people["sibling"], "P-3")
         db.commit()
         assert audit.verify(db).ok
 

@@ -160,8 +160,8 @@ def test_spawn_opens_a_linked_lead_in_another_prong(db: Session, people: P) -> N
 def test_escalation_goes_up_and_designation_comes_down(db: Session, people: P) -> None:
     make_lead(db, "L-1", status="accepted")
     service.escalate(db, people["head"], "L-1", note="spans two counties")
-    with pytest.raises(NotFound):
-        queries.get_lead(db, people["chief"], "L-1")
+    # The escalating office keeps reading the lead's course (ADR 0524); acting is the city's.
+    assert queries.get_lead(db, people["chief"], "L-1").summary.office == "330100-city"
     assert queries.get_lead(db, people["city_chief"], "L-1").summary.office == "330100-city"
     with pytest.raises(InvalidInput, match="not below"):
         service.designate(db, people["city_head"], "L-1", "320100-city")
@@ -180,7 +180,8 @@ def test_measure_deadlines_default_from_settings(db: Session, settings: Settings
     cases = [
         ("procuratorial_suggestion", add_months(today, 2)),
         ("case_filing_notice", today + timedelta(days=7)),
-        ("support_prosecution", None),
+        ("filing_order", today + timedelta(days=15)),
+        ("protest", today + timedelta(days=30)),
     ]
     for n, (kind, expected) in enumerate(cases):
         make_lead(db, f"L-{n}", status="investigating")

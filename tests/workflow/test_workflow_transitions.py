@@ -177,3 +177,22 @@ def test_transition_on_postgres(
             _check(db, Settings(), people, state, action, expected)
         finally:
             db.rollback()  # every case leaves the database as it found it
+
+
+def test_the_escalating_office_keeps_reading_the_lead_but_cannot_act(db, settings, people) -> None:  # type: ignore[no-untyped-def]
+    from ops_fixtures import make_lead
+
+    from procura.errors import Forbidden, NotFound
+    from procura.workflow import queries, service
+    from procura.workflow.lifecycle import history_state
+
+    make_lead(db, "L-esc")
+    service.escalate(db, people["chief"], "L-esc")
+    seen = queries.get_lead(db, people["chief"], "L-esc")
+    assert seen.summary.office == "330100-city"
+    with pytest.raises(Forbidden):
+        service.triage(db, people["chief"], "L-esc", "accept")
+    # A sibling office that never held it still sees nothing.
+    with pytest.raises(NotFound):
+        queries.get_lead(db, people["sibling_chief"], "L-esc")
+    assert history_state("designate", "transferred") == "指定管辖 Designate"

@@ -29,7 +29,10 @@ from procura.errors import AuthenticationError, InvalidInput
 
 _hasher = PasswordHasher()
 SEEN_GRANULARITY = timedelta(minutes=1)
-_BAD_LOGIN = "用户名或密码错误 wrong username or password"
+# One message for every refused sign-in (ADR 0561): it never tells a real name from an unknown one.
+_BAD_LOGIN = (
+    "用户名或密码错误，或账户已锁定、停用 wrong username or password, or the account is locked or disabled"
+)
 
 
 def hash_password(password: str) -> str:
@@ -97,12 +100,10 @@ def login(
         check_password(_dummy_hash(), password)
         _refuse(session, username, username, ip, now, {"reason": "unknown user"}, _BAD_LOGIN)
     if not user.active:
-        disabled = "账户已停用 account disabled"
-        _refuse(session, str(user.id), username, ip, now, {"reason": "disabled"}, disabled)
+        _refuse(session, str(user.id), username, ip, now, {"reason": "disabled"}, _BAD_LOGIN)
     if user.locked_until is not None and as_utc(user.locked_until) > now:
         until = f"{as_utc(user.locked_until):%Y-%m-%d %H:%M}"
-        _refuse(session, str(user.id), username, ip, now, {"reason": "locked"},
-                f"账户已锁定 account locked until {until} UTC")
+        _refuse(session, str(user.id), username, ip, now, {"reason": "locked", "until": until}, _BAD_LOGIN)
     if not check_password(user.password_hash, password):
         user.failed_logins += 1
         details: dict[str, object] = {"reason": "wrong password", "failures": user.failed_logins}

@@ -24,6 +24,8 @@ class Principal:
     department: str
     role: str
     ip: str = ""
+    # Set for an agency acting through its API key (role ``agency``, not a user role): its id.
+    agency_id: str = ""
 
     @property
     def is_head(self) -> bool:

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from pathlib import Path
 
 import anyio
 import anyio.to_thread
 from fastapi import FastAPI, Request, Response
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse
+from fastapi.staticfiles import StaticFiles
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -18,6 +22,8 @@ from procura.config import Settings
 from procura.migrations import open_store
 
 PREFIX = "/api/v1"
+# Swagger UI from swagger-ui-dist, vendored with its licence (scripts/vendor_assets.sh).
+SWAGGER_UI = Path(__file__).parent / "static" / "swagger-ui"
 DESCRIPTION = """\
 法律监督数据平台 REST 接口 — the procura REST API.
 
@@ -72,7 +78,7 @@ def create_app(settings: Settings, sessions: sessionmaker[Session] | None = None
         version=__version__,
         description=DESCRIPTION,
         openapi_url=f"{PREFIX}/openapi.json",
-        docs_url=f"{PREFIX}/docs",
+        docs_url=None,  # served below with the package's own Swagger UI (offline)
         redoc_url=None,
         lifespan=_lifespan(settings.db_pool_size),
     )
@@ -83,4 +89,18 @@ def create_app(settings: Settings, sessions: sessionmaker[Session] | None = None
     app.add_middleware(Admission, limit=settings.db_pool_size)
     for router in ROUTERS:
         app.include_router(router, prefix=PREFIX)
+    app.mount(f"{PREFIX}/static/swagger-ui", StaticFiles(directory=SWAGGER_UI), name="swagger-ui")
+    app.add_api_route(f"{PREFIX}/docs", _swagger_ui, include_in_schema=False)
     return app
+
+
+def _swagger_ui() -> HTMLResponse:
+    """The OpenAPI page with Swagger UI served from the package, so it works offline."""
+    static = f"{PREFIX}/static/swagger-ui"
+    return get_swagger_ui_html(
+        openapi_url=f"{PREFIX}/openapi.json",
+        title="procura API 接口文档",
+        swagger_js_url=f"{static}/swagger-ui-bundle.js",
+        swagger_css_url=f"{static}/swagger-ui.css",
+        swagger_favicon_url=f"{static}/favicon-32x32.png",
+    )

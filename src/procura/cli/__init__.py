@@ -60,12 +60,29 @@ COMMANDS: dict[str, Area] = {
     "users": Area(("access",), "用户 Users: add, list, disable, enable, demo."),
     "db": Area(("access",), "业务库 Operational database: upgrade, grant, current."),
     "audit": Area(("access",), "审计日志 Audit log: list, verify, rotate-key."),
-    "serve": Area(("serve",), "启动 REST 接口 Start the REST API (OpenAPI at /api/v1/docs)."),
+    "serve": Area(
+        ("serve",),
+        "启动工作台与接口 Start the browser workbench (/) and the REST API (OpenAPI at /api/v1/docs).",
+    ),
     "document": Area(
         ("serve",),
         ("文书 Draft a lead's formal document (DOCX/PDF) as the signed-in user; the drafting is audited."),
     ),
+    "agency": Area(("exchange",), "协作单位 Agencies and their API keys (admins)."),
+    "finalise": Area(
+        ("exchange",),
+        "定稿编号 Finalise a measure's documents: one per addressee, numbered from the register.",
+    ),
+    "verify": Area(("exchange",), "核实回复 Verify an agency's reply before closing the lead."),
+    "remind": Area(
+        ("exchange",),
+        "到期提醒 Notify handlers and heads of deadlines near or past (idempotent; run from cron).",
+    ),
     "demo": Area(("demo",), "演示 Run the whole pipeline on a synthetic dataset and show the result."),
+    "similar": Area(("similar",), "类案检索 Similar-case search."),
+    "trends": Area(("similar",), "趋势分析 Trends and change alerts."),
+    "classes": Area(("classes",), "类案监督 Classes of leads and one measure per class."),
+    "report": Area(("report",), "报告 Reports."),
 }
 GLOBAL_OPTIONS = ("--workspace", "-w")
 
@@ -197,6 +214,22 @@ def _area(name: str) -> ModuleType:
         from procura.cli import serve
 
         return serve
+    if name == "similar":
+        from procura.cli import similar
+
+        return similar
+    if name == "classes":
+        from procura.cli import classes
+
+        return classes
+    if name == "report":
+        from procura.cli import report
+
+        return report
+    if name == "exchange":
+        from procura.cli import exchange
+
+        return exchange
     from procura.cli import demo
 
     return demo

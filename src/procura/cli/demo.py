@@ -95,6 +95,7 @@ def demo(
             ["evaluate", "--truth", str(truth), "--show", "3"],
         )
     _step(app, settings, "7 演示账号 Demo users (passwords are new on every run)", ["users", "demo"])
+    _step(app, settings, "8 演示协作单位 Demo agency and its API key (new on every run)", ["agency", "demo"])
     console.print(Rule("[bold]完成 Done[/bold]"))
     steps = ", ".join(f"{name} {seconds:.1f}s" for name, seconds in timings.items())
     console.print(f"工作区 workspace: {settings.home}  ·  {total} leads  ·  {steps}")
@@ -107,8 +108,16 @@ def demo(
         ("leads list", "the leads found 线索列表"),
         ("leads export --format jsonl --out leads.jsonl", "export (analysts) 导出"),
         ("serve", "REST API, OpenAPI at /docs 接口服务"),
+        ("lead act <lead> --measure case_filing_notice --findings … --requested …", "measure 监督措施"),
+        ("finalise <lead>", "numbered documents to the agencies 定稿发文"),
+        ("remind", "deadline reminders, for cron 到期提醒"),
+        ("serve", "the workbench at http://127.0.0.1:8000, API docs at /api/v1/docs 工作台与接口"),
     ):
         console.print(f"  {cmd} {args}   # {what}")
+    console.print(
+        "浏览器工作台 Workbench: run `serve`, open http://127.0.0.1:8000 and sign in with a demo account "
+        "above (演示账号见上表)."
+    )
 
 
 def register(app: typer.Typer) -> None:

@@ -124,6 +124,8 @@ def _print_explanation(ex: Explanation) -> None:
     if ex.judgement:
         j = ex.judgement
         console.print(f"人工判断 judgement: {j.decision} by {j.user_name} at {j.decided_at:%Y-%m-%d %H:%M}")
+    for line in ex.constraints:
+        console.print(f"约束 constraint: {line}")
     if not ex.steps:
         if ex.kind == "person":
             console.print("无模型 no trained model: run `procura link` first")
@@ -140,6 +142,9 @@ def _print_explanation(ex: Explanation) -> None:
         )
     console.print(table)
     console.print(f"最终 final: weight {ex.match_weight:+.2f}, probability 概率 {ex.probability:.4f}")
+    joined, apart = ex.evidence()
+    console.print(f"支持合并 joined by: {'; '.join(joined) or '—'}")
+    console.print(f"反对合并 kept apart by: {'; '.join(apart) or '—'}")
 
 
 @link_app.command("explain")

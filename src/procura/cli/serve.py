@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -10,7 +11,19 @@ from rich.console import Console
 from rich.markup import escape
 from sqlalchemy.exc import SQLAlchemyError
 
+from procura.config import Settings
+
 console = Console()
+
+
+def proxy_options(settings: Settings) -> dict[str, object]:
+    """Uvicorn's proxy settings: X-Forwarded-For is believed only from the configured proxies.
+
+    Uvicorn's default believes it from 127.0.0.1, so any local client could
+    choose the address written to the audit log.
+    """
+    proxies = [p.strip() for p in settings.trusted_proxies.split(",") if p.strip()]
+    return {"proxy_headers": bool(proxies), "forwarded_allow_ips": ",".join(proxies) or None}
 
 
 def register(app: typer.Typer) -> None:
@@ -21,11 +34,14 @@ def register(app: typer.Typer) -> None:
         ctx: typer.Context,
         host: Annotated[str, typer.Option(help="Address to listen on (监听地址).")] = "127.0.0.1",
         port: Annotated[int, typer.Option(min=1, max=65535, help="Port (端口).")] = 8000,
+        workers: Annotated[
+            int, typer.Option(min=1, max=32, help="Worker processes (进程数); each has its own pool.")
+        ] = 1,
     ) -> None:
-        """启动 REST 接口 Start the REST API (OpenAPI at /api/v1/docs)."""
+        """启动工作台与接口 Start the browser workbench (/) and the REST API (OpenAPI at /api/v1/docs)."""
         import uvicorn
 
-        from procura.api import create_app
+        from procura.web import create_app
 
         settings = ctx.obj
         try:
@@ -35,8 +51,21 @@ def register(app: typer.Typer) -> None:
             console.print(f"[red]无法打开业务库 cannot open the ops database[/red] {where}", highlight=False)
             raise typer.Exit(1) from exc
         console.print(f"[bold]procura API[/bold] 工作区 workspace: {escape(str(settings.home))}")
+        console.print(f"工作台 Workbench: http://{escape(host)}:{port}/", highlight=False)
         console.print(f"接口文档 OpenAPI: http://{escape(host)}:{port}/api/v1/docs", highlight=False)
-        uvicorn.run(api, host=host, port=port, log_level="info")
+        options = {"host": host, "port": port, "log_level": "info", "timeout_keep_alive": 30}
+        if workers == 1:
+            uvicorn.run(api, **options, **proxy_options(settings))  # type: ignore[arg-type]
+            return
+        # Each worker process builds its own app from the environment: pass the workspace on.
+        os.environ["PROCURA_HOME"] = str(settings.home)
+        uvicorn.run(
+            "procura.web:app_from_environment",
+            factory=True,
+            workers=workers,
+            **options,  # type: ignore[arg-type]
+            **proxy_options(settings),  # type: ignore[arg-type]
+        )
 
     @app.command("document")
     def document(

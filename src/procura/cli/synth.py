@@ -179,6 +179,29 @@ def evaluate_command(
     console.print(_model_table(result))
     _details(result, show)
     console.print(_linkage_line(result), highlight=False, markup=False)
+    for line in _similar_lines(result):
+        console.print(line, highlight=False, markup=False)
+
+
+def _similar_lines(result: Evaluation) -> list[str]:
+    """Similar-case retrieval against both baselines, grouping purity, and change detection."""
+    lines: list[str] = []
+    if result.similar is not None:
+        sim = result.similar
+        lines.append(f"类案检索 similar cases: {sim.families} families, {sim.methods[0].queries} queries")
+        for m in sim.methods:
+            lines.append(f"  {m.method:<18} P@5 {m.precision_at_5:.3f}   nDCG@10 {m.ndcg_at_10:.3f}")
+        lines.append(
+            f"  分组纯度 grouping purity {sim.purity:.3f} ({sim.groups} groups of {sim.records} records)"
+        )
+    if result.trends is not None:
+        tr = result.trends
+        lines.append(
+            f"趋势突变 change points: {tr.detected}/{tr.shifts} shifts detected within 2 periods "
+            f"(delays {tr.delays}); {tr.false_alarms} false alarms over {tr.region_series} region-series "
+            f"({tr.false_alarms_per_100:.2f} per 100)"
+        )
+    return lines
 
 
 def register(app: typer.Typer) -> None:

@@ -16,6 +16,7 @@ import typer
 from procura import vocab
 from procura.cli import access as base
 from procura.workflow import dossier, queries, service
+from procura.workflow.lifecycle import history_state
 from procura.workflow.queries import LeadFilter
 from procura.workflow.views import to_dict
 
@@ -134,7 +135,14 @@ def _register_lead_reads() -> None:
             f"办理记录 History {lead_id}",
             ["时间 at", "人 actor", "操作 action", "从 from", "到 to", "说明 note"],
             [
-                [f"{e.at:%Y-%m-%d %H:%M}", e.actor, e.action, e.from_status, e.to_status, e.note]
+                [
+                    f"{e.at:%Y-%m-%d %H:%M}",
+                    e.actor,
+                    vocab.both("actions", e.action),
+                    vocab.both("lead_states", e.from_status),
+                    history_state(e.action, e.to_status),
+                    e.note,
+                ]
                 for e in events
             ],
         )
@@ -260,6 +268,7 @@ def _register_lead_actions() -> None:
         ] = None,
         requested: Annotated[str, typer.Option(help="要求 Requested correction.")] = "",
         note: NoteOpt = "",
+        findings: Annotated[str, typer.Option(help="审查意见 Findings, printed in 监督意见.")] = "",
     ) -> None:
         """制发监督措施 Record a supervision measure with its response deadline."""
         with base.unit(ctx) as (settings, db):
@@ -273,6 +282,7 @@ def _register_lead_actions() -> None:
                 deadline.date() if deadline else None,
                 requested,
                 note,
+                findings,
             )
         base.done(f"{lead_id}: measure {m.kind} to {m.addressee}, deadline {m.deadline or '-'}")
 

@@ -20,9 +20,11 @@ from pypinyin import lazy_pinyin
 from procura.access.masking import scrub
 from procura.documents.facts import fact_sentences, person_names
 from procura.documents.kinds import LANGS, DocumentError, DocumentKind
+from procura.documents.language import one_language
 from procura.standard import regions
 from procura.warehouse.evidence import EvidenceRow
 
+DRAFT_NO = {"zh": "（草稿，文号待定）", "en": "(draft, number not yet assigned)"}
 HEADINGS = {
     "zh": {
         "facts": "一、查明的事实",
@@ -34,6 +36,9 @@ HEADINGS = {
         "no_deadline": "无需书面回复",
         "lead": "线索编号",
         "no_facts": "相关证据记录详见证据清单。",
+        "findings": "经审查，{text}",
+        "requested": "具体要求：{text}",
+        "draft": "草稿",
     },
     "en": {
         "facts": "I. Facts found",
@@ -45,6 +50,9 @@ HEADINGS = {
         "no_deadline": "no written reply required",
         "lead": "Lead",
         "no_facts": "The evidence records are listed in the evidence bundle.",
+        "findings": "On review, {text}",
+        "requested": "Specifically: {text}",
+        "draft": "DRAFT",
     },
 }
 
@@ -63,11 +71,13 @@ class DocumentContent:
     facts: list[str]
     basis: list[str]
     request: str
+    opinion: list[str]
     reply: str
     deadline: str
     issued_on: str
     lead_ref: str
     headings: dict[str, str] = field(default_factory=dict)
+    draft_mark: str = ""
 
     def context(self) -> dict[str, Any]:
         """The template context (every field by name)."""
@@ -76,7 +86,9 @@ class DocumentContent:
     def plain_text(self) -> str:
         """All the document's text, one item a line (for previews and checks)."""
         parts = [self.office_name, self.title, self.doc_no, self.addressee, self.intro, *self.facts]
-        parts += [*self.basis, self.request, self.reply, self.deadline, self.issued_on, self.lead_ref]
+        parts += [*self.basis, *self.opinion, self.reply, self.deadline, self.issued_on]
+        if self.draft_mark:
+            parts += [self.draft_mark, self.lead_ref]
         return "\n".join(parts)
 
 
@@ -130,6 +142,22 @@ def office_name(office_id: str, lang: str = "zh") -> str:
     return "".join(reversed(chain)) + "人民检察院"
 
 
+def place_name(code: str, lang: str = "zh") -> str | None:
+    """A division as an address names it: ``330106`` -> ``杭州市西湖区`` (no province below it)."""
+    region = regions.lookup(code)
+    if region is None:
+        return None
+    chain = []
+    while region is not None:
+        if region.name not in _PLACEHOLDERS:
+            chain.append(region.name)
+        region = regions.lookup(region.parent_code)
+    names = chain[:-1] if len(chain) > 1 else chain
+    if lang == "en":
+        return ", ".join(_romanized(name) for name in names)
+    return "".join(reversed(names))
+
+
 _ENGLISH_PART = re.compile(r"\s[(（](?=[A-Za-z])")
 
 
@@ -164,8 +192,16 @@ def compose(
     doc_no: str | None = None,
     issuer: str | None = None,
     model_basis: Sequence[str] = (),
+    findings: str = "",
+    requested: str = "",
 ) -> DocumentContent:
-    """The content of a ``kind`` document about ``lead`` (a ``procura.leads.orm.Lead``)."""
+    """The content of a ``kind`` document about ``lead`` (a ``procura.leads.orm.Lead``).
+
+    Without ``doc_no`` the document is a draft: it says so and carries the lead's
+    reference for the office; a finalised one carries its register number only.
+    The handler's ``findings`` and ``requested`` correction open and close the
+    supervision opinion.
+    """
     if lang not in LANGS:
         raise DocumentError(f"unknown language {lang!r}; use one of {', '.join(LANGS)}")
     names = person_names(rows)
@@ -180,13 +216,19 @@ def compose(
         raise DocumentError(f"lead {lead.id}: no addressee (the lead has no target and none was given)")
     due = deadline or kind.deadline_from(issued_on)
     words = HEADINGS[lang]
-    year = issued_on.year
-    number = doc_no or (
-        f"{kind.abbr}〔{year}〕{lead.id}号" if lang == "zh" else f"{kind.abbr} ({year}) No. {lead.id}"
-    )
     basis = _basis(
-        kind.basis[lang], [scrub(line, names, limit=200, lang=lang, free_text=False) for line in model_basis]
+        kind.basis[lang],
+        [
+            one_language(scrub(line, names, limit=200, lang=lang, free_text=False), lang)
+            for line in model_basis
+        ],
     )
+    opinion = [kind.request[lang]]
+    for key, text in (("findings", findings), ("requested", requested)):
+        said = scrub(text, names, limit=1500, lang=lang).rstrip("。.") if text else ""
+        if said:
+            line = words[key].format(text=said) + ("。" if lang == "zh" else ".")
+            opinion.insert(0, line) if key == "findings" else opinion.append(line)
     return DocumentContent(
         kind=kind.id,
         lang=lang,
@@ -194,15 +236,17 @@ def compose(
         office_name=scrub(
             issuer or office_name(lead.office, lang), (), limit=120, lang=lang, free_text=False
         ),
-        doc_no=scrub(number, (), limit=80, lang=lang, free_text=False),
+        doc_no=scrub(doc_no, (), limit=80, lang=lang, free_text=False) if doc_no else DRAFT_NO[lang],
         addressee=recipient,
         intro=words["intro"],
         facts=fact_sentences(rows, lang) or [words["no_facts"]],
         basis=basis,
         request=kind.request[lang],
+        opinion=opinion,
         reply=kind.reply[lang],
         deadline=words["deadline_value"].format(date=_date_text(due, lang)) if due else words["no_deadline"],
         issued_on=_date_text(issued_on, lang),
         lead_ref=f"{words['lead']}: {scrub(lead.id, (), limit=60, lang=lang, free_text=False)}",
         headings={k: v for k, v in words.items() if k in ("facts", "basis", "request", "deadline")},
+        draft_mark="" if doc_no else words["draft"],
     )

@@ -21,7 +21,7 @@ from procura.documents.content import DocumentContent, compose
 from procura.documents.kinds import DocumentError, get_kind, kind_for_measure
 from procura.documents.pdf import PDF_MEDIA_TYPE, render_pdf
 from procura.documents.word import DOCX_MEDIA_TYPE, render_docx
-from procura.warehouse.evidence import read_evidence
+from procura.warehouse.evidence import EvidenceRow, read_evidence
 
 FORMATS = {"docx": DOCX_MEDIA_TYPE, "pdf": PDF_MEDIA_TYPE}
 
@@ -58,12 +58,15 @@ def draft(
     doc_no: str | None = None,
     model_basis: Sequence[str] = (),
     template_dirs: Sequence[Path] = (),
+    findings: str = "",
+    requested: str = "",
+    rows: Sequence[EvidenceRow] | None = None,
 ) -> RenderedDocument:
     """A ``kind`` document (default: the one drafting the lead's measure) about ``lead``."""
     if fmt not in FORMATS:
         raise DocumentError(f"unknown document format {fmt!r}; use docx or pdf")
     doc_kind = get_kind(kind) if kind else kind_for_measure(lead.measure)
-    rows = read_evidence(warehouse, lead.evidence)
+    rows = read_evidence(warehouse, lead.evidence) if rows is None else rows
     content = compose(
         lead,
         rows,
@@ -74,6 +77,8 @@ def draft(
         deadline=deadline,
         doc_no=doc_no,
         model_basis=model_basis,
+        findings=findings,
+        requested=requested,
     )
     safe_id = re.sub(r"[^A-Za-z0-9_.-]", "_", str(lead.id))[:60]
     filename = f"{safe_id}-{doc_kind.id}-{lang}.{fmt}"

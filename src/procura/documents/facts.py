@@ -9,6 +9,7 @@ filled in, and free text passes through :func:`procura.access.masking.scrub`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -20,11 +21,14 @@ import yaml
 
 from procura import clock
 from procura.access.masking import age_on, birth_from_id_no, clean, mask_name, scrub
+from procura.documents.language import one_language
 from procura.standard import regions
 from procura.warehouse.evidence import EvidenceRow
 from procura.warehouse.keys import key_of
 
 MAX_FACTS = 20
+# A raw code (``minors_info``) that must never reach a document as it is.
+_CODE = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$")
 # Fields holding a person's name that is always masked, and those masked only for minors.
 _ALWAYS_MASKED = ("victim_name", "patient_name")
 # Fields whose values must never reach a document, even quoted inside free text.
@@ -85,15 +89,21 @@ class _Writer:
         return f"{int(value):,}{unit_zh if self.lang == 'zh' else ''}"
 
     def label(self, group: str, value: Any) -> str:
-        entry = self.book["labels"].get(group, {}).get(value)
-        return str(entry[self.lang]) if entry else (clean(value, 60) or self.unknown)
+        """The label of a code; an unknown code reads as the group's ``other`` (never the raw code)."""
+        labels = self.book["labels"].get(group, {})
+        entry = labels.get(value)
+        if entry is None and _CODE.match(str(value or "")):
+            entry = labels.get("other")
+        return str(entry[self.lang]) if entry else (self.text(value) if value else self.unknown)
 
     def text(self, value: Any, limit: int = 60) -> str:
         """A short field (a name of a body, a case number): identity numbers and phones withheld."""
+        value = one_language(clean(value, 10_000), self.lang)
         return scrub(value, (), limit=limit, lang=self.lang, free_text=False) or self.unknown
 
     def desc(self, value: Any) -> str:
-        summary = scrub(value, self.names, limit=200, lang=self.lang, secrets=self.secrets)
+        text = one_language(clean(value, 10_000), self.lang)
+        summary = scrub(text, self.names, limit=200, lang=self.lang, secrets=self.secrets)
         return self.word("desc", text=summary) if summary else ""
 
     def age(self, values: dict[str, Any], birth_field: str, id_field: str, on: Any) -> str:

@@ -15,11 +15,20 @@ from importlib import resources
 from pathlib import Path
 
 from docx import Document
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml.ns import qn
-from docx.shared import Pt
+from docx.shared import Mm, Pt
 
 from procura.documents.kinds import DocumentError
+from procura.documents.typography import (
+    BODY_FONT,
+    BODY_PT,
+    LINE_MM,
+    MARGINS_MM,
+    PAGE_MM,
+    TITLE_FONT,
+    TITLE_PT,
+)
 
 DEFAULT_NAME = "standard.docx"
 
@@ -40,43 +49,76 @@ def find_template(kind: str, search: Sequence[Path] = ()) -> Path:
     raise DocumentError(f"no DOCX template for {kind!r} in {', '.join(str(f) for f in folders)}")
 
 
-def _paragraph(doc, text: str, size: int = 14, align=None, bold: bool = False, indent: bool = False):  # type: ignore[no-untyped-def]
+def _paragraph(  # type: ignore[no-untyped-def]
+    doc,
+    text: str,
+    size: float = BODY_PT,
+    align=None,
+    indent: bool = False,
+    keep: bool = False,
+    font: str = BODY_FONT,
+):
     para = doc.add_paragraph()
     run = para.add_run(text)
     run.font.size = Pt(size)
-    run.bold = bold
+    run.font.name = font
+    run.element.rPr.rFonts.set(qn("w:eastAsia"), font)
+    fmt = para.paragraph_format
     if align is not None:
         para.alignment = align
     if indent:
-        para.paragraph_format.first_line_indent = Pt(size * 2)
+        fmt.first_line_indent = Pt(size * 2)
+    fmt.keep_with_next = keep
+    fmt.widow_control = True
+    fmt.space_before = fmt.space_after = Pt(0)
+    fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    fmt.line_spacing = Mm(LINE_MM) if size <= BODY_PT else Mm(LINE_MM * size / BODY_PT)
     return para
 
 
 def build_default(path: Path) -> Path:
-    """Write the standard template to ``path``: letterhead, title, number, addressee, four sections."""
+    """Write the standard template to ``path``: A4 after GB/T 9704, title, number, addressee, four sections.
+
+    Headings keep with the next paragraph, so Word never strands one at a page end;
+    East Asian line breaking (避头尾) is Word's own for Chinese text.
+    """
     doc = Document()
+    section = doc.sections[0]
+    section.page_width, section.page_height = Mm(PAGE_MM[0]), Mm(PAGE_MM[1])
+    section.top_margin, section.bottom_margin = Mm(MARGINS_MM["top"]), Mm(MARGINS_MM["bottom"])
+    section.left_margin, section.right_margin = Mm(MARGINS_MM["left"]), Mm(MARGINS_MM["right"])
     normal = doc.styles["Normal"]
-    normal.font.name = "FangSong"
-    normal.element.rPr.rFonts.set(qn("w:eastAsia"), "仿宋")
-    center, right = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.RIGHT
-    _paragraph(doc, "{{ office_name }}", 18, center, bold=True)
-    _paragraph(doc, "{{ title }}", 22, center, bold=True)
-    _paragraph(doc, "{{ doc_no }}", 14, right)
-    _paragraph(doc, "{{ salutation }}", 14)
-    _paragraph(doc, "{{ intro }}", 14, indent=True)
-    for section, items in (("facts", "facts"), ("basis", "basis")):
-        _paragraph(doc, "{{ headings." + section + " }}", 14, bold=True)
+    normal.font.name = BODY_FONT
+    normal.font.size = Pt(BODY_PT)
+    normal.element.rPr.rFonts.set(qn("w:eastAsia"), BODY_FONT)
+    center, right, left = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.RIGHT, WD_ALIGN_PARAGRAPH.LEFT
+    justify = WD_ALIGN_PARAGRAPH.JUSTIFY
+    _paragraph(doc, "{%p if draft_mark %}")
+    _paragraph(doc, "{{ draft_mark }}", BODY_PT, right)
+    _paragraph(doc, "{%p endif %}")
+    _paragraph(doc, "{{ office_name }}", TITLE_PT, center, keep=True, font=TITLE_FONT)
+    _paragraph(doc, "{{ title }}", TITLE_PT, center, keep=True, font=TITLE_FONT)
+    _paragraph(doc, "{{ doc_no }}", BODY_PT, right, keep=True)
+    _paragraph(doc, "{{ salutation }}", BODY_PT, left, keep=True)
+    _paragraph(doc, "{{ intro }}", BODY_PT, justify, indent=True)
+    for section_key, items in (("facts", "facts"), ("basis", "basis")):
+        _paragraph(doc, "{{ headings." + section_key + " }}", BODY_PT, left, indent=True, keep=True)
         _paragraph(doc, "{%p for item in " + items + " %}")
-        _paragraph(doc, "{{ loop.index }}. {{ item }}", 14, indent=True)
+        _paragraph(doc, "{{ loop.index }}. {{ item }}", BODY_PT, justify, indent=True)
         _paragraph(doc, "{%p endfor %}")
-    _paragraph(doc, "{{ headings.request }}", 14, bold=True)
-    _paragraph(doc, "{{ request }}", 14, indent=True)
-    _paragraph(doc, "{{ headings.deadline }}", 14, bold=True)
-    _paragraph(doc, "{{ deadline }}", 14, indent=True)
-    _paragraph(doc, "{{ reply }}", 14, indent=True)
-    _paragraph(doc, "{{ office_name }}", 14, right)
-    _paragraph(doc, "{{ issued_on }}", 14, right)
-    _paragraph(doc, "{{ lead_ref }}", 9)
+    _paragraph(doc, "{{ headings.request }}", BODY_PT, left, indent=True, keep=True)
+    _paragraph(doc, "{%p for line in opinion %}")
+    _paragraph(doc, "{{ line }}", BODY_PT, justify, indent=True)
+    _paragraph(doc, "{%p endfor %}")
+    _paragraph(doc, "{{ headings.deadline }}", BODY_PT, left, indent=True, keep=True)
+    _paragraph(doc, "{{ deadline }}", BODY_PT, justify, indent=True)
+    _paragraph(doc, "{{ reply }}", BODY_PT, justify, indent=True, keep=True)
+    _paragraph(doc, "", BODY_PT, keep=True)
+    _paragraph(doc, "{{ office_name }}", BODY_PT, right, keep=True)
+    _paragraph(doc, "{{ issued_on }}", BODY_PT, right)
+    _paragraph(doc, "{%p if draft_mark %}")
+    _paragraph(doc, "{{ draft_mark }} · {{ lead_ref }}", 10, left)
+    _paragraph(doc, "{%p endif %}")
     path.parent.mkdir(parents=True, exist_ok=True)
     doc.save(str(path))
     return path

@@ -87,6 +87,15 @@ def read_linkage_csv(path: Path) -> pd.DataFrame:
     return frame[["table", "key", "role", "entity_id"]]
 
 
+# The linkage with, per mention, whether it carries more than a name (the linker's own reading).
+_WITH_FIELDS = """
+SELECT m.table_name AS "table", m.record_key AS "key", m.role, m.entity_id,
+       (i.id_no IS NOT NULL OR i.birth_date IS NOT NULL OR i.phone IS NOT NULL
+        OR i.address IS NOT NULL) AS more_than_name
+FROM mentions m LEFT JOIN _link_input i USING (table_name, record_key, role)
+"""
+
+
 def read_linkage_warehouse(path: Path) -> pd.DataFrame | None:
     """The ``mentions`` table of a warehouse, or None when there is no linkage yet."""
     import duckdb
@@ -100,9 +109,11 @@ def read_linkage_warehouse(path: Path) -> pd.DataFrame | None:
     try:
         if not probes.has_table(con, "mentions"):
             return None
-        return con.execute(
-            'SELECT table_name AS "table", record_key AS "key", role, entity_id FROM mentions'
-        ).df()
+        if not probes.has_table(con, "_link_input"):
+            return con.execute(
+                'SELECT table_name AS "table", record_key AS "key", role, entity_id FROM mentions'
+            ).df()
+        return con.execute(_WITH_FIELDS).df()
     finally:
         con.close()
 
@@ -129,6 +140,15 @@ def score_linkage(truth: dict[str, Any], linkage: pd.DataFrame, source: str) -> 
         part = merged[merged.entity.str.startswith(prefix)]
         t, p, c = _score(part)
         by_kind[kind] = {
+            "compared": len(part),
+            "precision": c / p if p else None,
+            "recall": c / t if t else None,
+        }
+    if "more_than_name" in merged.columns:
+        # Persons named by more than a name: the pairs a linker can be asked to find.
+        part = merged[merged.entity.str.startswith("TP-") & merged.more_than_name.fillna(False).astype(bool)]
+        t, p, c = _score(part)
+        by_kind["person_more_than_name"] = {
             "compared": len(part),
             "precision": c / p if p else None,
             "recall": c / t if t else None,

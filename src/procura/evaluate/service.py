@@ -10,6 +10,8 @@ from procura.config import Settings
 from procura.evaluate.leads import EvaluationInputError, leads_from_store, read_lead_export
 from procura.evaluate.linkage import LinkageScore, read_linkage_csv, read_linkage_warehouse, score_linkage
 from procura.evaluate.models import ModelScore, score_models
+from procura.evaluate.similar import SimilarScore, score_similar
+from procura.evaluate.trends import TrendScore, score_trends
 from procura.synth.truth import load_truth
 
 
@@ -21,6 +23,8 @@ class Evaluation:
     leads_source: str
     models: list[ModelScore]
     linkage: LinkageScore | None
+    similar: SimilarScore | None = None
+    trends: TrendScore | None = None
 
     def totals(self) -> dict[str, Any]:
         planted = sum(m.planted for m in self.models)
@@ -44,6 +48,8 @@ class Evaluation:
             "totals": self.totals(),
             "models": [m.to_dict() for m in self.models],
             "linkage": self.linkage.to_dict() if self.linkage else None,
+            "similar": self.similar.to_dict() if self.similar else None,
+            "trends": self.trends.to_dict() if self.trends else None,
         }
 
 
@@ -71,4 +77,9 @@ def evaluate(
         frame = read_linkage_warehouse(settings.warehouse_path)
         if frame is not None:
             linkage = score_linkage(truth, frame, str(settings.warehouse_path))
-    return Evaluation(str(truth_path), source, score_models(truth, leads), linkage)
+    result = Evaluation(str(truth_path), source, score_models(truth, leads), linkage)
+    if settings is not None and settings.warehouse_path.exists():
+        # Planted similar-case families and trend shifts are scored against the workspace's warehouse.
+        result.similar = score_similar(settings, truth)
+        result.trends = score_trends(settings, truth)
+    return result

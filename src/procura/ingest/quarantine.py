@@ -13,10 +13,17 @@ FIELDS = ("entry_id", "batch_id", "table", "file", "row", "field", "reason", "va
 
 
 def list_entries(
-    settings: Settings, table: str | None = None, file: str | None = None, limit: int = 100
+    settings: Settings,
+    table: str | None = None,
+    file: str | None = None,
+    limit: int = 100,
+    batch: str | None = None,
 ) -> list[dict[str, Any]]:
-    """Quarantine entries (one per problem), newest batch first, optionally for one table or file."""
+    """Quarantine entries (one per problem), newest batch first, optionally for one table, file or batch."""
     where, params = [], []
+    if batch:
+        where.append("batch_id = ?")
+        params.append(batch)
     if table:
         where.append("table_name = ?")
         params.append(table)

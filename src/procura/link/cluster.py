@@ -87,24 +87,43 @@ class Clustering:
             self._join(ra, rb)
             self._note(a, b, probability, rule)
 
-    def attach(self, edges: Iterable[tuple[int, int, float]], weak: set[int], rule: str) -> int:
-        """Join each weak node (a name and little else) to its one candidate cluster.
+    def _sizes(self) -> dict[int, int]:
+        sizes: dict[int, int] = {}
+        for node in range(len(self.parent)):
+            root = self.find(node)
+            sizes[root] = sizes.get(root, 0) + 1
+        return sizes
 
-        ``edges`` are (weak node, other node, probability) below the match
-        threshold. A weak node still alone joins the single cluster its edges
+    def alone(self, identifiers: Sequence[str | None]) -> set[int]:
+        """Nodes without an identifier that no link has joined to another node."""
+        sizes = self._sizes()
+        return {n for n, ident in enumerate(identifiers) if ident is None and sizes[self.find(n)] == 1}
+
+    def attach(self, edges: Iterable[tuple[int, int, float]], weak: set[int], rule: str,
+               loose: set[int] | frozenset[int] = frozenset()) -> int:
+        """Join each weak or loose node to its one candidate cluster.
+
+        ``edges`` are (node, other node, probability) below the match
+        threshold, for nodes in ``weak`` (a name and nothing else) or
+        ``loose`` (more than a name, but nothing its candidates also carry,
+        and still alone). Such a node joins the single cluster its edges
         reach; when they reach two or more clusters (namesakes) it stays
-        alone. Strongest weak nodes go first. Returns how many joined.
+        alone, unless one is ``DOMINANCE`` times likelier. Strongest nodes go
+        first. Returns how many joined.
         """
         by_node: dict[int, list[tuple[int, float]]] = {}
         for a, b, probability in edges:
-            by_node.setdefault(a, []).append((b, probability))
+            if a in weak or a in loose:
+                by_node.setdefault(a, []).append((b, probability))
         order = sorted(by_node, key=lambda n: -max(p for _, p in by_node[n]))
         # Clusters that hold more than weak nodes are settled: weak evidence does not merge them.
         settled = {self.find(n) for n in range(len(self.parent)) if n not in weak}
+        sizes = self._sizes()
+        grown = {n for n in loose if sizes[self.find(n)] > 1}  # a loose node attaches only while alone
         joined = 0
         for node in order:
             root = self.find(node)
-            if node not in weak or root in settled:
+            if (node in weak and root in settled) or (node in loose and node in grown):
                 continue
             candidates: dict[int, float] = {}
             for other, probability in by_node[node]:
@@ -119,9 +138,11 @@ class Clustering:
             if not pool or (len(pool) > 1 and pool[0][1] < DOMINANCE * pool[1][1]):
                 continue
             target, probability = pool[0]
-            if self._forbidden(root, target):
+            ia, ib = self.ident[root], self.ident[target]
+            if (ia is not None and ib is not None and ia != ib) or self._forbidden(root, target):
                 continue
             self._join(root, target)
+            grown.update((node, target, self.find(root)))
             if target in settled or root in settled:
                 settled.add(self.find(root))
             self._note(node, node, probability, rule)

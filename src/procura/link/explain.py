@@ -48,9 +48,22 @@ class Explanation:
     match_weight: float | None = None
     probability: float | None = None
 
+    # Hard reasons beside the model's weights (a different valid number, a name-only guess).
+    constraints: list[str] = field(default_factory=list)
+
     @property
     def same_entity(self) -> bool:
         return self.entity_left is not None and self.entity_left == self.entity_right
+
+    def evidence(self) -> tuple[list[str], list[str]]:
+        """The fields that spoke for joining and those that spoke against, strongest first."""
+        fields = [s for s in self.steps
+                  if s.m_probability is not None and s.field not in ("Prior", "prior") and s.match_weight]
+        ranked = sorted(fields, key=lambda s: -abs(s.match_weight))
+        def text(s: WaterfallStep) -> str:
+            return f"{s.field}: {s.label} ({s.match_weight:+.1f})"
+        return ([text(s) for s in ranked if s.match_weight > 0],
+                [text(s) for s in ranked if s.match_weight < 0])
 
 
 def _mention(con: duckdb.DuckDBPyConnection, ref: MentionRef) -> dict[str, Any]:
@@ -77,6 +90,24 @@ def _stage_one(left: dict[str, Any], right: dict[str, Any]) -> str | None:
     if key.startswith("org/name:"):
         return f"same normalized name 规范化名称相同 ({left['name']})"
     return "identical fields 各字段完全相同"
+
+
+def _constraints(left: dict[str, Any], right: dict[str, Any]) -> list[str]:
+    """What decides the pair regardless of the model's weights."""
+    out = []
+    if left["id_valid"] and right["id_valid"] and left["id_no"] != right["id_no"]:
+        out.append("两个不同的有效身份证号，永不合并 two different valid identity numbers: "
+                   "never one entity (ADR 0301)")
+    for side in (left, right):
+        ref = f"{side['table_name']}:{side['record_key']}:{side['role']}"
+        if side["linked_by"] == "sole_candidate":
+            out.append(f"{ref} 仅凭姓名归并，不能据此排除线索 joined by name alone (its one candidate): "
+                       "never clears a party (ADR 0302, 0008)")
+        elif side["kind"] == "person" and side["linked_by"] == "singleton" and not any(
+                side[f] for f in ("id_no", "birth_date", "phone", "address")):
+            out.append(f"{ref} 仅有姓名且无唯一候选 name only, no single clear candidate: "
+                       "left alone (ADR 0302)")
+    return out
 
 
 def _waterfall(con: duckdb.DuckDBPyConnection, settings: Settings, a: dict[str, Any], b: dict[str, Any],
@@ -121,6 +152,7 @@ def explain(con: duckdb.DuckDBPyConnection, settings: Settings, a: MentionRef, b
         rule_left=left["linked_by"], rule_right=right["linked_by"],
         stage_one=_stage_one(left, right),
     )
+    explanation.constraints = _constraints(left, right)
     pair = tuple(sorted((a, b)))
     explanation.judgement = next((j for j in latest(con) if (j.left, j.right) == pair), None)
     if kinds == {"person"}:

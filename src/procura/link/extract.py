@@ -22,6 +22,7 @@ from procura.errors import WarehouseError
 from procura.link import names
 from procura.link.judgements import ensure_table
 from procura.link.roles import Role, load_roles
+from procura.standard.id_no import compact_sql, id18_sql
 from procura.warehouse import probes
 
 
@@ -57,9 +58,12 @@ def _register_names(con: duckdb.DuckDBPyConnection) -> None:
 
 
 _PHONE = "regexp_replace(r.phone, '[^0-9]', '', 'g')"
-# A birth date read from digits 7-14 of an 18-character number, when they are a date.
+# A number that failed the check is still evidence (a clerk's typo): compared in the
+# canonical spelling, half-width, upper-case, without separators, 15 digits as 18.
+_ID_COMPACT = id18_sql(compact_sql("id_no"))
+# A birth date read from digits 7-14 of a valid number (a broken number's digits may hold the typo).
 _ID_DATE = (
-    "CASE WHEN length(r.id_no) = 18 THEN "
+    "CASE WHEN r.id_valid THEN "
     "TRY_CAST(TRY_STRPTIME(substr(r.id_no, 7, 8), '%Y%m%d') AS DATE) END"
 )
 
@@ -86,7 +90,9 @@ WITH m AS (
            NULLIF(regexp_replace(r.address, '\\s', '', 'g'), '') AS address,
            CASE WHEN length(r.region) >= 6 THEN substr(r.region, 1, 6) END AS region,
            CASE WHEN r.kind = 'org' THEN lower(regexp_replace(r.alias, '\\s', '', 'g')) END AS alias
-    FROM _lk_raw r LEFT JOIN _lk_names n ON n.name_raw = r.name_raw AND n.kind = r.kind
+    FROM (SELECT * REPLACE (CASE WHEN kind = 'person' AND NOT COALESCE(id_valid, FALSE)
+                                 THEN NULLIF({_ID_COMPACT}, '') ELSE id_no END AS id_no) FROM _lk_raw) r
+    LEFT JOIN _lk_names n ON n.name_raw = r.name_raw AND n.kind = r.kind
 ),
 numbered AS (
     SELECT row_number() OVER (ORDER BY table_name, record_key, role) AS mention_id, *,

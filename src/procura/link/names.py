@@ -1,8 +1,10 @@
 """Names as agencies write them, made comparable.
 
-Person names are folded (full-width to half-width, stray spaces removed, the
-middle-dot variants of minority names unified, Latin lower-cased) and spelled
-in toneless pinyin, so that a homophone typo (张玮 for 张伟) still agrees on
+Person names are folded (full-width to half-width, stray spaces removed,
+traditional and variant characters to simplified with OpenCC's ``t2s``
+table, so 張偉 and 张伟 agree; the middle dot of a minority name dropped in
+whichever spelling it came (·, •, ．, none); Latin lower-cased) and spelled in
+toneless pinyin, so that a homophone typo (张玮 for 张伟) still agrees on
 pinyin. Organisation names additionally lose their legal-form suffix
 (有限公司, 有限责任公司, 股份有限公司, Co., Ltd. …) so that "某某科技" and
 "某某科技有限公司" compare equal.
@@ -14,10 +16,13 @@ import re
 import unicodedata
 from functools import lru_cache
 
+import opencc
 from pypinyin import Style, lazy_pinyin
 
 _SPACES = re.compile(r"\s+")
-_DOTS = re.compile(r"[•・‧∙⋅.．]")
+# Middle-dot spellings after NFKC (． becomes .), and the dot itself.
+_DOTS = re.compile(r"[·•・‧∙⋅.]")
+_T2S = opencc.OpenCC("t2s")
 # Longest first: the first suffix that matches is removed, once.
 _ORG_SUFFIXES = tuple(
     sorted(
@@ -53,10 +58,21 @@ def fold(text: str | None) -> str | None:
     return folded or None
 
 
+@lru_cache(maxsize=65536)
+def simplified(char: str) -> str:
+    """One character in its simplified form (張 -> 张, 劉 -> 刘); others unchanged."""
+    if char.isascii():
+        return char
+    converted: str = _T2S.convert(char)
+    return converted if len(converted) == 1 else char
+
+
 def person_name(text: str | None) -> str | None:
-    """The comparable form of a person's name."""
+    """The comparable form of a person's name: folded, simplified, without middle dots."""
     folded = fold(text)
-    return _DOTS.sub("·", folded) if folded else None
+    if not folded:
+        return None
+    return "".join(simplified(c) for c in _DOTS.sub("", folded)) or None
 
 
 @lru_cache(maxsize=65536)
@@ -79,7 +95,7 @@ def pinyin(name: str | None) -> str | None:
         if latin:
             parts.append(latin)
             latin = ""
-        if char != "·":
+        if not _DOTS.match(char):
             parts.append(_char_pinyin(char))
     if latin:
         parts.append(latin)

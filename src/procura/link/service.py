@@ -94,13 +94,14 @@ WHERE p.match_probability >= ? AND nl.node <> nr.node
 ORDER BY p.match_probability DESC
 """
 
-# Pairs below the threshold that touch a weak node, weak node first.
-_WEAK_EDGES = f"""
+# Pairs below the threshold that touch a person node without a valid number (the one
+# that may attach), that node first.
+_BAND_EDGES = f"""
 WITH e AS ({_EDGES.replace("ORDER BY p.match_probability DESC", "").replace(
     "WHERE p.match_probability >= ?", "WHERE p.match_probability >= ? AND p.match_probability < ?")})
-SELECT e.* FROM e JOIN _lk_nodes w ON w.node = e.node_l AND w.weak
+SELECT e.* FROM e JOIN _lk_nodes w ON w.node = e.node_l AND w.identifier IS NULL
 UNION ALL
-SELECT e.node_r, e.node_l, e.p FROM e JOIN _lk_nodes w ON w.node = e.node_r AND w.weak
+SELECT e.node_r, e.node_l, e.p FROM e JOIN _lk_nodes w ON w.node = e.node_r AND w.identifier IS NULL
 """
 
 _NODE_OF = """
@@ -146,9 +147,16 @@ def _cluster(con: duckdb.DuckDBPyConnection, settings: Settings) -> tuple[int, i
     edges = con.execute(_EDGES, [settings.link_match_threshold]).fetchall()
     clustering.link(edges, "splink")
     weak = {int(r[0]) for r in con.execute("SELECT node FROM _lk_nodes WHERE weak").fetchall()}
-    band = [settings.link_attach_floor, settings.link_match_threshold]
-    weak_edges = con.execute(_WEAK_EDGES, band).fetchall()
-    clustering.attach(weak_edges, weak, "sole_candidate")
+    # A mention with more than a name that the model left alone: its fields and its
+    # candidate's do not overlap (name + phone here, name + number there), so it may
+    # attach like a name-only one when nothing it carries disagrees (ADR 0310).
+    loose = clustering.alone(identifiers) - weak
+    band = [min(settings.link_attach_floor, settings.link_attach_loose_floor), settings.link_match_threshold]
+    band_edges = [
+        (a, b, p) for a, b, p in con.execute(_BAND_EDGES, band).fetchall()
+        if p >= (settings.link_attach_loose_floor if a in loose else settings.link_attach_floor)
+    ]
+    clustering.attach(band_edges, weak, "sole_candidate", loose)
     best = clustering.best
     roots = clustering.roots()
     table = pa.table({

@@ -23,7 +23,12 @@ if TYPE_CHECKING:
 
 HERE = Path(__file__).parent
 # Every module that defines tables on ``Base``; env.py imports them all.
-ORM_MODULES = ("procura.leads.orm", "procura.access.orm", "procura.workflow.orm")
+ORM_MODULES = (
+    "procura.leads.orm",
+    "procura.access.orm",
+    "procura.workflow.orm",
+    "procura.exchange.orm",
+)
 _migrated: set[str] = set()
 
 

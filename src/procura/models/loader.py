@@ -10,7 +10,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -242,6 +242,12 @@ def load_catalog(extra: Sequence[Path] = (), *, builtin: bool = True) -> Catalog
             catalog.models[model.id] = model
             _load_candidates(catalog, model)
     return catalog
+
+
+@cache
+def builtin_catalog() -> Catalog:
+    """The built-in catalogue, loaded once per process (models change with a release)."""
+    return load_catalog()
 
 
 def _load_candidates(catalog: Catalog, current: Model) -> None:

@@ -21,7 +21,7 @@ from procura.synth import malformed
 from procura.synth.background import cases, commerce, courts, police
 from procura.synth.noise import render
 from procura.synth.population import build_population
-from procura.synth.scenarios import apps, medical, orders, penalties
+from procura.synth.scenarios import apps, families, medical, orders, penalties, shifts
 from procura.synth.scenarios import cases as case_scenarios
 from procura.synth.scenarios import courts as court_scenarios
 from procura.synth.scenarios import police as police_scenarios
@@ -89,6 +89,9 @@ def build(
     court_scenarios.plant(world, pop, k)
     case_scenarios.plant_victims(world, pop, k)
     police_scenarios.plant_cluster(world, pop, k)
+    # Similar-case families and trend shifts come last, from their own random source.
+    families.plant(world, pop, k)
+    shifts.plant(world, k)
     return _finish(world)
 
 

@@ -121,6 +121,25 @@ VARIANTS: dict[str, tuple[str, ...]] = {
 }
 
 
+def _digit_typo(number: str) -> str:
+    """One body digit mistyped (the check character then fails); the position follows the digits."""
+    at = sum(map(int, number[:17])) % 17
+    return number[:at] + str((int(number[at]) + 1) % 10) + number[at + 1:]
+
+
+def _swap(number: str) -> str:
+    """Two adjacent, different body digits swapped (the check character then fails)."""
+    start = sum(map(int, number[:17])) % 16
+    for at in [*range(start, 16), *range(start)]:
+        if number[at] != number[at + 1]:
+            return number[:at] + number[at + 1] + number[at] + number[at + 2:]
+    return number
+
+
+# Clerks' typos in an identity number: forced by scenarios, never random formatting.
+ID_TYPOS = {"digit_typo": _digit_typo, "swap": _swap}
+
+
 def apply_variant(text: pd.Series, clean: pd.Series, kind: str, variant: str) -> pd.Series:
     """``text`` (canonical spellings) rewritten in ``variant``; cells it cannot apply to stay as they are."""
     if text.empty:
@@ -130,6 +149,8 @@ def apply_variant(text: pd.Series, clean: pd.Series, kind: str, variant: str) ->
             return text.str[:6] + " " + text.str[6:12] + " " + text.str[12:]
         if variant == "bad_check":
             return text.str[:-1] + np.where(text.str[-1] == "1", "2", "1")
+        if variant in ID_TYPOS:
+            return text.map(ID_TYPOS[variant])
         return text.where(~_usable(text, variant), _id_variant(text, variant))
     if kind == "region":
         return text + "000000"

@@ -44,6 +44,8 @@ class Truth:
         default_factory=lambda: {m: {"violations": [], "near_misses": []} for m in MODEL_IDS}
     )
     malformed: list[dict[str, Any]] = field(default_factory=list)
+    # Further planted answers by key (``similar_families``, ``trend_shifts``), written beside ``models``.
+    extras: dict[str, Any] = field(default_factory=dict)
 
     def violation(
         self,
@@ -71,6 +73,7 @@ class Truth:
             "province": self.province,
             "models": self.models,
             "malformed": self.malformed,
+            **self.extras,
         }
 
 

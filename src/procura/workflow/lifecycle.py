@@ -35,6 +35,13 @@ TRANSITIONS: dict[str, dict[str, str | None]] = {
 ACTIONS = vocab.codes("actions")
 assert set(ACTIONS) == set(TRANSITIONS), "vocabulary.yaml actions and TRANSITIONS disagree"
 
+
+def history_state(action: str, state: str) -> str:
+    """The state an event led to, as the history names it: a designation reads 指定管辖, not 已移送."""
+    if action == "designate":
+        return vocab.both("actions", "designate")
+    return vocab.both("lead_states", state)
+
 HEADS = ("department_head", "chief")
 CASE_WORKERS = ("handler", "department_head", "chief")
 ACTORS: dict[str, tuple[str, ...]] = {

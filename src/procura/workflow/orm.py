@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from procura.db import Base
@@ -59,6 +59,7 @@ class Measure(Base):
     kind: Mapped[str] = mapped_column(String(40))
     addressee: Mapped[str] = mapped_column(Text)
     requested: Mapped[str] = mapped_column(Text, default="")
+    findings: Mapped[str] = mapped_column(Text, default="", server_default="")
     issued_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     issued_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     deadline: Mapped[date | None] = mapped_column(Date)
@@ -78,3 +79,65 @@ class LeadLink(Base):
     kind: Mapped[str] = mapped_column(String(20))
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class Notification(Base):
+    """An in-app reminder for one user about one measure (deadline near, or passed); one per kind."""
+
+    __tablename__ = "notifications"
+    __table_args__ = (UniqueConstraint("user_id", "measure_id", "kind", name="uq_notification"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    measure_id: Mapped[int] = mapped_column(ForeignKey("measures.id"), index=True)
+    lead_id: Mapped[str] = mapped_column(ForeignKey("leads.id"))
+    kind: Mapped[str] = mapped_column(String(20))
+    due: Mapped[date | None] = mapped_column(Date)
+    message: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    read_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class OutboxMessage(Base):
+    """A message a mail or SMS gateway may pick up (none is built in): sent_at stays empty until it does."""
+
+    __tablename__ = "outbox"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    notification_id: Mapped[int] = mapped_column(ForeignKey("notifications.id"), unique=True)
+    recipient: Mapped[str] = mapped_column(String(64))
+    subject: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class IssuedDocument(Base):
+    """A finalised document of a measure: its register number, addressee and the files sent.
+
+    Numbers are given by ``procura.documents.numbering`` when a document is
+    finalised, per office, kind and year; rows are never updated or deleted
+    (append-only trigger, ADR 0520), so a number is never reused.
+    """
+
+    __tablename__ = "issued_documents"
+    __table_args__ = (
+        UniqueConstraint("office_id", "kind", "year", "seq", name="uq_issued_documents_number"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    doc_no: Mapped[str] = mapped_column(String(64), unique=True)
+    office_id: Mapped[str] = mapped_column(String(32), index=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    year: Mapped[int] = mapped_column(Integer)
+    seq: Mapped[int] = mapped_column(Integer)
+    lead_id: Mapped[str] = mapped_column(ForeignKey("leads.id"), index=True)
+    measure_id: Mapped[int | None] = mapped_column(ForeignKey("measures.id"), index=True)
+    addressee: Mapped[str] = mapped_column(Text)
+    lang: Mapped[str] = mapped_column(String(4))
+    deadline: Mapped[date | None] = mapped_column(Date)
+    issued_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    issued_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    pdf_sha256: Mapped[str] = mapped_column(String(64))
+    pdf: Mapped[bytes] = mapped_column(LargeBinary)
+    docx: Mapped[bytes] = mapped_column(LargeBinary)

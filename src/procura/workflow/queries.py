@@ -9,7 +9,8 @@ it in the GB/T 2260 tree, so ``330100`` (杭州市) selects its districts and co
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time
+from typing import Any
 
 from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import Session
@@ -31,6 +32,14 @@ from procura.workflow.scope import handling_office, jurisdiction_filter, load
 from procura.workflow.views import SEVERITY, EventView, LeadDetail, LeadSummary, MeasureView, Page
 
 MAX_PAGE = 500
+# Queue orders: the most likely first, or by age.
+SORTS: dict[str, tuple[Any, ...]] = {
+    "score": (Lead.score.desc(), Lead.id),
+    "newest": (Lead.created_at.desc(), Lead.id),
+    "oldest": (Lead.created_at.asc(), Lead.id),
+}
+# Stages of the funnel a lead has reached (the dashboard counts them, the queue filters by them).
+STAGES = ("lead", "accepted", "measure", "response", "rectified", "closed")
 
 
 @dataclass
@@ -48,6 +57,8 @@ class LeadFilter:
     overdue: bool | None = None
     handler: str | None = None
     severity: str | None = None
+    month: str | None = None  # ``2026-06``: created in that month, Beijing time
+    stage: str | None = None  # one of STAGES: reached that stage of the funnel
 
 
 def _severity_clause(band: str):  # type: ignore[no-untyped-def]
@@ -72,12 +83,47 @@ def _overdue_clause(today: date):  # type: ignore[no-untyped-def]
     return exists().where(Measure.lead_id == Lead.id, Measure.response_at.is_(None), Measure.deadline < today)
 
 
-def _query(session: Session, principal: Principal, f: LeadFilter, today: date):  # type: ignore[no-untyped-def]
-    """SELECT (Lead, LeadWork, handler name) in the jurisdiction, filtered."""
+def month_bounds(month: str) -> tuple[datetime, datetime]:
+    """The UTC moments a Beijing-time month (``2026-06``) starts and ends."""
+    try:
+        first = date.fromisoformat(f"{month}-01")
+    except ValueError:
+        raise InvalidInput(f"month {month!r}: YYYY-MM", {"field": "month"}) from None
+    after = date(first.year + first.month // 12, first.month % 12 + 1, 1)
+    start, end = (datetime.combine(d, time(), clock.OFFICE_TZ) for d in (first, after))
+    return clock.as_utc(start), clock.as_utc(end)
+
+
+def _month_clause(month: str):  # type: ignore[no-untyped-def]
+    start, end = month_bounds(month)
+    return and_(Lead.created_at >= start, Lead.created_at < end)
+
+
+def stage_clause(stage: str):  # type: ignore[no-untyped-def]
+    """SQL: the lead reached ``stage`` of the funnel (accepted once, a measure issued, answered ...)."""
+    clauses = {
+        "lead": Lead.id.isnot(None),
+        "accepted": exists().where(LeadEvent.lead_id == Lead.id, LeadEvent.action == "accept"),
+        "measure": exists().where(Measure.lead_id == Lead.id),
+        "response": exists().where(Measure.lead_id == Lead.id, Measure.response_at.isnot(None)),
+        "rectified": exists().where(Measure.lead_id == Lead.id, Measure.response_outcome == "rectified"),
+        "closed": Lead.status == "closed",
+    }
+    if stage not in clauses:
+        raise InvalidInput(f"stage {stage!r}: one of {', '.join(STAGES)}", {"field": "stage"})
+    return clauses[stage]
+
+
+def _query(  # type: ignore[no-untyped-def]
+    session: Session, principal: Principal, f: LeadFilter, today: date, sort: str = "score"
+):
+    """SELECT (Lead, LeadWork, handler name) in the jurisdiction, filtered, in ``sort`` order."""
     require_role(principal, LEAD_READERS, "read leads")
     apply_scope(session, principal)
     if f.status is not None and f.status not in STATES:
         raise InvalidInput(f"status {f.status!r}: one of {', '.join(STATES)}", {"field": "status"})
+    if sort not in SORTS:
+        raise InvalidInput(f"sort {sort!r}: one of {', '.join(SORTS)}", {"field": "sort"})
     query = (
         select(Lead, LeadWork, User.username)
         .outerjoin(LeadWork, LeadWork.lead_id == Lead.id)
@@ -97,12 +143,14 @@ def _query(session: Session, principal: Principal, f: LeadFilter, today: date): 
         "handler": lambda v: User.username == v,
         "overdue": lambda v: _overdue_clause(today) if v else ~_overdue_clause(today),
         "severity": _severity_clause,
+        "month": _month_clause,
+        "stage": stage_clause,
     }
     for name, build in conditions.items():
         value = getattr(f, name)
         if value is not None:
             query = query.where(build(value))
-    return query.order_by(Lead.score.desc(), Lead.id)
+    return query.order_by(*SORTS[sort])
 
 
 def list_leads(
@@ -112,12 +160,13 @@ def list_leads(
     limit: int = 50,
     offset: int = 0,
     today: date | None = None,
+    sort: str = "score",
 ) -> Page:
-    """Leads in the principal's jurisdiction matching ``filters``, highest score first."""
+    """Leads in the principal's jurisdiction matching ``filters``, highest score first (or ``sort``)."""
     if not 1 <= limit <= MAX_PAGE or offset < 0:
         raise InvalidInput(f"limit must be 1-{MAX_PAGE} and offset >= 0", {"field": "limit"})
     today = today or clock.today()
-    query = _query(session, principal, filters or LeadFilter(), today)
+    query = _query(session, principal, filters or LeadFilter(), today, sort)
     total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
     rows = session.execute(query.limit(limit).offset(offset)).all()
     deadlines = _open_deadlines(session, [lead.id for lead, _, _ in rows])
@@ -173,6 +222,7 @@ def _summary(
         created_at=lead.created_at,
         overdue=deadline is not None and deadline < today,
         deadline=deadline,
+        subject=str(masked_lead(lead)[0].get("name") or ""),
     )
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, func
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -12,9 +12,10 @@ from procura.access.policy import in_jurisdiction, require_role
 from procura.access.principal import LEAD_READERS, Principal
 from procura.access.rls import apply_scope
 from procura.clock import utcnow
+from procura.db import system_scope
 from procura.errors import NotFound
 from procura.leads.orm import Lead
-from procura.workflow.orm import LeadWork
+from procura.workflow.orm import LeadEvent, LeadWork
 
 
 def work_of(session: Session, lead: Lead) -> LeadWork:
@@ -41,13 +42,36 @@ def load(session: Session, principal: Principal, lead_id: str) -> tuple[Lead, Le
     require_role(principal, LEAD_READERS, "read leads")
     apply_scope(session, principal)
     lead = session.get(Lead, lead_id)
+    if lead is None and escalated_by(session, principal, lead_id):
+        # Row security hides a lead that left the office's jurisdiction; the office that
+        # escalated it may still read the lead row itself (its own escalation event is in scope).
+        system_scope(session)
+        lead = session.get(Lead, lead_id)
+        apply_scope(session, principal)
     if lead is None:
         raise NotFound(f"线索不存在 lead {lead_id} not found")
     work = session.get(LeadWork, lead.id)
     office = work.office_id if work is not None else lead.office
-    if not in_jurisdiction(principal, office):
+    if not in_jurisdiction(principal, office) and not escalated_by(session, principal, lead.id):
         raise NotFound(f"线索不存在 lead {lead_id} not found")
     return lead, work if work is not None else work_of(session, lead)
+
+
+def escalated_by(session: Session, principal: Principal, lead_id: str) -> bool:
+    """True when the principal's office escalated the lead: it keeps reading its later course (ADR 0524).
+
+    Acting stays with the handling office (``service.check_actor``).
+    """
+    if not principal.office_id:
+        return False
+    found = session.scalar(
+        select(LeadEvent.id).where(
+            LeadEvent.lead_id == lead_id,
+            LeadEvent.action == "escalate",
+            LeadEvent.office_id == principal.office_id,
+        )
+    )
+    return found is not None
 
 
 def handling_office() -> ColumnElement[str]:

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from procura import vocab
 from procura.access import audit
 from procura.access.offices import get_office, parent_office, within
 from procura.access.orm import User
@@ -22,10 +23,17 @@ from procura.access.principal import DEPARTMENTS, Principal
 from procura.clock import local_date, utcnow
 from procura.config import Settings
 from procura.errors import Forbidden, InvalidInput, InvalidTransition
+from procura.exchange.orm import Reply
 from procura.leads.fingerprint import fingerprint, lead_id
 from procura.leads.orm import Lead
 from procura.workflow.deadlines import default_deadline
-from procura.workflow.lifecycle import ACTORS, DISMISS_REASONS, HANDLER_MUST_BE_ASSIGNED, MEASURES, next_state
+from procura.workflow.lifecycle import (
+    ACTORS,
+    DISMISS_REASONS,
+    HANDLER_MUST_BE_ASSIGNED,
+    MEASURES,
+    next_state,
+)
 from procura.workflow.orm import LeadEvent, LeadLink, LeadWork, Measure
 from procura.workflow.scope import load
 
@@ -311,11 +319,23 @@ def act(
     deadline: date | None = None,
     requested: str = "",
     note: str = "",
+    findings: str = "",
 ) -> Measure:
-    """Record a supervision measure addressed to a body, with its response deadline."""
+    """Record a supervision measure addressed to a body, with its response deadline.
+
+    The measure must be one the lead's prong may take (``vocab.measures_for``); the
+    handler's ``findings`` and ``requested`` correction are printed in its documents.
+    """
     if kind not in MEASURES:
         raise InvalidInput(f"measure {kind!r}: one of {', '.join(MEASURES)}", {"field": "kind"})
     lead, work = load(session, principal, lead_id_)
+    allowed = vocab.measures_for(work.department)
+    if kind not in allowed:
+        raise InvalidInput(
+            f"措施与条线不符 measure {kind!r} is not a {work.department} measure "
+            f"(allowed: {', '.join(allowed)})",
+            {"field": "kind", "department": work.department},
+        )
     now = utcnow()
     issued_on = local_date(now)
     if deadline is not None and deadline < issued_on:
@@ -340,6 +360,7 @@ def act(
         kind=kind,
         addressee=addressee,
         requested=requested,
+        findings=findings,
         issued_at=event.at,
         issued_by=principal.user_id or None,
         deadline=deadline,
@@ -356,14 +377,14 @@ def respond(
     rectified: bool,
     note: str = "",
     at: datetime | None = None,
+    measure_id: int | None = None,
 ) -> Measure:
-    """Record the addressee's response to the open measure: rectified or not."""
+    """Record the addressee's response to the open measure (or to ``measure_id``): rectified or not."""
     lead, work = load(session, principal, lead_id_)
-    measure = session.scalar(
-        select(Measure)
-        .where(Measure.lead_id == lead.id, Measure.response_at.is_(None))
-        .order_by(Measure.issued_at.desc(), Measure.id.desc())
-    )
+    query = select(Measure).where(Measure.lead_id == lead.id, Measure.response_at.is_(None))
+    if measure_id is not None:
+        query = query.where(Measure.id == measure_id)
+    measure = session.scalar(query.order_by(Measure.issued_at.desc(), Measure.id.desc()))
     action = "respond_rectified" if rectified else "respond_not_rectified"
     if measure is None:
         # No open measure means the lead is not awaiting a response: let the lifecycle say so.
@@ -376,6 +397,16 @@ def respond(
 
 
 def close(session: Session, principal: Principal, lead_id_: str, note: str = "") -> LeadEvent:
-    """Close a lead whose infringement was corrected."""
+    """Close a lead whose infringement was corrected; an agency's reply must be verified first."""
     lead, work = load(session, principal, lead_id_)
+    unverified = session.scalar(
+        select(Reply.id)
+        .join(Measure, Measure.id == Reply.measure_id)
+        .where(Measure.lead_id == lead.id, Reply.verdict.is_(None))
+    )
+    if unverified is not None:
+        raise InvalidTransition(
+            f"回复待核实 lead {lead.id}: verify the agency's reply {unverified} before closing",
+            {"action": "close"},
+        )
     return _transition(session, principal, lead, work, "close", note)

@@ -59,6 +59,7 @@ class LeadSummary(View):
     created_at: datetime | None
     overdue: bool
     deadline: date | None
+    subject: str = ""  # the subject's name, masked as on the lead page
 
     @computed_field  # type: ignore[prop-decorator]
     @property

@@ -1,6 +1,19 @@
 """The API's routers, one per resource; ``ROUTERS`` is mounted under ``/api/v1``."""
 
-from procura.api.routes import audit, auth, documents, health, lead_actions, leads, models, users
+from procura.api.routes import (
+    audit,
+    auth,
+    classes,
+    dashboard,
+    documents,
+    exchange,
+    health,
+    lead_actions,
+    leads,
+    models,
+    similar,
+    users,
+)
 
 ROUTERS = (
     health.router,
@@ -12,4 +25,9 @@ ROUTERS = (
     users.router,
     audit.router,
     models.router,
+    similar.router,
+    classes.router,
+    exchange.router,
+    exchange.office_router,
+    dashboard.router,
 )

@@ -94,6 +94,7 @@ def act(
         body.deadline,
         body.requested,
         body.note,
+        body.findings,
     )
     return MeasurePublic.model_validate(measure_view(measure, principal.username, today()))
 

@@ -31,6 +31,9 @@ def queue(
     max_score: Annotated[float | None, Query(ge=0)] = None,
     overdue: bool | None = None,
     handler: str | None = None,
+    month: Annotated[str | None, Query(description="created in this month, Beijing time: 2026-06")] = None,
+    stage: Annotated[str | None, Query(description="reached this funnel stage: accepted, measure, …")] = None,
+    sort: Literal["score", "newest", "oldest"] = "score",
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> PagePublic[LeadSummaryPublic]:
@@ -47,8 +50,10 @@ def queue(
         severity=severity,
         overdue=overdue,
         handler=handler,
+        month=month,
+        stage=stage,
     )
-    page = list_leads(session, principal, filters, limit=limit, offset=offset)
+    page = list_leads(session, principal, filters, limit=limit, offset=offset, sort=sort)
     return PagePublic[LeadSummaryPublic](
         items=[LeadSummaryPublic.model_validate(item) for item in page.items],
         total=page.total,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from functools import cache
 from typing import Any
 
 from fastapi import APIRouter
@@ -11,7 +10,7 @@ from procura.api.deps import CurrentPrincipal, SessionDep
 from procura.api.schemas.access import ModelPublic, ModelStatsPublic
 from procura.api.schemas.common import ERRORS
 from procura.errors import NotFound
-from procura.models.loader import Catalog, load_catalog
+from procura.models.loader import builtin_catalog
 from procura.workflow.feedback import model_stats
 
 router = APIRouter(
@@ -36,12 +35,6 @@ def stats(
     ]
 
 
-@cache
-def _catalog() -> Catalog:
-    """The built-in catalogue, loaded once per process (models change with a release)."""
-    return load_catalog()
-
-
 def _public(spec: Any) -> ModelPublic:
     data = spec.model_dump(
         mode="json", by_alias=True, exclude={"postprocess", "explanation", "anchor", "subject"}
@@ -52,13 +45,13 @@ def _public(spec: Any) -> ModelPublic:
 @router.get("", response_model=list[ModelPublic], summary="模型目录 Model catalogue")
 def catalogue(_: CurrentPrincipal) -> list[ModelPublic]:
     """What each model looks for, its prong, measure, legal basis, tables and parameters."""
-    return [_public(model.spec) for _, model in sorted(_catalog().models.items())]
+    return [_public(model.spec) for _, model in sorted(builtin_catalog().models.items())]
 
 
 @router.get("/{model_id}", response_model=ModelPublic, summary="模型 One model")
 def one_model(model_id: str, _: CurrentPrincipal) -> ModelPublic:
     """One model of the catalogue."""
-    model = _catalog().models.get(model_id)
+    model = builtin_catalog().models.get(model_id)
     if model is None:
         raise NotFound(f"模型不存在 model {model_id!r} is not in the catalogue")
     return _public(model.spec)

@@ -71,6 +71,7 @@ class MeasureIn(Note):
     addressee: str | None = Field(default=None, max_length=500)
     deadline: date | None = None
     requested: str = Field(default="", max_length=4000)
+    findings: str = Field(default="", max_length=4000)
 
 
 class ResponseIn(Note):

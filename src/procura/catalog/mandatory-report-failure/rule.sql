@@ -1,6 +1,8 @@
 -- A medical visit showing signs of sexual harm to a minor, with no police
 -- report naming the same child (linked entity) as victim received between
--- $lookback_days before and $grace_days after the visit (inclusive).
+-- $lookback_days before and $grace_days after the visit (inclusive). A report
+-- victim attached by name alone (rule sole_candidate) is a guess and covers
+-- nothing (ADR 0008).
 WITH code_items AS (
     -- One row per listed code; "A50-A64" style items are ranges of 3-character categories.
     SELECT 'genital_injury' AS indicator, UNNEST($genital_injury_codes) AS item
@@ -69,6 +71,7 @@ unreported AS (
         FROM mentions AS vm
         JOIN police_reports AS r
             ON vm.table_name = 'police_reports' AND vm.record_key = r.report_id AND vm.role = 'victim'
+            AND COALESCE(vm.rule, '') <> 'sole_candidate'
         WHERE vm.entity_id = pm.entity_id
           AND date_diff('day', a.visit_date, r.received_at) BETWEEN -$lookback_days AND $grace_days
     )

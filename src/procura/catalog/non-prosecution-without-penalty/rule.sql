@@ -1,7 +1,8 @@
 -- A non-prosecuted suspect of a listed charge, decided at least $grace_days
 -- ago, with no opinion sent to the administrative authority (empty = not sent)
 -- and no administrative penalty against the linked party decided within
--- $window_days after the decision (the decision day included).
+-- $window_days after the decision (the decision day included). A party attached
+-- by name alone (rule sole_candidate) is a guess and covers nothing (ADR 0008).
 WITH decided AS (
     SELECT
         c.*,
@@ -23,6 +24,7 @@ unpenalised AS (
         FROM admin_penalties AS p
         JOIN mentions AS pm
             ON pm.table_name = 'admin_penalties' AND pm.record_key = p.penalty_id AND pm.role = 'party'
+            AND COALESCE(pm.rule, '') <> 'sole_candidate'
         WHERE pm.entity_id = sm.entity_id
           AND date_diff('day', d.decision_date, p.decided_at) BETWEEN 0 AND $window_days
     )

@@ -1,7 +1,8 @@
 -- A victim of a listed charge at a listed stage, elderly (>= $elderly_age) or a
 -- minor (< $minor_age) at the decision date, or disabled, who lost at least
 -- $min_loss, and who (as a linked entity) is not the plaintiff of any civil
--- court case filed on or after the decision date.
+-- court case filed on or after the decision date. A plaintiff attached by name
+-- alone (rule sole_candidate) is a guess and rules nothing out (ADR 0008).
 WITH cases AS (
     SELECT
         c.case_no,
@@ -58,7 +59,7 @@ vulnerable AS (
           JOIN court_cases AS cc ON cc.case_no = cp.case_no
           JOIN mentions AS pm
               ON pm.table_name = 'court_parties' AND pm.record_key = cp.case_no || '|' || cp.party_key
-              AND pm.role = 'party'
+              AND pm.role = 'party' AND COALESCE(pm.rule, '') <> 'sole_candidate'
           WHERE cp.role = 'plaintiff'
             AND cc.case_type = 'civil'
             AND cc.filed_at >= a.decision_date

@@ -3,9 +3,11 @@
 Model 5 plants thresholds met exactly and a case where only the second
 suspect's row carries the records; near-misses sit one below, have the suit
 filed on another row, or are still at arrest review. Model 9 plants victims
-exactly 60, aged 17, or disabled, with losses of exactly 10000, and a victim
-whose same-named *other* person sued; near-misses are aged 59 or turn 18 on
-the decision date, lost 9999.99, or sued later under name + phone only.
+exactly 60, aged 17, or disabled, with losses of exactly 10000, and victims
+whose same-named *other* person sued (one with a phone a digit away);
+near-misses are aged 59 or turn 18 on the decision date, lost 9999.99, or
+sued later under name + phone only (the phone known from the victim record
+or only from her police report).
 """
 
 from __future__ import annotations
@@ -13,7 +15,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from procura.synth.population import Population
-from procura.synth.scenarios.records import case_victim, court_case, criminal_case
+from procura.synth.scenarios.courts import similar_phone
+from procura.synth.scenarios.records import case_victim, court_case, criminal_case, police_report
 from procura.synth.truth import ref
 from procura.synth.world import World
 
@@ -114,6 +117,12 @@ def _victims_round(world: World, pop: Population) -> None:
     r = add(v, "ni", 40000.0)
     sue(world.homonym(v), 50)
     hit(r, v, "aged 65; the later civil suit is by a different person of the same name", True)
+    v = world.person(68, d, "F")
+    r = add(v, "nip", 35000.0)
+    namesake = world.homonym(v).copy()
+    namesake["phone"] = similar_phone(str(v["phone"]))
+    sue(namesake, 40, "np")
+    hit(r, v, "aged 68; the later suit is by a namesake whose phone differs in one digit", True)
 
     def near(r: dict, reason: str, needs_er: bool = False) -> None:
         t.near_miss(VICTIMS, [r], reason, needs_er)
@@ -128,6 +137,13 @@ def _victims_round(world: World, pop: Population) -> None:
     r = add(v, "nip", 60000.0)
     sue(v, 60, "np")
     near(r, "sued 60 days after the decision; the court knows the victim by name and phone only", True)
+    v = world.person(77, d, "F")
+    r = add(v, "ni", 45000.0)
+    police_report(world, offense="telecom_fraud", received=d - timedelta(days=90), victim=v,
+                  victim_style="nibp")
+    sue(v, 30, "np")
+    near(r, "sued 30 days after the decision by name and phone only; the phone is known from her "
+         "police report", True)
 
     other_case = criminal_case(
         world,

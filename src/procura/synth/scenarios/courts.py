@@ -2,10 +2,12 @@
 
 Violations: a lending company suing six times (named by USCC, lower-case USCC
 and name only), a person suing five times with exactly 60% quick settlements
-(named by 18- and 15-digit numbers and by name + phone), and civil cases
-mediated between parties sharing a phone or an address. Near-misses: 40%
-quick, only four suits, suits spread over 420 days, a settlement on day 31,
-and shared contacts closed by judgment or withdrawal.
+(named by 18- and 15-digit numbers and by name + phone), one whose number is
+mistyped (a wrong digit, two swapped digits, a wrong check character), and
+civil cases mediated between parties sharing a phone or an address.
+Near-misses: 40% quick, only four suits, suits spread over 420 days, a
+settlement on day 31, shared contacts closed by judgment or withdrawal, and a
+fifth suit by a namesake whose phone differs in one digit.
 """
 
 from __future__ import annotations
@@ -95,6 +97,8 @@ def plant(world: World, pop: Population, instances: int) -> None:
         world.force("court_parties", f"{anchor[1]['key']['case_no']}|P1", "id_no", "legacy15")
         hit(person, anchor, "five suits, three settled within 30 days (60%, inclusive; one on day 30)", True)
 
+        _typo_plaintiff(world, t0)
+
         for shared, note in (
             ("phone", "plaintiff and defendant share a phone; mediated"),
             ("address", "plaintiff and defendant share an address; mediated"),
@@ -114,6 +118,51 @@ def plant(world: World, pop: Population, instances: int) -> None:
             hit(plaintiff, [ref("court_cases", case_no=key)], note)
 
         _near_misses(world, t0)
+
+
+def similar_phone(phone: str) -> str:
+    """The phone with its last digit changed: a different line one keystroke away."""
+    return phone[:-1] + str((int(phone[-1]) + 1) % 10)
+
+
+def _typo_plaintiff(world: World, t0: date) -> None:
+    """A serial plaintiff whose number is mistyped in three suits and missing in one.
+
+    The near-miss beside it: four quick suits by one person and a fifth by a
+    different person of the same name whose phone differs in one digit.
+    """
+    person = world.adult(t0)
+    anchor = _suits(
+        world,
+        person,
+        t0,
+        [
+            (0, 5, "mediation", "nip"),
+            (20, 12, "withdrawal", "ni"),
+            (40, 30, "mediation", "ni"),
+            (60, 90, "judgment", "np"),
+            (80, 100, "judgment", "ni"),
+        ],
+    )
+    for suit, typo in ((1, "digit_typo"), (2, "swap"), (4, "bad_check")):
+        world.force("court_parties", f"{anchor[suit]['key']['case_no']}|P1", "id_no", typo)
+    world.truth.violation(
+        MODEL, anchor, anchor, {"kind": "person", "entity_id": person["entity"]},
+        "five suits, three quick; the number has a wrong digit, two swapped digits and a wrong check "
+        "character in three of them, one names the plaintiff by name and phone only",
+        True,
+    )
+    person = world.adult(t0)
+    namesake = world.homonym(person).copy()
+    namesake["phone"] = similar_phone(str(person["phone"]))
+    suits = _suits(world, person, t0, [(d, 5, "mediation", "nip") for d in (0, 20, 40, 60)])
+    suits += _suits(world, namesake, t0, [(80, 5, "mediation", "np")])
+    world.truth.near_miss(
+        MODEL, suits,
+        "four quick suits; the fifth is by a different person of the same name whose phone differs "
+        "in one digit",
+        True,
+    )
 
 
 def _near_misses(world: World, t0: date) -> None:

@@ -1,0 +1,1 @@
+"""Trends of cybercrime and personal-information infringement, with change detection."""

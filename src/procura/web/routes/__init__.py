@@ -1,0 +1,14 @@
+"""The workbench's pages, one router per page; a new page adds its router here and a link in ``nav``."""
+
+from procura.web.routes import audit, dashboard, data, fonts, lead, models, queue, signin
+
+ROUTERS = (
+    signin.router,
+    dashboard.router,
+    queue.router,  # before ``lead``: /leads/export and /leads/triage are not lead ids
+    lead.router,
+    models.router,
+    data.router,
+    audit.router,
+    fonts.router,
+)
