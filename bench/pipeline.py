@@ -93,22 +93,26 @@ def measure(folder: Path, as_of: str, before: Path | None) -> list[dict]:
 
 
 def table_markdown(rows: list[dict]) -> str:
-    procura = [r for r in rows if r["stage"] != "pandas"]
     pandas = next(r for r in rows if r["stage"] == "pandas")
-    wall, cpu = sum(r["seconds"] for r in procura), sum(r["cpu"] for r in procura)
-    lines = ["| stage | wall s | CPU s | peak MiB |", "|---|---:|---:|---:|"]
-    for r in procura:
+    lines = ["| build | stage | wall s | CPU s | peak MiB |", "|---|---|---:|---:|---:|"]
+    for build in ("before", "this"):
+        procura = [r for r in rows if r.get("build") == build]
+        if not procura:
+            continue
+        wall, cpu = sum(r["seconds"] for r in procura), sum(r["cpu"] for r in procura)
+        for r in procura:
+            lines.append(
+                f"| {build} | `procura {r['stage']}` | {r['seconds']:.1f} | {r['cpu']:.1f} "
+                f"| {r['peak_mb']:,.0f} |"
+            )
+        lines.append(f"| {build} | **all three** | **{wall:.1f}** | **{cpu:.1f}** | |")
         lines.append(
-            f"| `procura {r['stage']}` | {r['seconds']:.1f} | {r['cpu']:.1f} | {r['peak_mb']:,.0f} |"
+            f"| {build} | **ratio to pandas** | **{wall / pandas['seconds']:.2f}** "
+            f"| **{cpu / pandas['cpu']:.2f}** | |"
         )
-    lines.append(f"| **procura, all three** | **{wall:.1f}** | **{cpu:.1f}** | |")
     lines.append(
-        f"| pandas rules, true identities | {pandas['seconds']:.1f} | {pandas['cpu']:.1f} | "
+        f"| baseline | pandas rules, true identities | {pandas['seconds']:.1f} | {pandas['cpu']:.1f} | "
         f"{pandas['peak_mb']:,.0f} |"
-    )
-    lines.append(
-        f"| **ratio procura / pandas** | **{wall / pandas['seconds']:.2f}** | "
-        f"**{cpu / pandas['cpu']:.2f}** | |"
     )
     return "\n".join(lines)
 

@@ -15,7 +15,7 @@ from procura.ingest.mapping import Mapping
 from procura.standard.kinds import FieldSQL, field_sql
 from procura.standard.schema import Table
 from procura.standard.text import FORMULA_RE as CLEAN_FORMULA_RE
-from procura.standard.text import clean_sql, halfwidth_sql, sql_str
+from procura.standard.text import WS_SQL, clean_sql, halfwidth_sql, sql_str
 from procura.warehouse.schema import q
 
 MAX_FIELD_CHARS = 1_000_000
@@ -55,15 +55,22 @@ def check_header(columns: list[str], filename: str) -> None:
 # Kinds stored as cleaned text: a formula in them survives to every export (ADR 0563).
 TEXT_KINDS = frozenset({"id", "text", "name"})
 
+# First characters (code points) with which a cleaned cell can match CLEAN_FORMULA_RE:
+# = @ + - and their full-width forms, which clean-up turns into the half-width ones.
+_FORMULA_STARTS = ", ".join(str(ord(ch)) for ch in "=@+-\uff1d\uff20\uff0b\uff0d")
+
 
 def cell_problem_sql(c: str, stored_as_text: bool = True) -> str:
     """SQL: why a raw cell cannot be taken whatever its field (NUL, size, formula), else NULL.
 
-    The formula test first looks at the first character (= @ + - space tab) by its code;
-    a cell kept as text is tested again after clean-up (a leading newline, a full-width ＝).
+    The formula tests first look at the first character by its code (= @ + - space
+    tab; after trimming, = @ + - in half or full width): the regular expressions
+    then run on a few cells instead of every cell. A cell kept as text is tested
+    again after clean-up (a leading newline, a full-width ＝).
     """
     cleaned = (
-        f"WHEN regexp_matches({halfwidth_sql(clean_sql(c))}, {sql_str(CLEAN_FORMULA_RE)}) "
+        f"WHEN ascii(ltrim({c}, {WS_SQL})) IN ({_FORMULA_STARTS}) "
+        f"AND regexp_matches({halfwidth_sql(clean_sql(c))}, {sql_str(CLEAN_FORMULA_RE)}) "
         "THEN 'spreadsheet formula after clean-up (possible formula injection)' "
         if stored_as_text
         else ""
