@@ -61,7 +61,8 @@ COMMANDS: dict[str, Area] = {
     "db": Area(("access",), "业务库 Operational database: upgrade, grant, current."),
     "audit": Area(("access",), "审计日志 Audit log: list, verify, rotate-key."),
     "serve": Area(
-        ("serve",), "启动工作台与接口 Start the browser workbench (/) and the REST API (OpenAPI at /api/v1/docs)."
+        ("serve",),
+        "启动工作台与接口 Start the browser workbench (/) and the REST API (OpenAPI at /api/v1/docs).",
     ),
     "document": Area(
         ("serve",),

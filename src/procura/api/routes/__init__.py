@@ -1,10 +1,10 @@
 """The API's routers, one per resource; ``ROUTERS`` is mounted under ``/api/v1``."""
 
-<<<<<<< HEAD
 from procura.api.routes import (
     audit,
     auth,
     classes,
+    dashboard,
     documents,
     exchange,
     health,
@@ -14,9 +14,6 @@ from procura.api.routes import (
     similar,
     users,
 )
-=======
-from procura.api.routes import audit, auth, dashboard, documents, health, lead_actions, leads, models, users
->>>>>>> i9
 
 ROUTERS = (
     health.router,
@@ -28,12 +25,9 @@ ROUTERS = (
     users.router,
     audit.router,
     models.router,
-<<<<<<< HEAD
     similar.router,
     classes.router,
     exchange.router,
     exchange.office_router,
-=======
     dashboard.router,
->>>>>>> i9
 )
