@@ -85,12 +85,20 @@ def scope_mask(index: SimilarIndex, principal: Principal) -> np.ndarray | None:
     return mask
 
 
-def _entity_positions(settings: Settings, index: SimilarIndex, table: str, key: str) -> np.ndarray:
-    """Documents that mention a linked entity of record ``table:key`` (court parties count for their case)."""
+def _entity_positions(
+    settings: Settings,
+    index: SimilarIndex,
+    table: str,
+    key: str,
+    con: duckdb.DuckDBPyConnection | None = None,
+) -> np.ndarray:
+    """Documents that mention a linked entity of record ``table:key`` (court parties count for their case);
+    ``con``: an open warehouse connection to reuse (the evaluation asks for hundreds of records)."""
     path = settings.warehouse_path
-    if not path.exists():
+    if con is None and not path.exists():
         return np.zeros(0, dtype=np.int64)
-    con = duckdb.connect(str(path), read_only=True)
+    own = con is None
+    con = con or duckdb.connect(str(path), read_only=True)
     try:
         probe = con.execute("SELECT COUNT(*) FROM duckdb_tables() WHERE table_name = 'mentions'").fetchone()
         if probe is None or not probe[0]:
@@ -104,7 +112,8 @@ def _entity_positions(settings: Settings, index: SimilarIndex, table: str, key: 
             [table, key, table, key],
         ).fetchall()
     finally:
-        con.close()
+        if own:
+            con.close()
     found = set()
     for name, record_key in rows:
         if name == "court_parties":
@@ -115,7 +124,9 @@ def _entity_positions(settings: Settings, index: SimilarIndex, table: str, key: 
     return np.array(sorted(found), dtype=np.int64)
 
 
-def record_query(settings: Settings, index: SimilarIndex, ref: str) -> Query:
+def record_query(
+    settings: Settings, index: SimilarIndex, ref: str, con: duckdb.DuckDBPyConnection | None = None
+) -> Query:
     """The query of an indexed record ``table:key`` (or a bare key found in exactly one table)."""
     table, sep, key = ref.partition(":")
     candidates = [(table, key)] if sep else [(t, ref) for t in sources()]
@@ -131,7 +142,7 @@ def record_query(settings: Settings, index: SimilarIndex, ref: str) -> Query:
         region_code=None if doc["region_code"] is None else str(doc["region_code"]),
         day=None if np.isnan(index.day[pos]) else float(index.day[pos]),
         amount=None if np.isnan(index.amount[pos]) else float(index.amount[pos]),
-        entity_positions=_entity_positions(settings, index, table, key),
+        entity_positions=_entity_positions(settings, index, table, key, con),
         self_position=pos,
     )
 
