@@ -17,10 +17,10 @@ import argparse
 import os
 import resource
 import time
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from sections import write_section
 
 from procura.similar.index import build
 from procura.similar.score import Query, default_weights, rank
@@ -28,7 +28,6 @@ from procura.similar.service import _hit
 from procura.similar.tokens import tokenize
 from procura.synth.scenarios.families import templates
 
-ROOT = Path(__file__).resolve().parents[1]
 START, END = "<!-- bench/similar.py: start -->", "<!-- bench/similar.py: end -->"
 KINDS = ("telecom_fraud", "online_defamation", "personal_info_infringement", "other", "online_insult")
 
@@ -144,16 +143,8 @@ def main() -> None:
     text = "\n".join(lines)
     print(text)
     if not args.no_write:
-        path = ROOT / "BENCHMARKS.md"
-        current = path.read_text(encoding="utf-8")
-        if START in current:
-            head = current[: current.index(START)]
-            head = head[: head.rstrip().rfind("\n## ")] + "\n\n"
-            tail = current[current.index(END) + len(END) :]
-            current = head.rstrip() + "\n\n" + text + tail
-        else:
-            current = current.rstrip() + "\n\n" + text + "\n"
-        path.write_text(current, encoding="utf-8")
+        # The heading stays as written; the section between the markers is this run's.
+        write_section(START, END, "\n".join(lines[2:]))
 
 
 if __name__ == "__main__":

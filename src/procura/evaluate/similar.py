@@ -15,6 +15,7 @@ import math
 from dataclasses import asdict, dataclass
 from typing import Any
 
+import duckdb
 import numpy as np
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
@@ -81,7 +82,8 @@ def score_similar(
         for ref in fam["decoys"]:
             label[_ref_key(ref)] = "decoy:" + _ref_key(ref)
     queries = [(_ref_key(r), fam["id"], len(fam["members"]) - 1) for fam in families for r in fam["members"]]
-    built = {key: record_query(settings, index, key) for key in label}
+    with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
+        built = {key: record_query(settings, index, key, con) for key in label}
     methods = []
     for method, w in _methods(weights).items():
         p5, ndcg, n = 0.0, 0.0, 0

@@ -132,10 +132,7 @@ def render(facts: ReportFacts) -> bytes:
         pdf,
         ["项目 item", "数量 count"],
         [[f"措施 {k}", str(v)] for k, v in sorted(facts.measures.items())]
-        + [
-            [f"回复 {OUTCOME_ZH.get(k, k)}", str(v)]
-            for k, v in sorted(facts.outcomes.items())
-        ]
+        + [[f"回复 {OUTCOME_ZH.get(k, k)}", str(v)] for k, v in sorted(facts.outcomes.items())]
         or [["措施 measures", "0"]],
     )
     _heading(pdf, "五、治理建议 Suggestions")

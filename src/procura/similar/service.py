@@ -7,6 +7,7 @@ under the office's region), masked by :mod:`procura.access.masking`, and audited
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -30,7 +31,11 @@ from procura.similar.reasons import reasons
 from procura.similar.score import Query, Weights, default_weights, rank
 from procura.similar.tokens import tokenize
 from procura.standard import regions
+from procura.warehouse.evidence import read_evidence
+from procura.warehouse.keys import split_key
 from procura.workflow.scope import jurisdiction_filter, load
+
+LONG_NUMBER = re.compile(r"[0-9]{6,}")
 
 PREFIX_WIDTH = {"province": 2, "city": 4, "county": 6}
 
@@ -80,12 +85,20 @@ def scope_mask(index: SimilarIndex, principal: Principal) -> np.ndarray | None:
     return mask
 
 
-def _entity_positions(settings: Settings, index: SimilarIndex, table: str, key: str) -> np.ndarray:
-    """Documents that mention a linked entity of record ``table:key`` (court parties count for their case)."""
+def _entity_positions(
+    settings: Settings,
+    index: SimilarIndex,
+    table: str,
+    key: str,
+    con: duckdb.DuckDBPyConnection | None = None,
+) -> np.ndarray:
+    """Documents that mention a linked entity of record ``table:key`` (court parties count for their case);
+    ``con``: an open warehouse connection to reuse (the evaluation asks for hundreds of records)."""
     path = settings.warehouse_path
-    if not path.exists():
+    if con is None and not path.exists():
         return np.zeros(0, dtype=np.int64)
-    con = duckdb.connect(str(path), read_only=True)
+    own = con is None
+    con = con or duckdb.connect(str(path), read_only=True)
     try:
         probe = con.execute("SELECT COUNT(*) FROM duckdb_tables() WHERE table_name = 'mentions'").fetchone()
         if probe is None or not probe[0]:
@@ -99,7 +112,8 @@ def _entity_positions(settings: Settings, index: SimilarIndex, table: str, key: 
             [table, key, table, key],
         ).fetchall()
     finally:
-        con.close()
+        if own:
+            con.close()
     found = set()
     for name, record_key in rows:
         if name == "court_parties":
@@ -110,7 +124,9 @@ def _entity_positions(settings: Settings, index: SimilarIndex, table: str, key: 
     return np.array(sorted(found), dtype=np.int64)
 
 
-def record_query(settings: Settings, index: SimilarIndex, ref: str) -> Query:
+def record_query(
+    settings: Settings, index: SimilarIndex, ref: str, con: duckdb.DuckDBPyConnection | None = None
+) -> Query:
     """The query of an indexed record ``table:key`` (or a bare key found in exactly one table)."""
     table, sep, key = ref.partition(":")
     candidates = [(table, key)] if sep else [(t, ref) for t in sources()]
@@ -126,7 +142,7 @@ def record_query(settings: Settings, index: SimilarIndex, ref: str) -> Query:
         region_code=None if doc["region_code"] is None else str(doc["region_code"]),
         day=None if np.isnan(index.day[pos]) else float(index.day[pos]),
         amount=None if np.isnan(index.amount[pos]) else float(index.amount[pos]),
-        entity_positions=_entity_positions(settings, index, table, key),
+        entity_positions=_entity_positions(settings, index, table, key, con),
         self_position=pos,
     )
 
@@ -167,6 +183,21 @@ def _citing_leads(session: Session | None, principal: Principal, hit: Hit) -> li
     return list(session.execute(stmt).scalars())
 
 
+def _rows(settings: Settings, index: SimilarIndex, positions: list[int]) -> list[dict[str, Any] | None]:
+    """The stored rows of the hits, through the one evidence reader."""
+    refs: list[dict[str, Any]] = []
+    for pos in positions:
+        doc = index.documents.iloc[pos]
+        source = sources()[str(doc["table_name"])]
+        refs.append({"table": source.table, "key": split_key(source.key, str(doc["record_key"])) or {}})
+    try:
+        found = read_evidence(settings.warehouse_path, refs)
+    except InvalidInput:
+        return [None] * len(positions)
+    by_ref = {(r.table, tuple(sorted(r.key.items()))): r.values for r in found}
+    return [by_ref.get((r["table"], tuple(sorted(r["key"].items())))) or None for r in refs]
+
+
 def _hit(
     index: SimilarIndex,
     query: Query,
@@ -175,12 +206,22 @@ def _hit(
     pos: int,
     score: float,
     feats: dict[str, float],
+    row: dict[str, Any] | None = None,
 ) -> Hit:
+    """One hit; ``row`` is the record as stored, so masking sees its name and birth-date fields."""
     doc = index.documents.iloc[pos]
     source = sources()[str(doc["table_name"])]
-    masked, _ = mask_record({source.text: doc["text"], "offense_type": doc["kind"]})
+    masked, _ = mask_record(row or {source.text: doc["text"], "offense_type": doc["kind"]})
+    text = str(masked.get(source.text) or "")
+    # A shared word is named only if it survives masking (no identity number, phone or masked name).
     shared = (
-        [] if source.sensitive_text else [t for t in dict.fromkeys(query.tokens) if t in set(doc["tokens"])]
+        []
+        if source.sensitive_text
+        else [
+            t
+            for t in dict.fromkeys(query.tokens)
+            if t in set(doc["tokens"]) and t in text and not LONG_NUMBER.search(t)
+        ]
     )
     region = None if doc["region_code"] is None else str(doc["region_code"])
     region_name = regions.name(region) if region else None
@@ -197,7 +238,7 @@ def _hit(
         kind=None if doc["kind"] is None else str(doc["kind"]),
         body_name=None if doc["body_name"] is None else str(doc["body_name"]),
         date=None if date is None or date != date else str(date)[:10],
-        text=masked.get(source.text),
+        text=text or None,
     )
 
 
@@ -233,7 +274,11 @@ def search(
         query = text_query(text or "", weights)
     allowed = scope_mask(index, principal)
     ranked = rank(index, query, weights, limit, allowed)
-    hits = [_hit(index, query, weights, n, p, s, f) for n, (p, s, f) in enumerate(ranked, start=1)]
+    rows = _rows(settings, index, [p for p, _, _ in ranked])
+    hits = [
+        _hit(index, query, weights, n, p, s, f, row)
+        for n, ((p, s, f), row) in enumerate(zip(ranked, rows, strict=True), start=1)
+    ]
     for hit in hits:
         hit.leads = _citing_leads(session, principal, hit)
     if session is not None:

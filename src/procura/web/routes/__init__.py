@@ -1,11 +1,12 @@
 """The workbench's pages, one router per page; a new page adds its router here and a link in ``nav``."""
 
-from procura.web.routes import audit, dashboard, data, fonts, lead, models, queue, signin
+from procura.web.routes import audit, dashboard, data, fonts, lead, models, queue, signin, similar
 
 ROUTERS = (
     signin.router,
     dashboard.router,
     queue.router,  # before ``lead``: /leads/export and /leads/triage are not lead ids
+    similar.router,  # before ``lead``: /leads/{id}/similar
     lead.router,
     models.router,
     data.router,
