@@ -1,6 +1,6 @@
 """The workbench's pages, one router per page; a new page adds its router here and a link in ``nav``."""
 
-from procura.web.routes import audit, dashboard, data, fonts, lead, models, queue, signin
+from procura.web.routes import audit, dashboard, data, fonts, inbox, lead, models, queue, signin
 
 ROUTERS = (
     signin.router,
@@ -10,5 +10,6 @@ ROUTERS = (
     models.router,
     data.router,
     audit.router,
+    inbox.router,
     fonts.router,
 )
