@@ -37,7 +37,7 @@ from procura.ingest.service import ingest
 from procura.leads.orm import Lead
 from procura.workflow import service as workflow
 from procura.workflow.lifecycle import TERMINAL
-from procura.workflow.orm import IssuedDocument, Measure
+from procura.workflow.orm import IssuedDocument, LeadWork, Measure
 from procura.workflow.scope import load
 
 REASON_FIELDS = ("row", "field", "reason", "value")
@@ -334,3 +334,21 @@ def verify(
     row.verified_at, row.verified_by = utcnow(), principal.user_id or None
     row.verdict, row.verdict_reasons = ("rectified" if rectified else "not_rectified"), reasons
     return row
+
+
+def pending_replies(session: Session, principal: Principal) -> list[dict[str, Any]]:
+    """Agencies' replies not yet verified on leads the principal's office and department handle."""
+    query = (
+        select(Reply, Measure, IssuedDocument)
+        .join(Measure, Measure.id == Reply.measure_id)
+        .join(IssuedDocument, IssuedDocument.id == Reply.document_id)
+        .join(LeadWork, LeadWork.lead_id == Measure.lead_id)
+        .where(Reply.verdict.is_(None), LeadWork.office_id == principal.office_id)
+        .order_by(Reply.id)
+    )
+    if principal.role != "chief":
+        query = query.where(LeadWork.department == principal.department)
+    return [
+        {**reply_view(reply), "lead_id": measure.lead_id, "doc_no": doc.doc_no, "addressee": doc.addressee}
+        for reply, measure, doc in session.execute(query).all()
+    ]

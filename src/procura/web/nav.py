@@ -29,6 +29,7 @@ NAV: list[NavItem] = [
     NavItem("/models", N_("Models"), ALL_ROLES),
     NavItem("/data", N_("Data"), frozenset({"analyst", "admin"})),
     NavItem("/audit", N_("Audit log"), frozenset({"auditor", "admin"})),
+    NavItem("/inbox", N_("Inbox"), frozenset({"handler", "department_head", "chief"})),
 ]
 
 

@@ -1,6 +1,6 @@
 """The workbench's pages, one router per page; a new page adds its router here and a link in ``nav``."""
 
-from procura.web.routes import audit, dashboard, data, fonts, lead, models, queue, signin, similar
+from procura.web.routes import audit, dashboard, data, fonts, inbox, lead, models, queue, signin, similar
 
 ROUTERS = (
     signin.router,
@@ -11,5 +11,6 @@ ROUTERS = (
     models.router,
     data.router,
     audit.router,
+    inbox.router,
     fonts.router,
 )
