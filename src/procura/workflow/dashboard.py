@@ -8,6 +8,7 @@ where a click on the chart leads.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -47,16 +48,30 @@ def _scoped(session: Session, principal: Principal, query: Any) -> Any:
     return query if principal.role == "system" else query.where(jurisdiction_filter(principal))
 
 
+def breakdown(session: Session, principal: Principal) -> dict[str, list[Bucket]]:
+    """Leads per model, prong, status, region (county code) and month (Beijing time), largest first
+    (months in order), from one grouped scan of the jurisdiction's leads."""
+    month = _beijing_month(session)
+    columns = [*DIMENSIONS.values(), month]
+    query = _scoped(session, principal, select(*columns, func.count()).select_from(Lead)).group_by(*columns)
+    counts: dict[str, Counter[str]] = {by: Counter() for by in (*DIMENSIONS, "month")}
+    for *keys, n in session.execute(query):
+        for by, key in zip(counts, keys, strict=True):
+            if key is not None:
+                counts[by][str(key)] += int(n)
+    result = {
+        by: [Bucket(key, n, {by: key}) for key, n in sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))]
+        for by, c in counts.items()
+    }
+    result["month"].sort(key=lambda b: b.key)
+    return result
+
+
 def leads_by(session: Session, principal: Principal, by: str) -> list[Bucket]:
     """Leads per model, prong, status, region (county code) or month (Beijing time), largest first."""
-    if by == "month":
-        return _by_month(session, principal)
-    if by not in DIMENSIONS:
+    if by not in (*DIMENSIONS, "month"):
         raise InvalidInput(f"by {by!r}: one of {', '.join([*DIMENSIONS, 'month'])}", {"field": "by"})
-    column = DIMENSIONS[by]
-    query = _scoped(session, principal, select(column, func.count()).select_from(Lead)).group_by(column)
-    rows = sorted(session.execute(query).all(), key=lambda r: (-r[1], r[0] or ""))
-    return [Bucket(str(key), int(n), {by: str(key)}) for key, n in rows]
+    return breakdown(session, principal)[by]
 
 
 def _beijing_month(session: Session) -> Any:
@@ -67,17 +82,11 @@ def _beijing_month(session: Session) -> Any:
     return func.strftime("%Y-%m", Lead.created_at, "+8 hours")
 
 
-def _by_month(session: Session, principal: Principal) -> list[Bucket]:
-    month = _beijing_month(session)
-    query = _scoped(session, principal, select(month, func.count()).select_from(Lead)).group_by(month)
-    rows = session.execute(query.where(Lead.created_at.isnot(None))).all()
-    return [Bucket(str(m), int(n), {"month": str(m)}) for m, n in sorted(rows)]
-
-
-def region_tree(session: Session, principal: Principal) -> list[Bucket]:
-    """Leads over the GB/T 2260 tree: province, city, county, each with its name and queue filter."""
+def region_tree(session: Session, principal: Principal, counties: list[Bucket] | None = None) -> list[Bucket]:
+    """Leads over the GB/T 2260 tree: province, city, county, each with its name and queue filter
+    (from ``counties``, the region buckets of ``breakdown``, when the caller has them)."""
     provinces: dict[str, Bucket] = {}
-    for county in leads_by(session, principal, "region"):
+    for county in counties if counties is not None else leads_by(session, principal, "region"):
         code = county.key
         city_code, province_code = regions.city_code(code), regions.province_code(code)
         province = provinces.setdefault(

@@ -50,12 +50,13 @@ def home(request: Request, session: SessionDep, viewer: ViewerDep) -> Response:
         ]
     except Forbidden:
         precision = None
+    counts = dashboard.breakdown(session, p)
     charts = {
-        "model": _series(dashboard.leads_by(session, p, "model"), lambda k: model_title(k, lang)),
-        "prong": _series(dashboard.leads_by(session, p, "prong"), lambda k: label("prongs", k, lang)),
-        "month": _series(dashboard.leads_by(session, p, "month"), str),
-        "status": _series(dashboard.leads_by(session, p, "status"), lambda k: label("lead_states", k, lang)),
-        "region": _tree(dashboard.region_tree(session, p)),
+        "model": _series(counts["model"], lambda k: model_title(k, lang)),
+        "prong": _series(counts["prong"], lambda k: label("prongs", k, lang)),
+        "month": _series(counts["month"], str),
+        "status": _series(counts["status"], lambda k: label("lead_states", k, lang)),
+        "region": _tree(dashboard.region_tree(session, p, counts["region"])),
         "funnel": [
             {"name": label("funnel", b.key, lang), "value": b.leads, "filter": b.filter} for b in funnel
         ],
