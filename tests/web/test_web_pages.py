@@ -181,6 +181,8 @@ def test_models_and_data_pages(web: WebWorld) -> None:
     assert analyst.get("/models/no-such-model").status_code == 404
     data = analyst.get("/data")
     assert data.status_code == 200 and "隔离区" in data.text
+    # the batch's finish time is shown in Beijing time with the zone named, not as stored (UTC)
+    assert re.search(r"<td>\d{4}-\d\d-\d\d \d\d:\d\d 北京时间</td>", data.text)
     assert _client(web, "handler_a").get("/data").status_code == 403
 
 

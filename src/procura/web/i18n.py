@@ -46,10 +46,15 @@ def gettext(lang: str, message: str) -> str:
     return translations(lang).gettext(message)
 
 
-def beijing_time(value: datetime | date | None, lang: str) -> str:
-    """A moment in Beijing time with the zone named; a date as it is."""
-    if value is None:
+def beijing_time(value: datetime | date | str | None, lang: str) -> str:
+    """A moment in Beijing time with the zone named; a date as it is.
+
+    Text is an ISO moment as the warehouse keeps it (naive = UTC).
+    """
+    if value is None or value == "None":
         return "—"
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
     if not isinstance(value, datetime):
         return value.isoformat()
     local = as_utc(value).astimezone(OFFICE_TZ)
