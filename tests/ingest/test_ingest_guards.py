@@ -35,3 +35,50 @@ def test_a_symlink_out_of_the_dataset_is_refused_and_not_read(settings: Settings
     assert rows_of(settings, "SELECT report_id FROM police_reports") == [("R9",)]
     assert rows_of(settings, "SELECT count(*) FROM court_cases") == [(0,)]
     assert rows_of(settings, "SELECT count(*) FROM _batches WHERE table_name = 'court_cases'") == [(0,)]
+
+
+def test_one_gbk_row_in_a_utf8_file_is_quarantined_and_the_rest_kept_right(
+    settings: Settings, tmp_path: Path
+) -> None:
+    path = tmp_path / "police_reports.csv"
+    head = ",".join([*H, "备注"]) + "\n"
+    good = [",".join([f"R{i}", *OK[1:], "余杭"]) + "\n" for i in (1, 2, 4)]
+    gbk_row = ",".join(["R3", *OK[1:], "浙江省杭州市余杭区南苑街道派出所接报网络诽谤案件" * 4]) + "\n"
+    path.write_bytes((head + good[0] + good[1]).encode() + gbk_row.encode("gb18030") + good[2].encode())
+    [result] = ingest(settings, path).files
+    assert (result.status, result.stored, result.quarantined) == ("loaded", 3, 1)
+    assert rows_of(settings, "SELECT DISTINCT json_extract_string(_extra, '$.备注') FROM police_reports") == [
+        ("余杭",)
+    ]
+    [(row, reason)] = rows_of(settings, "SELECT source_row, reason FROM _quarantine")
+    assert row == 3 and "not valid UTF-8 (GB18030" in reason
+    assert rows_of(settings, "SELECT encoding FROM _batches") == [("utf-8",)]
+
+
+def test_a_gb18030_file_stays_gb18030(settings: Settings, tmp_path: Path) -> None:
+    path = tmp_path / "police_reports.csv"
+    path.write_bytes(
+        (",".join([*H, "备注"]) + "\n" + ",".join([*OK, "余杭区南苑街道"]) + "\n").encode("gb18030")
+    )
+    [result] = ingest(settings, path).files
+    assert (result.stored, result.quarantined) == (1, 0)
+    assert rows_of(settings, "SELECT json_extract_string(_extra, '$.备注') FROM police_reports") == [
+        ("余杭区南苑街道",)
+    ]
+
+
+def test_one_gbk_line_in_a_utf8_jsonl_is_quarantined(settings: Settings, tmp_path: Path) -> None:
+    import json
+
+    def line(i: int, note: str) -> str:
+        return json.dumps({**dict(zip(H, [f"R{i}", *OK[1:]], strict=True)), "note": note}, ensure_ascii=False)
+
+    path = tmp_path / "police_reports.jsonl"
+    body = (line(1, "余杭") + "\n" + line(2, "余杭") + "\n").encode()
+    body += (line(3, "余杭区南苑街道派出所" * 8) + "\n").encode("gb18030") + (line(4, "余杭") + "\n").encode()
+    path.write_bytes(body)
+    [result] = ingest(settings, path).files
+    assert (result.status, result.stored, result.quarantined) == ("loaded", 3, 1)
+    assert rows_of(settings, "SELECT _source_row FROM police_reports ORDER BY 1") == [(1,), (2,), (4,)]
+    [(row, reason)] = rows_of(settings, "SELECT source_row, reason FROM _quarantine")
+    assert row == 3 and "GB18030 bytes?" in reason
