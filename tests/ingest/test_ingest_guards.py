@@ -82,3 +82,82 @@ def test_one_gbk_line_in_a_utf8_jsonl_is_quarantined(settings: Settings, tmp_pat
     assert rows_of(settings, "SELECT _source_row FROM police_reports ORDER BY 1") == [(1,), (2,), (4,)]
     [(row, reason)] = rows_of(settings, "SELECT source_row, reason FROM _quarantine")
     assert row == 3 and "GB18030 bytes?" in reason
+
+
+def test_a_csv_of_20000_columns_is_refused_fast_by_the_column_limit(
+    settings: Settings, tmp_path: Path
+) -> None:
+    import time
+
+    path = tmp_path / "police_reports.csv"
+    wide = [*H, *(f"c{i}" for i in range(20_013))]
+    path.write_text(",".join(wide) + "\n" + ",".join([*OK, *("x" * 20_013)]) + "\n", encoding="utf-8")
+    started = time.perf_counter()
+    [result] = ingest(settings, path).files
+    assert time.perf_counter() - started < 10
+    assert result.status == "rejected"
+    assert result.message == (
+        "police_reports.csv: 20018 columns, more than the limit of 500 (setting PROCURA_INGEST_MAX_COLUMNS)"
+    )
+    assert rows_of(settings, "SELECT count(*) FROM police_reports") == [(0,)]
+
+
+def test_the_column_limit_is_a_setting_and_holds_for_jsonl(tmp_path: Path) -> None:
+    import json
+
+    settings = Settings(home=tmp_path / "ws", ingest_max_columns=5).ensure()
+    path = tmp_path / "police_reports.jsonl"
+    path.write_text(json.dumps({**dict(zip(H, OK, strict=True)), "note": "x"}) + "\n", encoding="utf-8")
+    [result] = ingest(settings, path).files
+    assert result.status == "rejected" and "6 columns, more than the limit of 5" in result.message
+
+
+def test_a_cell_over_the_cell_limit_quarantines_its_row_naming_the_field(tmp_path: Path) -> None:
+    settings = Settings(home=tmp_path / "ws", ingest_max_cell_chars=100).ensure()
+    path = tmp_path / "police_reports.csv"
+    path.write_text(_csv(OK, ["R2", *OK[1:3], "x" * 101, "true"]), encoding="utf-8")
+    [result] = ingest(settings, path).files
+    assert (result.stored, result.quarantined) == (1, 1)
+    assert rows_of(settings, "SELECT source_row, field, reason FROM _quarantine") == [
+        (2, "offense_type", "value too long (101 characters, more than the limit of 100)")
+    ]
+
+
+def _xlsx(path: Path, rows: list[list[str]]) -> Path:
+    import openpyxl
+
+    book = openpyxl.Workbook(write_only=True)
+    sheet = book.create_sheet()
+    for r in [H, *rows]:
+        sheet.append(r)
+    book.save(path)
+    return path
+
+
+def test_an_xlsx_sheet_over_the_row_limit_is_refused(tmp_path: Path) -> None:
+    settings = Settings(home=tmp_path / "ws", ingest_max_sheet_rows=5).ensure()
+    path = _xlsx(tmp_path / "police_reports.xlsx", [[f"R{i}", *OK[1:]] for i in range(10)])
+    [result] = ingest(settings, path).files
+    assert result.status == "rejected"
+    assert result.message == (
+        "police_reports.xlsx: the sheet has more than 5 rows (setting PROCURA_INGEST_MAX_SHEET_ROWS)"
+    )
+    assert rows_of(settings, "SELECT count(*) FROM police_reports") == [(0,)]
+
+
+def test_an_xlsx_that_decompresses_over_the_limit_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    import secrets
+    import zipfile
+
+    settings = Settings(home=tmp_path / "ws", ingest_max_xlsx_mb=1).ensure()
+    # Random text barely compresses: far under the zip-bomb ratio, but over 1 MB once inflated.
+    path = _xlsx(
+        tmp_path / "police_reports.xlsx", [[f"R{i}", *OK[1:], secrets.token_hex(200)] for i in range(2000)]
+    )
+    with zipfile.ZipFile(path) as archive:
+        infos = archive.infolist()
+    assert sum(i.file_size for i in infos) < 10 * sum(i.compress_size for i in infos)
+    [result] = ingest(settings, path).files
+    assert result.status == "rejected"
+    assert result.message.startswith("police_reports.xlsx: refused, expands to ")
+    assert "setting PROCURA_INGEST_MAX_XLSX_MB" in result.message

@@ -17,8 +17,9 @@ from pathlib import Path
 import duckdb
 
 from procura.ingest import encoding
+from procura.ingest.limits import Limits
 from procura.ingest.mapping import Mapping
-from procura.ingest.transform import FileProblem, check_header
+from procura.ingest.transform import FileProblem, check_header, check_width
 from procura.ingest.xlsx import read_xlsx
 from procura.warehouse.schema import q
 
@@ -80,7 +81,7 @@ def drop_scratch(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def read_source(
-    con: duckdb.DuckDBPyConnection, path: Path, mapping: Mapping | None, workdir: Path
+    con: duckdb.DuckDBPyConnection, path: Path, mapping: Mapping | None, workdir: Path, limits: Limits
 ) -> RawSource:
     """Read ``path`` into the view ``__raw``; FileProblem when the file as a whole is unusable."""
     drop_scratch(con)
@@ -93,18 +94,19 @@ def read_source(
         said = {"text": "text", "binary": "binary data"}.get(content, content.upper())
         raise FileProblem(f"{path.name}: the extension says {fmt} but the content is {said}")
     if fmt == "xlsx":
-        header, columns_data, rows = read_xlsx(path, mapping)
+        header, columns_data, rows = read_xlsx(path, mapping, limits)
         return _register(con, header, columns_data, rows)
     if fmt == "parquet":
-        return _read_parquet(con, path)
+        return _read_parquet(con, path, limits)
     try:
         enc = mapping.encoding if mapping and mapping.encoding else encoding.detect(path)
     except encoding.EncodingProblem as exc:
         raise FileProblem(str(exc)) from exc
     text_path = encoding.to_utf8(path, enc, workdir)
     if fmt == "jsonl":
-        return _read_jsonl(con, text_path, path.name, enc)
-    return _read_csv(con, text_path, path.name, mapping.header_row if mapping else 1, enc, workdir)
+        return _read_jsonl(con, text_path, path.name, enc, limits)
+    header_row = mapping.header_row if mapping else 1
+    return _read_csv(con, text_path, path.name, header_row, enc, workdir, limits)
 
 
 def _header(path: Path, header_row: int) -> tuple[list[str], str]:
@@ -130,11 +132,18 @@ def _scan_csv(con: duckdb.DuckDBPyConnection, path: Path, delim: str, header_row
 
 
 def _read_csv(
-    con: duckdb.DuckDBPyConnection, path: Path, name: str, header_row: int, enc: str, workdir: Path
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    name: str,
+    header_row: int,
+    enc: str,
+    workdir: Path,
+    limits: Limits,
 ) -> RawSource:
     header, delim = _header(path, header_row)
     if not header:
         raise FileProblem(f"{name}: no header row (expected at line {header_row})")
+    check_width(name, len(header), limits)
     check_header(header, name)
     try:
         _scan_csv(con, path, delim, header_row)
@@ -225,7 +234,7 @@ def _reject_reason(kind: str, message: str) -> str:
     return reasons.get(kind, message.splitlines()[0] if message else kind.lower())
 
 
-def _read_jsonl(con: duckdb.DuckDBPyConnection, path: Path, name: str, enc: str) -> RawSource:
+def _read_jsonl(con: duckdb.DuckDBPyConnection, path: Path, name: str, enc: str, limits: Limits) -> RawSource:
     try:
         con.execute("DROP TABLE IF EXISTS __rejects; DROP TABLE IF EXISTS __reject_scans")
         con.execute(
@@ -270,6 +279,7 @@ def _read_jsonl(con: duckdb.DuckDBPyConnection, path: Path, name: str, enc: str)
     ]
     if not keys:
         raise FileProblem(f"{name}: no JSON objects with fields")
+    check_width(name, len(keys), limits)
     cols = ", ".join(f"json_extract_string(line, {_json_path(k)}) AS {q(k)}" for k in keys)
     con.execute(f"CREATE OR REPLACE TEMP TABLE __read AS SELECT _row, {cols} FROM __lines ORDER BY _row")
     con.execute(f"DROP TABLE __lines; CREATE TEMP VIEW {RAW} AS SELECT * FROM __read")
@@ -282,8 +292,10 @@ def _json_path(key: str) -> str:
     return f"'$.\"{escaped}\"'"
 
 
-def _read_parquet(con: duckdb.DuckDBPyConnection, path: Path) -> RawSource:
+def _read_parquet(con: duckdb.DuckDBPyConnection, path: Path, limits: Limits) -> RawSource:
     try:
+        width = len(con.execute("SELECT * FROM read_parquet(?) LIMIT 0", [str(path)]).description)
+        check_width(path.name, width, limits)
         con.execute("CREATE OR REPLACE TEMP TABLE __read AS SELECT * FROM read_parquet(?)", [str(path)])
     except duckdb.Error as exc:
         raise FileProblem(f"{path.name}: cannot read as Parquet ({str(exc).splitlines()[0]})") from exc

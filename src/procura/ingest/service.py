@@ -17,6 +17,7 @@ from typing import Any
 from procura.config import Settings
 from procura.errors import InvalidInput
 from procura.ingest.batch import FileResult, load_file
+from procura.ingest.limits import Limits
 from procura.ingest.mapping import Mapping, load_mapping
 from procura.ingest.readers import file_format
 from procura.standard.schema import standard
@@ -157,6 +158,7 @@ def ingest(
                         use,
                         Path(tmp),
                         _phases(progress, file.name, done, len(work)),
+                        Limits.of(settings),
                     )
                 )
             if progress:
