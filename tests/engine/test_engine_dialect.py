@@ -79,7 +79,7 @@ def test_spark_unavailable_is_a_clear_engine_error(monkeypatch: pytest.MonkeyPat
 
 
 SHARED = """
-WITH a AS (SELECT x FROM t),
+WITH a AS (SELECT x, count(*) AS n FROM t GROUP BY x),
      b AS (SELECT x FROM a WHERE x > 1),
      c AS (SELECT x FROM b UNION ALL SELECT x FROM a)
 SELECT c.x FROM c JOIN b ON b.x = c.x
@@ -109,4 +109,10 @@ def test_steps_give_the_rows_of_the_one_statement() -> None:
 
 def test_a_rule_without_shared_ctes_is_one_step() -> None:
     rule = parse_rule("WITH a AS (SELECT x FROM t) SELECT x FROM a")
+    assert [name for name, _ in dialect("spark").steps(rule)] == [None]
+
+
+def test_a_plain_filter_read_twice_stays_inline() -> None:
+    # Scanning a cached table twice is cheaper than storing a filtered copy of it.
+    rule = parse_rule("WITH a AS (SELECT x FROM t WHERE x > 1) SELECT a.x FROM a JOIN a AS b ON a.x = b.x")
     assert [name for name, _ in dialect("spark").steps(rule)] == [None]

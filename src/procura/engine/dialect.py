@@ -47,7 +47,14 @@ def shared_ctes(rule: exp.Expr) -> list[tuple[str | None, exp.Expr]]:
     for table in rule.find_all(exp.Table):
         if not table.db and table.name in reads:
             reads[table.name] += 1
-    shared = {name for name, n in reads.items() if n > 1}
+    heavy: dict[str, bool] = {}
+    for cte in with_.expressions:  # a CTE may read only those before it
+        reads_heavy = any(heavy.get(t.name, False) for t in cte.this.find_all(exp.Table) if not t.db)
+        works = cte.this.find(exp.Join, exp.Group, exp.Window, exp.AggFunc) is not None
+        heavy[cte.alias] = reads_heavy or works
+    # A plain filter or projection read twice is cheaper to scan twice than to store
+    # (mandatory-report-failure's `aged`, 500k visits: 296 s stored vs 21 s inlined at 2M rows).
+    shared = {name for name, n in reads.items() if n > 1 and heavy[name]}
     if not shared:
         return [(None, rule)]
     steps: list[tuple[str | None, exp.Expr]] = []
