@@ -44,7 +44,7 @@ def test_classes_routes(world: World) -> None:
     world.lead()
     listed = world.call("GET", "/classes", user, params={"by": "body"})
     assert listed.status_code == 200
-    assert any(c["key"] == "西湖分局" and len(c["members"]) >= 2 for c in listed.json())
+    assert any(c["key"] == "西湖分局" and len(c["members"]) >= 2 for c in listed.json()), listed.json()
     assert world.call("GET", "/classes", user, params={"by": "colour"}).status_code == 422
     assert world.call("GET", "/classes/K-nope", user).status_code == 404
     assert world.call("POST", "/classes/K-nope/measure", user, json={}).status_code == 404

@@ -85,3 +85,10 @@ def test_every_orm_module_is_known_to_the_migrations() -> None:
         if re.search(r"^class \w+\(Base\):", path.read_text(encoding="utf-8"), re.M)
     }
     assert defining == set(ORM_MODULES)
+
+
+def test_the_fast_head_check_reads_the_same_head_as_alembic() -> None:
+    """``open_store`` skips importing alembic when the files name one head; it must be alembic's head."""
+    from procura.migrations import _shipped_head
+
+    assert _shipped_head() == head_revision()

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from procura.access.policy import require_role
 from procura.access.principal import LEAD_READERS, Principal
+from procura.access.rls import apply_scope
 from procura.clock import utcnow
 from procura.config import Settings
 from procura.errors import InvalidInput, InvalidTransition, NotFound
@@ -81,6 +82,7 @@ def _leads(session: Session, principal: Principal, model_id: str | None) -> list
     )
     if model_id:
         stmt = stmt.where(Lead.model_id == model_id)
+    apply_scope(session, principal)  # row security on PostgreSQL, like every other reader
     if principal.role != "system":
         stmt = stmt.where(jurisdiction_filter(principal))
     return [(lead, status or "new") for lead, status in session.execute(stmt).all() if status != "dismissed"]

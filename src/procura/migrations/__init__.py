@@ -35,6 +35,7 @@ _migrated: set[str] = set()
 def load_metadata():  # type: ignore[no-untyped-def]
     """``Base.metadata`` with every ORM module (``ORM_MODULES``) imported."""
     import procura.access.orm
+    import procura.exchange.orm
     import procura.leads.orm
     import procura.workflow.orm  # noqa: F401
 
@@ -129,7 +130,7 @@ def open_store(settings: Settings, url: str | None = None) -> sessionmaker[Sessi
     return sessionmaker(engine, expire_on_commit=False, info={"settings": settings})
 
 
-_REVISION = re.compile(r'^(down_revision|revision): str(?: \| None)? = "?([\w]+)"?', re.M)
+_REVISION = re.compile(r'^(down_revision|revision): str(?: \| None)? = ["\']?([\w]+)["\']?', re.M)
 
 
 @cache
