@@ -88,6 +88,21 @@ class Settings(BaseSettings):
     exchange_max_attachment: int = Field(
         default=10 * 1024 * 1024, description="Exchange: largest reply attachment accepted, in bytes."
     )
+    ingest_max_columns: int = Field(
+        default=500, ge=1, description="Ingest: a file with more columns is refused before it is read."
+    )
+    ingest_max_cell_chars: int = Field(
+        default=1_000_000, ge=1, description="Ingest: a longer cell quarantines its row (field named)."
+    )
+    ingest_max_sheet_rows: int = Field(
+        default=1_048_576, ge=1, description="Ingest: an XLSX sheet with more rows is refused."
+    )
+    ingest_max_xlsx_mb: int = Field(
+        default=256,
+        ge=1,
+        description="Ingest: an XLSX whose parts decompress to more megabytes is refused before it is "
+        "opened (besides the zip-bomb ratio of 100).",
+    )
     auto_migrate: bool = Field(
         default=True, description="Migrate the operational database when it is opened."
     )

@@ -19,6 +19,7 @@ from pathlib import Path
 import duckdb
 
 from procura import clock
+from procura.ingest.limits import Limits
 from procura.ingest.mapping import Mapping
 from procura.ingest.readers import RAW, RawSource, drop_scratch, read_source
 from procura.ingest.transform import FileProblem, Staging, bind, staging_sql
@@ -80,6 +81,7 @@ def load_file(
     mapping: Mapping | None,
     workdir: Path,
     phase: Callable[[str], None] = lambda _: None,
+    limits: Limits | None = None,
 ) -> FileResult:
     """Load one file as one batch; never leaves a partial write. ``phase`` hears each step's name."""
     name = path.name
@@ -101,12 +103,13 @@ def load_file(
             message="same content as batch " + last[0],
         )
     started = clock.utcnow().replace(tzinfo=None)
+    limits = limits or Limits.of()
     try:
         phase("读取 reading")
-        raw = read_source(con, path, mapping, workdir)
+        raw = read_source(con, path, mapping, workdir, limits)
         binding = bind(table, raw.columns, mapping, name)
         phase("校验 normalizing")
-        staging = staging_sql(table, binding, RAW, mapping)
+        staging = staging_sql(table, binding, RAW, mapping, limits)
         con.execute(f"CREATE OR REPLACE TEMP TABLE {STAGED} AS {staging.sql}")
     except FileProblem as exc:
         return _reject(con, path, table, mapping, digest, str(exc), started)

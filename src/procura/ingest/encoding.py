@@ -2,8 +2,10 @@
 
 DuckDB reads UTF-8 (with or without BOM). GB18030 (which covers GBK and
 GB2312) and UTF-16 files are transcoded to a temporary UTF-8 copy first.
-Detection looks at the first megabytes: valid UTF-8 wins; otherwise strict
-GB18030 with mostly Chinese characters; otherwise charset-normalizer's guess.
+Detection looks at the first megabytes: valid UTF-8 wins (one strict decode);
+then UTF-8 when most lines with non-ASCII bytes are UTF-8 (the rest are
+quarantined row by row); otherwise strict GB18030 with mostly Chinese
+characters; otherwise charset-normalizer's guess.
 """
 
 from __future__ import annotations
@@ -38,11 +40,21 @@ def _decodes(sample: bytes, encoding: str, final: bool) -> str | None:
 
 
 def _mostly_utf8(sample: bytes) -> bool:
-    """UTF-8 with a few bad rows: DuckDB then quarantines just those rows."""
-    text = sample.decode("utf-8", errors="replace")
-    bad = text.count("\ufffd")
-    good = sum(1 for ch in text if ord(ch) > 0x7F) - bad
-    return good >= 10 * bad
+    """Whether most lines with non-ASCII bytes are UTF-8: DuckDB then quarantines just the others.
+
+    Counted per line, not per byte, so one long GBK row among short UTF-8 rows
+    does not turn the whole file into GB18030 (ADR 0565).
+    """
+    good = bad = 0
+    for line in sample.split(b"\n")[:-1] or [sample]:
+        if line.isascii():
+            continue
+        try:
+            line.decode("utf-8")
+            good += 1
+        except UnicodeDecodeError:
+            bad += 1
+    return good > bad
 
 
 def detect(path: Path) -> str:

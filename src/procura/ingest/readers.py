@@ -17,8 +17,9 @@ from pathlib import Path
 import duckdb
 
 from procura.ingest import encoding
+from procura.ingest.limits import Limits
 from procura.ingest.mapping import Mapping
-from procura.ingest.transform import FileProblem, check_header
+from procura.ingest.transform import FileProblem, check_header, check_width
 from procura.ingest.xlsx import read_xlsx
 from procura.warehouse.schema import q
 
@@ -33,6 +34,7 @@ FORMATS = {
     ".xlsx": "xlsx",
 }
 MAX_LINE_BYTES = 64 * 1024 * 1024
+NOT_UTF8 = "row is not valid UTF-8 (wrong encoding?)"
 RAW = "__raw"
 _MAGIC = {b"PK\x03\x04": "xlsx", b"PAR1": "parquet"}
 
@@ -79,7 +81,7 @@ def drop_scratch(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def read_source(
-    con: duckdb.DuckDBPyConnection, path: Path, mapping: Mapping | None, workdir: Path
+    con: duckdb.DuckDBPyConnection, path: Path, mapping: Mapping | None, workdir: Path, limits: Limits
 ) -> RawSource:
     """Read ``path`` into the view ``__raw``; FileProblem when the file as a whole is unusable."""
     drop_scratch(con)
@@ -92,18 +94,19 @@ def read_source(
         said = {"text": "text", "binary": "binary data"}.get(content, content.upper())
         raise FileProblem(f"{path.name}: the extension says {fmt} but the content is {said}")
     if fmt == "xlsx":
-        header, columns_data, rows = read_xlsx(path, mapping)
+        header, columns_data, rows = read_xlsx(path, mapping, limits)
         return _register(con, header, columns_data, rows)
     if fmt == "parquet":
-        return _read_parquet(con, path)
+        return _read_parquet(con, path, limits)
     try:
         enc = mapping.encoding if mapping and mapping.encoding else encoding.detect(path)
     except encoding.EncodingProblem as exc:
         raise FileProblem(str(exc)) from exc
     text_path = encoding.to_utf8(path, enc, workdir)
     if fmt == "jsonl":
-        return _read_jsonl(con, text_path, path.name, enc)
-    return _read_csv(con, text_path, path.name, mapping.header_row if mapping else 1, enc, workdir)
+        return _read_jsonl(con, text_path, path.name, enc, limits)
+    header_row = mapping.header_row if mapping else 1
+    return _read_csv(con, text_path, path.name, header_row, enc, workdir, limits)
 
 
 def _header(path: Path, header_row: int) -> tuple[list[str], str]:
@@ -129,11 +132,18 @@ def _scan_csv(con: duckdb.DuckDBPyConnection, path: Path, delim: str, header_row
 
 
 def _read_csv(
-    con: duckdb.DuckDBPyConnection, path: Path, name: str, header_row: int, enc: str, workdir: Path
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    name: str,
+    header_row: int,
+    enc: str,
+    workdir: Path,
+    limits: Limits,
 ) -> RawSource:
     header, delim = _header(path, header_row)
     if not header:
         raise FileProblem(f"{name}: no header row (expected at line {header_row})")
+    check_width(name, len(header), limits)
     check_header(header, name)
     try:
         _scan_csv(con, path, delim, header_row)
@@ -160,27 +170,32 @@ def _read_csv(
             "SELECT line, error_type::VARCHAR, error_message, csv_line FROM __rejects ORDER BY line"
         ).fetchall()
     ]
-    rejected = _dedupe(rejected)
+    rejected = _name_encodings(path, _dedupe(rejected), header_row)
     renamed = ", ".join(f"{q(c)} AS {q(h)}" for c, h in zip(columns, header, strict=True))
     if rejected:
-        con.execute("CREATE OR REPLACE TEMP TABLE __bad(n BIGINT)")
-        con.executemany("INSERT INTO __bad VALUES (?)", [[r.row] for r in rejected])
-        total = con.execute("SELECT count(*) FROM __read").fetchone()[0] + len(rejected)  # type: ignore[index]
-        con.execute(
-            f"CREATE OR REPLACE TEMP TABLE __rownums AS SELECT row_number() OVER (ORDER BY n) - 1 AS k, n "
-            f"FROM range(1, {total + 1}) t(n) WHERE n NOT IN (SELECT n FROM __bad)"
-        )
-        con.execute(
-            "CREATE OR REPLACE TEMP TABLE __numbered AS SELECT r.n AS _row, d.* EXCLUDE (k) "
-            "FROM (SELECT rowid AS k, * FROM __read) d JOIN __rownums r USING (k) ORDER BY r.n"
-        )
-        con.execute("DROP TABLE __read; ALTER TABLE __numbered RENAME TO __read")
+        _number_rows(con, "__read", [r.row for r in rejected])
         con.execute(f"CREATE TEMP VIEW {RAW} AS SELECT _row, {renamed} FROM __read")
     else:
         # A view, not a copy: the renamed columns are aliases over the table DuckDB read.
         con.execute(f"CREATE TEMP VIEW {RAW} AS SELECT rowid + 1 AS _row, {renamed} FROM __read")
     rows = con.execute("SELECT count(*) FROM __read").fetchone()[0]  # type: ignore[index]
     return RawSource(list(header), int(rows), rejected, enc)
+
+
+def _number_rows(con: duckdb.DuckDBPyConnection, table: str, skipped: list[int]) -> None:
+    """Give ``table`` a first column ``_row``: each row's number in the file, counting ``skipped`` rows."""
+    con.execute("CREATE OR REPLACE TEMP TABLE __bad(n BIGINT)")
+    con.executemany("INSERT INTO __bad VALUES (?)", [[n] for n in skipped])
+    total = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0] + len(skipped)  # type: ignore[index]
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE __rownums AS SELECT row_number() OVER (ORDER BY n) - 1 AS k, n "
+        f"FROM range(1, {total + 1}) t(n) WHERE n NOT IN (SELECT n FROM __bad)"
+    )
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE __numbered AS SELECT r.n AS _row, d.* EXCLUDE (k) "
+        f"FROM (SELECT rowid AS k, * FROM {table}) d JOIN __rownums r USING (k) ORDER BY r.n"
+    )
+    con.execute(f"DROP TABLE {table}; ALTER TABLE __numbered RENAME TO {table}")
 
 
 def _dedupe(rejected: list[Rejected]) -> list[Rejected]:
@@ -190,28 +205,58 @@ def _dedupe(rejected: list[Rejected]) -> list[Rejected]:
     return list(seen.values())
 
 
+def _name_encodings(path: Path, rejected: list[Rejected], header_row: int) -> list[Rejected]:
+    """Rows that are not UTF-8: say whether their bytes are GB18030 and show them decoded so."""
+    lines = {r.row + header_row: r for r in rejected if r.reason == NOT_UTF8}
+    if not lines:
+        return rejected
+    with path.open("rb") as fh:
+        for n, line in enumerate(fh, start=1):
+            if n in lines:
+                try:
+                    lines[n].raw = line.rstrip(b"\r\n").decode("gb18030")
+                    lines[n].reason = NOT_UTF8.replace("wrong encoding?", "GB18030 bytes?")
+                except UnicodeDecodeError:
+                    pass
+            if n >= max(lines):
+                break
+    return rejected
+
+
 def _reject_reason(kind: str, message: str) -> str:
     reasons = {
         "MISSING COLUMNS": "row has too few columns (truncated row?)",
         "TOO MANY COLUMNS": "row has too many columns",
-        "INVALID ENCODING": "row is not valid UTF-8 (wrong encoding?)",
+        "INVALID ENCODING": NOT_UTF8,
         "UNQUOTED VALUE": "badly quoted value",
         "LINE SIZE OVER MAXIMUM": "row longer than the maximum line size",
     }
     return reasons.get(kind, message.splitlines()[0] if message else kind.lower())
 
 
-def _read_jsonl(con: duckdb.DuckDBPyConnection, path: Path, name: str, enc: str) -> RawSource:
+def _read_jsonl(con: duckdb.DuckDBPyConnection, path: Path, name: str, enc: str, limits: Limits) -> RawSource:
     try:
+        con.execute("DROP TABLE IF EXISTS __rejects; DROP TABLE IF EXISTS __reject_scans")
         con.execute(
             "CREATE OR REPLACE TEMP TABLE __text AS SELECT line "
             "FROM read_csv(?, columns={'line': 'VARCHAR'}, "
             "delim=chr(1), quote='', escape='', header=false, auto_detect=false, "
+            "store_rejects=true, rejects_table='__rejects', rejects_scan='__reject_scans', "
             f"max_line_size={MAX_LINE_BYTES})",
             [str(path)],
         )
+        undecodable = [
+            Rejected(int(n), _reject_reason(kind, msg), raw or "")
+            for n, kind, msg, raw in con.execute(
+                "SELECT line, error_type::VARCHAR, error_message, csv_line FROM __rejects ORDER BY line"
+            ).fetchall()
+        ]
+        undecodable = _name_encodings(path, _dedupe(undecodable), 0)
+        if undecodable:
+            _number_rows(con, "__text", [r.row for r in undecodable])
+        row = "_row" if undecodable else "rowid + 1"
         con.execute(
-            "CREATE OR REPLACE TEMP TABLE __lines AS SELECT rowid + 1 AS _row, rtrim(line, chr(13)) AS line "
+            f"CREATE OR REPLACE TEMP TABLE __lines AS SELECT {row} AS _row, rtrim(line, chr(13)) AS line "
             "FROM __text"
         )
         con.execute("DROP TABLE __text")
@@ -219,7 +264,7 @@ def _read_jsonl(con: duckdb.DuckDBPyConnection, path: Path, name: str, enc: str)
         raise FileProblem(f"{name}: cannot read as JSON lines ({str(exc).splitlines()[0]})") from exc
     con.execute("DELETE FROM __lines WHERE line IS NULL OR trim(line) = ''")
     bad_sql = "NOT (CASE WHEN json_valid(line) THEN json_type(line) = 'OBJECT' ELSE false END)"
-    rejected = [
+    rejected = undecodable + [
         Rejected(int(n), "not a JSON object (truncated or broken line?)", line)
         for n, line in con.execute(f"SELECT _row, line FROM __lines WHERE {bad_sql} ORDER BY _row").fetchall()
     ]
@@ -234,6 +279,7 @@ def _read_jsonl(con: duckdb.DuckDBPyConnection, path: Path, name: str, enc: str)
     ]
     if not keys:
         raise FileProblem(f"{name}: no JSON objects with fields")
+    check_width(name, len(keys), limits)
     cols = ", ".join(f"json_extract_string(line, {_json_path(k)}) AS {q(k)}" for k in keys)
     con.execute(f"CREATE OR REPLACE TEMP TABLE __read AS SELECT _row, {cols} FROM __lines ORDER BY _row")
     con.execute(f"DROP TABLE __lines; CREATE TEMP VIEW {RAW} AS SELECT * FROM __read")
@@ -246,8 +292,10 @@ def _json_path(key: str) -> str:
     return f"'$.\"{escaped}\"'"
 
 
-def _read_parquet(con: duckdb.DuckDBPyConnection, path: Path) -> RawSource:
+def _read_parquet(con: duckdb.DuckDBPyConnection, path: Path, limits: Limits) -> RawSource:
     try:
+        width = len(con.execute("SELECT * FROM read_parquet(?) LIMIT 0", [str(path)]).description)
+        check_width(path.name, width, limits)
         con.execute("CREATE OR REPLACE TEMP TABLE __read AS SELECT * FROM read_parquet(?)", [str(path)])
     except duckdb.Error as exc:
         raise FileProblem(f"{path.name}: cannot read as Parquet ({str(exc).splitlines()[0]})") from exc

@@ -7,6 +7,7 @@ summary in which, for every file and in total,
 
 from __future__ import annotations
 
+import os
 import tempfile
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -16,6 +17,7 @@ from typing import Any
 from procura.config import Settings
 from procura.errors import InvalidInput
 from procura.ingest.batch import FileResult, load_file
+from procura.ingest.limits import Limits
 from procura.ingest.mapping import Mapping, load_mapping
 from procura.ingest.readers import file_format
 from procura.standard.schema import standard
@@ -57,21 +59,45 @@ class IngestSummary:
         return {"totals": self.totals, "files": [asdict(f) for f in self.files]}
 
 
-def _files(path: Path) -> list[Path]:
+OUTSIDE = "symbolic link pointing outside the dataset folder (refused, not read)"
+
+
+def _outside(link: Path, root: Path) -> bool:
+    return not link.resolve().is_relative_to(root)
+
+
+def _files(path: Path) -> tuple[list[Path], list[Path]]:
+    """The files of ``path`` (a file, or a folder read recursively without hidden entries), and the
+    symbolic links inside the folder that point outside it (ADR 0565)."""
     if path.is_file():
-        return [path]
-    return sorted(
-        p
-        for p in path.rglob("*")
-        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts)
-    )
+        return [path], []
+    root = path.resolve()
+    files: list[Path] = []
+    refused: list[Path] = []
+    for folder, dirs, names in os.walk(path):
+        here = Path(folder)
+        for d in list(dirs):
+            if d.startswith(".") or ((here / d).is_symlink() and _outside(here / d, root)):
+                if not d.startswith("."):
+                    refused.append(here / d)
+                dirs.remove(d)
+        for n in names:
+            p = here / n
+            if n.startswith("."):
+                continue
+            if p.is_symlink() and _outside(p, root):
+                refused.append(p)
+            elif p.is_file():
+                files.append(p)
+    return sorted(files), sorted(refused)
 
 
 def plan(path: Path, mapping: Mapping | None) -> list[tuple[Path, str | None, str]]:
-    """Each file with the table it loads into (None: skipped) and why."""
+    """Each file with the table it loads into (None: skipped or refused) and why."""
     tables = standard()
-    out: list[tuple[Path, str | None, str]] = []
-    for p in _files(path):
+    files, refused = _files(path)
+    out: list[tuple[Path, str | None, str]] = [(p, None, OUTSIDE) for p in refused]
+    for p in files:
         if file_format(p) is None:
             out.append((p, None, f"not a supported file type ({p.suffix or 'no extension'})"))
         elif mapping and (path.is_file() or mapping.applies_to(p.name)):
@@ -110,6 +136,10 @@ def ingest(
             for done, (file, table, why) in enumerate(work):
                 if progress:
                     progress(file.name, done, len(work))
+                if table is None and why == OUTSIDE:
+                    shown = file.relative_to(path) if file.is_relative_to(path) else file
+                    summary.files.append(FileResult(file.name, None, "rejected", message=f"{shown}: {why}"))
+                    continue
                 if table is None:
                     summary.files.append(FileResult(file.name, None, "skipped", message=why))
                     continue
@@ -128,6 +158,7 @@ def ingest(
                         use,
                         Path(tmp),
                         _phases(progress, file.name, done, len(work)),
+                        Limits.of(settings),
                     )
                 )
             if progress:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from procura.errors import InvalidInput
+from procura.ingest.limits import Limits
 from procura.ingest.mapping import Mapping
 from procura.standard.kinds import FieldSQL, field_sql
 from procura.standard.schema import Table
@@ -18,7 +19,6 @@ from procura.standard.text import FORMULA_RE as CLEAN_FORMULA_RE
 from procura.standard.text import WS_SQL, clean_sql, halfwidth_sql, sql_str
 from procura.warehouse.schema import q
 
-MAX_FIELD_CHARS = 1_000_000
 MAX_SHOWN = 200
 ROW = "_row"
 # A cell that a spreadsheet would run as a formula (CSV/formula injection).
@@ -37,6 +37,15 @@ class Binding:
     defaults: dict[str, str] = field(default_factory=dict)  # field -> constant
     extras: list[str] = field(default_factory=list)  # source columns kept in _extra
     columns: list[str] = field(default_factory=list)  # all source columns, in file order
+
+
+def check_width(filename: str, count: int, limits: Limits) -> None:
+    """FileProblem for more columns than the limit, before the rows are read."""
+    if count > limits.columns:
+        raise FileProblem(
+            f"{filename}: {count} columns, more than the limit of {limits.columns} "
+            "(setting PROCURA_INGEST_MAX_COLUMNS)"
+        )
 
 
 def check_header(columns: list[str], filename: str) -> None:
@@ -60,7 +69,7 @@ TEXT_KINDS = frozenset({"id", "text", "name"})
 _FORMULA_STARTS = ", ".join(str(ord(ch)) for ch in "=@+-\uff1d\uff20\uff0b\uff0d")
 
 
-def cell_problem_sql(c: str, stored_as_text: bool = True) -> str:
+def cell_problem_sql(c: str, max_chars: int, stored_as_text: bool = True) -> str:
     """SQL: why a raw cell cannot be taken whatever its field (NUL, size, formula), else NULL.
 
     The formula tests first look at the first character by its code (= @ + - space
@@ -78,7 +87,8 @@ def cell_problem_sql(c: str, stored_as_text: bool = True) -> str:
     return (
         f"CASE WHEN contains({c}, chr(0)) THEN 'contains a NUL byte' "
         f"WHEN contains({c}, chr(65533)) THEN 'undecodable bytes (wrong encoding?)' "
-        f"WHEN length({c}) > {MAX_FIELD_CHARS} THEN 'value too long (' || length({c}) || ' characters)' "
+        f"WHEN length({c}) > {max_chars} THEN 'value too long (' || length({c}) || ' characters, "
+        f"more than the limit of {max_chars})' "
         f"WHEN ascii({c}) IN (61, 64, 43, 45, 32, 9) AND regexp_matches({c}, {sql_str(FORMULA_RE)}) "
         "THEN 'spreadsheet formula (possible formula injection)' "
         f"{cleaned}END"
@@ -129,8 +139,11 @@ class Staging:
     checks: list[tuple[str, str]]  # (field, SQL of the offending value over the raw row ``r``)
 
 
-def staging_sql(table: Table, binding: Binding, source: str, mapping: Mapping | None) -> Staging:
+def staging_sql(
+    table: Table, binding: Binding, source: str, mapping: Mapping | None, limits: Limits | None = None
+) -> Staging:
     """SELECT over ``source``: standard columns, ``_extra``, ``_row_hash``, ``__e<i>`` reasons, ``_bad``."""
+    max_chars = (limits or Limits.of()).cell_chars
     codes = mapping.values if mapping else {}
     inputs: list[tuple[str, str]] = []
     built: dict[str, FieldSQL] = {}
@@ -149,14 +162,14 @@ def staging_sql(table: Table, binding: Binding, source: str, mapping: Mapping | 
         sql = field_sql(f, raw, prefix)
         built[f.name] = sql
         column = binding.sources.get(f.name)
-        cell = cell_problem_sql(q(column), f.kind in TEXT_KINDS) if column else "NULL"
+        cell = cell_problem_sql(q(column), max_chars, f.kind in TEXT_KINDS) if column else "NULL"
         check = f"CASE WHEN ({cell}) IS NOT NULL THEN {cell} WHEN ({sql.error}) IS NOT NULL THEN {sql.error}"
         if f.required:
             check += f" WHEN ({sql.value}) IS NULL THEN 'required field is empty'"
         reasons.append(check + " END")
         checks.append((f.name, shown))
     for col in binding.extras:
-        reasons.append(cell_problem_sql(q(col)))
+        reasons.append(cell_problem_sql(q(col), max_chars))
         checks.append((col.strip(), _shown(f"r.{q(col)}")))
     depth = max((len(s.layers) for s in built.values()), default=0)
     steps = [f"SELECT *{''.join(f', {e} AS {a}' for a, e in inputs)} FROM {source}"]

@@ -23,20 +23,20 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from procura.ingest.transform import FileProblem
+from procura.ingest.limits import Limits
+from procura.ingest.transform import FileProblem, check_width
 
 if TYPE_CHECKING:
     from procura.ingest.mapping import Mapping
 
-MAX_UNCOMPRESSED = 1024 * 1024 * 1024
 MAX_RATIO = 100
 # In sheet XML: a formula element (<f>, <f t="shared" …/>, also with a namespace
 # prefix), or a cell value that is a whole number too long for a float.
 _OPENPYXL_ONLY = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(?:f[\s>/]|v>-?\d{16,}<)")
 
 
-def check_zip(path: Path) -> None:
-    """FileProblem when the archive is not a zip or would expand suspiciously."""
+def check_zip(path: Path, max_bytes: int) -> None:
+    """FileProblem when the archive is not a zip or would expand suspiciously (read from its directory)."""
     try:
         with zipfile.ZipFile(path) as archive:
             infos = archive.infolist()
@@ -44,10 +44,11 @@ def check_zip(path: Path) -> None:
         raise FileProblem(f"{path.name}: not a valid XLSX (zip) file") from exc
     total = sum(i.file_size for i in infos)
     packed = sum(i.compress_size for i in infos) or 1
-    if total > MAX_UNCOMPRESSED or (total > 10 * 1024 * 1024 and total / packed > MAX_RATIO):
+    if total > max_bytes or (total > 10 * 1024 * 1024 and total / packed > MAX_RATIO):
         raise FileProblem(
             f"{path.name}: refused, expands to {total // (1024 * 1024)} MB from "
-            f"{packed // 1024} KB (zip bomb?)"
+            f"{packed // 1024} KB (zip bomb? limit {max_bytes >> 20} MB, setting PROCURA_INGEST_MAX_XLSX_MB, "
+            f"and {MAX_RATIO} times the packed size)"
         )
     if not any(i.filename.startswith("xl/worksheets/") for i in infos):
         raise FileProblem(f"{path.name}: a zip file without worksheets (not an XLSX workbook)")
@@ -126,9 +127,12 @@ def _openpyxl_rows(path: Path, mapping: Mapping | None) -> Iterator[Iterable[Any
         book.close()
 
 
-def read_xlsx(path: Path, mapping: Mapping | None) -> tuple[list[str], list[list[str | None]], list[int]]:
+def read_xlsx(
+    path: Path, mapping: Mapping | None, limits: Limits | None = None
+) -> tuple[list[str], list[list[str | None]], list[int]]:
     """``(header, columns, row numbers)`` of the first (or the mapping's) sheet."""
-    check_zip(path)
+    limits = limits or Limits.of()
+    check_zip(path, limits.xlsx_bytes)
     rows = _openpyxl_rows(path, mapping) if needs_openpyxl(path) else _calamine_rows(path, mapping)
     header_row = mapping.header_row if mapping else 1
     header: list[str] = []
@@ -140,6 +144,7 @@ def read_xlsx(path: Path, mapping: Mapping | None) -> tuple[list[str], list[list
         header.pop()
     if not header:
         raise FileProblem(f"{path.name}: no header row (expected at sheet row {header_row})")
+    check_width(path.name, len(header), limits)
     for i, name in enumerate(header, start=1):
         if not name.strip():
             raise FileProblem(
@@ -149,6 +154,11 @@ def read_xlsx(path: Path, mapping: Mapping | None) -> tuple[list[str], list[list
     columns: list[list[str | None]] = [[] for _ in range(width)]
     numbers: list[int] = []
     for n, values in enumerate(rows, start=1):
+        if n + header_row > limits.sheet_rows:
+            raise FileProblem(
+                f"{path.name}: the sheet has more than {limits.sheet_rows} rows "
+                "(setting PROCURA_INGEST_MAX_SHEET_ROWS)"
+            )
         # Most cells are non-empty text: take them as they are, convert the rest.
         cells = [v if type(v) is str and v else cell_text(v) for v in list(values)[:width]]
         if not any(c is not None and c.strip() for c in cells):
