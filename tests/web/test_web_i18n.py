@@ -88,3 +88,12 @@ def test_chinese_pages_have_no_english_words(web: WebWorld) -> None:
         words = english_words(client.get(path).text)
         assert not words, (path, sorted(words))
     assert english_words("<p>已受理 Accepted</p>") == {"Accepted"}
+
+
+def test_the_data_page_shows_quarantine_reasons_in_chinese(web: WebWorld) -> None:
+    """Ingest writes its reasons in English; the Chinese data page shows them from the vocabulary."""
+    client = web.client()
+    sign_in(client, "analyst_prov")
+    page = client.get("/data").text
+    assert "不是日期" in page
+    assert not english_words(page), sorted(english_words(page))

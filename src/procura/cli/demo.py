@@ -107,7 +107,6 @@ def demo(
         ("login --user <username>", "sign in as a demo user 登录"),
         ("leads list", "the leads found 线索列表"),
         ("leads export --format jsonl --out leads.jsonl", "export (analysts) 导出"),
-        ("serve", "REST API, OpenAPI at /docs 接口服务"),
         ("lead act <lead> --measure case_filing_notice --findings … --requested …", "measure 监督措施"),
         ("finalise <lead>", "numbered documents to the agencies 定稿发文"),
         ("remind", "deadline reminders, for cron 到期提醒"),

@@ -27,13 +27,14 @@ GROUPS = (
     "actions",
     "roles",
     "office_levels",
+    "quarantine_reasons",
 )
 
 
 @cache
 def _vocabulary() -> dict[str, dict[str, dict[str, Any]]]:
     text = (resources.files("procura.vocab") / "vocabulary.yaml").read_text(encoding="utf-8")
-    raw = yaml.safe_load(text)
+    raw = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     if not isinstance(raw, dict) or set(raw) != set(GROUPS):
         raise InvalidInput(f"vocabulary.yaml: needs exactly the groups {', '.join(GROUPS)}")
     for group, entries in raw.items():
@@ -71,6 +72,15 @@ def both(group: str, code: str) -> str:
     """``"中文 English"``, the bilingual label the CLI, pages and exports show."""
     entry = _group(group).get(code)
     return code if entry is None else f"{entry['zh']} {entry['en']}"
+
+
+def reason(text: str, lang: str = "zh") -> str:
+    """A quarantine reason in ``lang``: the label of the longest code the English text starts with.
+
+    The text itself when no code matches (a reason the vocabulary does not know yet).
+    """
+    matches = [code for code in codes("quarantine_reasons") if text.startswith(code)]
+    return label("quarantine_reasons", max(matches, key=len), lang) if matches else text
 
 
 def labels(group: str) -> dict[str, str]:

@@ -14,7 +14,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
-from procura import clock
+from procura import clock, vocab
 from procura.web.i18n import LANGS, beijing_time, translations
 from procura.web.labels import (
     field_title,
@@ -73,6 +73,7 @@ def environment(lang: str) -> Environment:
         age=_age,
     )
     env.filters["when"] = lambda value: beijing_time(value, lang)
+    env.filters["reason"] = lambda text: vocab.reason(text or "", lang)
     env.filters["shown"] = lambda value: shown_value(value, lang)
     env.filters["json_block"] = _json_block
     env.filters["pct"] = lambda value: "—" if value is None else f"{value * 100:.1f}%"
