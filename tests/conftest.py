@@ -17,6 +17,16 @@ if os.environ.get("CI"):
     hypothesis_settings.load_profile("ci")
 
 
+@pytest.fixture(autouse=True)
+def _default_workspace(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A command given no ``--workspace`` uses a throwaway folder, never ``./procura-workspace``.
+
+    The README runs ``make demo`` (which fills ``./procura-workspace``) before ``make test``;
+    a test must not read the demo's data nor write into it.
+    """
+    monkeypatch.setenv("PROCURA_HOME", str(tmp_path_factory.mktemp("default-ws") / "ws"))
+
+
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     """Settings of an empty workspace in a temporary folder."""

@@ -69,7 +69,11 @@ def _methods(weights: Weights) -> dict[str, Weights]:
 def score_similar(
     settings: Settings, truth: dict[str, Any], weights: Weights | None = None
 ) -> SimilarScore | None:
-    """Scores for the truth's ``similar_families`` against the workspace index (None without families)."""
+    """Scores for the truth's ``similar_families`` against the workspace index.
+
+    None without families, or when the workspace's index lacks the families' records
+    (it holds another dataset than the truth).
+    """
     families = truth.get("similar_families") or []
     if not families:
         return None
@@ -82,6 +86,9 @@ def score_similar(
         for ref in fam["decoys"]:
             label[_ref_key(ref)] = "decoy:" + _ref_key(ref)
     queries = [(_ref_key(r), fam["id"], len(fam["members"]) - 1) for fam in families for r in fam["members"]]
+    if any(index.position(*key.split(":", 1)) is None for key in label):
+        # The workspace holds another dataset than the truth (e.g. the demo's): nothing to score.
+        return None
     with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
         built = {key: record_query(settings, index, key, con) for key in label}
     methods = []
