@@ -56,6 +56,7 @@ def test_rendered_pages_and_the_api_docs_load_nothing_from_outside(web: WebWorld
         assert not [s for s in sources if EXTERNAL.match(s)], (path, sources)
     docs = client.get("/api/v1/docs").text
     assert "/api/v1/static/swagger-ui/swagger-ui-bundle.js" in docs
+    assert '"validatorUrl": null' in docs  # the bundle's default would call swagger.io's validator
     assert client.get("/api/v1/static/swagger-ui/swagger-ui-bundle.js").status_code == 200
     assert list((API_STATIC / "swagger-ui").glob("LICENSE*"))
     assert client.get("/fonts/noto-sans-sc.otf").headers["content-type"] == "font/otf"

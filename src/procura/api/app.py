@@ -103,4 +103,6 @@ def _swagger_ui() -> HTMLResponse:
         swagger_js_url=f"{static}/swagger-ui-bundle.js",
         swagger_css_url=f"{static}/swagger-ui.css",
         swagger_favicon_url=f"{static}/favicon-32x32.png",
+        # Swagger UI would send the spec to swagger.io's online validator: never leave this host.
+        swagger_ui_parameters={"validatorUrl": None},
     )
