@@ -54,7 +54,8 @@ PurposeOpt = Annotated[
 
 def _reviewer(ctx: typer.Context, action: str, object_id: str, purpose: str | None = None) -> Principal:
     """The signed-in analyst; the access (and a purpose, when given) is audited."""
-    with base.unit(ctx) as (settings, session):
+    audited = f"{action.replace('.', ' ')} {object_id}"
+    with base.unit(ctx, audited, unmasking=purpose is not None) as (settings, session):
         who = base.me(settings, session)
         require_role(who, LINK_REVIEWERS, action)
         checked = check_purpose(purpose) if purpose is not None else ""

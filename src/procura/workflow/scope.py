@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, func, select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -12,7 +12,6 @@ from procura.access.policy import in_jurisdiction, require_role
 from procura.access.principal import LEAD_READERS, Principal
 from procura.access.rls import apply_scope
 from procura.clock import utcnow
-from procura.db import system_scope
 from procura.errors import NotFound
 from procura.leads.orm import Lead
 from procura.workflow.orm import LeadEvent, LeadWork
@@ -42,12 +41,15 @@ def load(session: Session, principal: Principal, lead_id: str) -> tuple[Lead, Le
     require_role(principal, LEAD_READERS, "read leads")
     apply_scope(session, principal)
     lead = session.get(Lead, lead_id)
-    if lead is None and escalated_by(session, principal, lead_id):
+    postgres = session.get_bind().dialect.name == "postgresql"  # elsewhere nothing is hidden
+    if lead is None and postgres and escalated_by(session, principal, lead_id):
         # Row security hides a lead that left the office's jurisdiction; the office that
-        # escalated it may still read the lead row itself (its own escalation event is in scope).
-        system_scope(session)
-        lead = session.get(Lead, lead_id)
-        apply_scope(session, principal)
+        # escalated it may still read the lead row itself (its own escalation event is in scope),
+        # through a definer function that checks that event (ADR 0570).
+        lead = session.scalars(
+            select(Lead).from_statement(text("SELECT * FROM procura_escalated_lead(:id)")),
+            {"id": lead_id},
+        ).first()
     if lead is None:
         raise NotFound(f"线索不存在 lead {lead_id} not found")
     work = session.get(LeadWork, lead.id)
