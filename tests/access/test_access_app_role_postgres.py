@@ -198,3 +198,16 @@ def test_users_of_other_offices_are_still_counted_by_people_who_may(pg: PgStore)
         people = {r[0]: r[1] for r in db.execute(text("SELECT username, office_id FROM users"))}
         db.rollback()
     assert people == {"door_county": COUNTY, "door_sibling": SIBLING, "door_city": CITY}
+
+
+def test_unattended_jobs_take_system_scope_through_the_system_url(pg: PgStore) -> None:
+    from procura.db import session_scope
+    from procura.migrations import open_store, open_system_store
+
+    settings = Settings(home=pg.home, database_url=pg.app_url, system_database_url=pg.owner_url)
+    with session_scope(open_system_store(settings)) as db:
+        system_scope(db)
+        assert db.execute(text("SELECT count(*) FROM leads")).scalar_one() == 2
+    with session_scope(open_store(settings)) as db:
+        system_scope(db)  # the app role's system scope opens nothing
+        assert db.execute(text("SELECT count(*) FROM leads")).scalar_one() == 0

@@ -31,7 +31,7 @@ from procura.config import Settings
 from procura.db import make_engine, session_scope
 from procura.errors import AuthenticationError, ProcuraError
 from procura.leads.summary import busiest_offices
-from procura.migrations import current_revision, head_revision, open_store, upgrade
+from procura.migrations import current_revision, head_revision, open_store, open_system_store, upgrade
 
 console = Console()
 TOKEN_FILE = ".procura-session"
@@ -50,17 +50,18 @@ _signed_in: ContextVar[Principal | None] = ContextVar("signed_in", default=None)
 
 @contextmanager
 def unit(
-    ctx: typer.Context, audited: str | None = None, unmasking: bool = False
+    ctx: typer.Context, audited: str | None = None, unmasking: bool = False, system: bool = False
 ) -> Iterator[tuple[Settings, Session]]:
     """One unit of work on the ops DB; service errors become one red line and exit code 1.
 
     ``audited`` names a command that reads leads or link details (e.g. ``"leads show L-1"``):
     a refusal (403/404, and 422 when ``unmasking``) is audited as ``access.denied``, like the
     API's, with the same per-user limit (counted in the log: every command is its own process).
+    ``system``: an unattended job's unit, as the system role (``system_database_url``, ADR 0570).
     """
     settings: Settings = ctx.obj
     _signed_in.set(None)
-    factory = open_store(settings)
+    factory = open_system_store(settings) if system else open_store(settings)
     try:
         with session_scope(factory) as session:
             yield settings, session

@@ -98,7 +98,7 @@ def register(app: typer.Typer) -> None:
     @app.command("remind")
     def remind(ctx: typer.Context) -> None:
         """到期提醒 Notify handlers and heads of deadlines near or past (idempotent; run from cron)."""
-        with unit(ctx) as (settings, db):
+        with unit(ctx, system=True) as (settings, db):
             result = reminders.remind(db, settings)
         done(
             f"{result.measures} measures due or overdue; "
