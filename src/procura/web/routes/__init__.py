@@ -1,6 +1,18 @@
 """The workbench's pages, one router per page; a new page adds its router here and a link in ``nav``."""
 
-from procura.web.routes import audit, dashboard, data, fonts, inbox, lead, models, queue, signin, similar
+from procura.web.routes import (
+    agency,
+    audit,
+    dashboard,
+    data,
+    fonts,
+    inbox,
+    lead,
+    models,
+    queue,
+    signin,
+    similar,
+)
 
 ROUTERS = (
     signin.router,
@@ -12,5 +24,6 @@ ROUTERS = (
     data.router,
     audit.router,
     inbox.router,
+    agency.router,
     fonts.router,
 )
