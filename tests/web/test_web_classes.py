@@ -103,3 +103,24 @@ def test_trends_page_draws_series_with_numbers_and_refuses_bad_input(web: WebWor
     assert chief.get("/trends?start=2026-13").status_code == 422
     empty = chief.get("/trends?start=1990-01&end=1990-03")
     assert empty.status_code == 200 and "没有数据" in empty.text
+
+
+def test_governance_report_downloads_for_office_model_and_class(web: WebWorld) -> None:
+    lead = web.lead("investigating", office=OFFICE, handler="handler_cls")
+    handler = _client(web, "handler_cls")
+    cid = _class_of(web, handler, lead)
+    page = handler.get(f"/classes/{cid}")
+    link = re.search(r'id="class-report" href="([^"]+)"', page.text)
+    assert link
+    pdf = handler.get(link.group(1).replace("&amp;", "&"))
+    assert pdf.status_code == 200 and pdf.content[:4] == b"%PDF"
+    assert cid in pdf.headers["content-disposition"]
+    model = handler.get("/reports/governance?model=unfiled-online-defamation")
+    assert model.status_code == 200 and "unfiled-online-defamation" in model.headers["content-disposition"]
+    assert 'id="model-report"' in handler.get("/models/unfiled-online-defamation").text
+    # Bad input is a clear answer, never a 500.
+    assert handler.get("/reports/governance?model=nope").status_code == 404
+    assert handler.get("/reports/governance?class=K-000000000000").status_code == 404
+    assert handler.get("/reports/governance?start=2026-13&end=2026-01").status_code == 422
+    empty = handler.get("/reports/governance?start=1990-01&end=1990-02")
+    assert empty.status_code == 200 and empty.content[:4] == b"%PDF"  # a period with no data says so

@@ -20,6 +20,7 @@ from procura.classes.service import (
 from procura.errors import InvalidInput
 from procura.web.render import render
 from procura.web.routes.lead import _date, _text
+from procura.web.routes.trends import default_period
 from procura.web.session import FormDep, ViewerDep
 from procura.workflow.lifecycle import MEASURES
 from procura.workflow.orm import Measure
@@ -69,6 +70,7 @@ def class_page(
         "measures": MEASURES,
         "documents": documents,
         "done": request.query_params.get("done"),
+        "report": default_period(),
     }
     return render(request, "class.html", context)
 

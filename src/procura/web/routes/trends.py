@@ -8,13 +8,16 @@ from collections import defaultdict
 from typing import Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Request
+import pandas as pd
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from sqlalchemy import func, select
 
+from procura import clock
 from procura.api.deps import SessionDep, SettingsDep
 from procura.errors import InvalidInput
 from procura.leads.orm import Lead
+from procura.reports.service import governance_report, report_name
 from procura.standard import regions
 from procura.trends.counts import all_series
 from procura.trends.service import TrendResult, alerts, trend
@@ -150,8 +153,37 @@ def trends_page(
         "charts": charts,
         "alerts": found,
         "top": TOP,
+        "report": default_period(),
     }
     return render(request, "trends.html", context)
+
+
+def default_period() -> tuple[str, str]:
+    """The last twelve months up to this one."""
+    end = pd.Period(clock.today(), freq="M")
+    return str(end - 11), str(end)
+
+
+@router.get("/reports/governance")
+def governance(
+    session: SessionDep,
+    settings: SettingsDep,
+    viewer: ViewerDep,
+    start: str = "",
+    end: str = "",
+    model: str = "",
+    class_id: str = Query("", alias="class"),
+) -> Response:
+    """The governance report (PDF, A4) of the office, a model or a class (as the API's)."""
+    first, last = default_period()
+    pdf, facts = governance_report(
+        settings, session, viewer.principal, start or first, end or last, model or None, class_id or None
+    )
+    return Response(
+        pdf,
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{report_name(facts)}"'},
+    )
 
 
 def _period(start: str | None, end: str | None) -> dict[str, str]:
