@@ -124,3 +124,8 @@ def test_governance_report_downloads_for_office_model_and_class(web: WebWorld) -
     assert handler.get("/reports/governance?start=2026-13&end=2026-01").status_code == 422
     empty = handler.get("/reports/governance?start=1990-01&end=1990-02")
     assert empty.status_code == 200 and empty.content[:4] == b"%PDF"  # a period with no data says so
+
+
+def test_similar_panel_of_an_unknown_lead_is_not_found(web: WebWorld) -> None:
+    handler = _client(web, "handler_cls")
+    assert handler.get("/leads/L-NOPE/similar").status_code == 404
