@@ -46,3 +46,18 @@ def test_date_filter_keeps_every_pair_within_the_distance(
         [[a for a, _ in rows], [b for _, b in rows], len(rows)],
     ).fetchall()
     assert got[0][0] == got[0][1]
+
+
+def test_date_filter_binds_for_untyped_nulls_and_text() -> None:
+    """Splink's score_pair passes a missing date as an untyped NULL; FEBRL-like data may bring text."""
+    con = duckdb.connect()
+    sql = _date_edits(2)
+    assert con.execute(f"SELECT ({sql}) IS TRUE FROM (SELECT NULL AS birth_date_l, NULL AS birth_date_r)"
+                       ).fetchall() == [(False,)]
+    rows = [("19900105", "19900150"), ("1990-01-05", "1991-11-05"), ("19900105", "20011231")]
+    got = con.execute(
+        f"SELECT list(({sql}) IS TRUE), list(levenshtein(birth_date_l, birth_date_r) <= 2) "
+        "FROM (SELECT unnest(?) AS birth_date_l, unnest(?) AS birth_date_r)",
+        [[a for a, _ in rows], [b for _, b in rows]],
+    ).fetchall()
+    assert got[0][0] == got[0][1] == [True, True, False]

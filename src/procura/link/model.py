@@ -107,14 +107,18 @@ def _date_edits(edits: int) -> str:
     Two 'YYYY-MM-DD' strings within two edits keep one of year, month and day
     equal: two substitutions change at most two fields, and a deletion with an
     insertion shifts only the characters between them, which must stay inside one
-    field for the dashes to stay in place (ADR 0114). Years outside 1000-9999 (other
-    text lengths) skip the filter.
+    field for the dashes to stay in place (ADR 0114). Values that are not dates
+    (text, untyped NULL) and years outside 1000-9999 (other text lengths) skip the filter.
     """
     a, b = "birth_date_l", "birth_date_r"
-    four_digits = f"year({a}) BETWEEN 1000 AND 9999 AND year({b}) BETWEEN 1000 AND 9999"
-    shared = f"year({a}) = year({b}) OR month({a}) = month({b}) OR day({a}) = day({b})"
+    da, db = f"TRY_CAST({a} AS DATE)", f"TRY_CAST({b} AS DATE)"
+    four_digits = (
+        f"typeof({a}) = 'DATE' AND typeof({b}) = 'DATE' "
+        f"AND year({da}) BETWEEN 1000 AND 9999 AND year({db}) BETWEEN 1000 AND 9999"
+    )
+    shared = f"year({da}) = year({db}) OR month({da}) = month({db}) OR day({da}) = day({db})"
     text = f"levenshtein(CAST({a} AS VARCHAR), CAST({b} AS VARCHAR)) <= {edits}"
-    return f"(NOT ({four_digits}) OR {shared}) AND {text}"
+    return f"(NOT COALESCE({four_digits}, FALSE) OR {shared}) AND {text}"
 
 
 def comparisons() -> list[dict[str, Any]]:
