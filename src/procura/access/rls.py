@@ -42,7 +42,9 @@ _LEAD_OFFICE = "COALESCE((SELECT w.office_id FROM lead_work w WHERE w.lead_id = 
 
 # The row predicate (USING) of each scoped table.
 READ_PREDICATES = {
-    "leads": _IN_SCOPE.format(office=_LEAD_OFFICE),
+    # A lead is also read by the offices that escalated it (``lead_readers``, revision 0007).
+    "leads": f"({_IN_SCOPE.format(office=_LEAD_OFFICE)} OR EXISTS (SELECT 1 FROM lead_readers r "
+    f"WHERE r.lead_id = leads.id AND {_IN_SCOPE.format(office='r.office_id')}))",
     "lead_revisions": _LEAD_VISIBLE.format(lead="lead_revisions.lead_id"),
     # Routing rows (office, department, handler id) are readable so that the
     # leads predicate can see where each lead is; changing them is scoped.

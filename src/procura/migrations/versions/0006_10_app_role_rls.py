@@ -20,8 +20,7 @@ On PostgreSQL:
   ``procura_password_params`` / ``procura_password_matches``, SECURITY DEFINER
   functions owned by the owner. Finding a user's office before any scope
   (sign-in, session check, "is the store empty", "is the name taken") goes
-  through narrow definer functions too, as does the escalating office's read of
-  a lead it sent up (ADR 0524).
+  through narrow definer functions too.
 - ``audit_head`` moves only forward to an entry that exists with that hash
   (trigger), and is never deleted.
 
@@ -133,12 +132,6 @@ $$""",
 RETURNS bigint LANGUAGE sql STABLE {_DEFINER} AS $$
   SELECT count(*) FROM users
 $$""",
-    f"""CREATE OR REPLACE FUNCTION procura_escalated_lead(p_lead text)
-RETURNS SETOF leads LANGUAGE sql STABLE {_DEFINER} AS $$
-  SELECT l.* FROM leads l WHERE l.id = p_lead AND EXISTS (
-    SELECT 1 FROM lead_events e WHERE e.lead_id = p_lead AND e.action = 'escalate'
-      AND e.office_id = current_setting('procura.office_id', true))
-$$""",
     """CREATE OR REPLACE FUNCTION procura_audit_head_guard() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF TG_OP = 'DELETE' THEN
@@ -158,7 +151,6 @@ FUNCTION_NAMES = (
     "procura_login_office(text)",
     "procura_session_office(text)",
     "procura_user_count()",
-    "procura_escalated_lead(text)",
 )
 
 # Columns of ``users`` the app role may read: all but password_hash.
