@@ -29,7 +29,7 @@ def pg(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PgStore]:
 
 def test_the_escalating_office_reads_the_later_course_under_row_security(pg: PgStore) -> None:
     settings = Settings(home=pg.home)
-    with pg.factory() as db:
+    with pg.system() as db:  # the operator adds users, a model run writes the lead (ADR 0570)
         county = make_user(db, "esc_chief", "330110-county", "criminal", "chief")
         city = make_user(db, "esc_city", "330100-city", "criminal", "chief")
         sibling = make_user(db, "esc_sibling", "330106-county", "criminal", "chief")
@@ -38,6 +38,7 @@ def test_the_escalating_office_reads_the_later_course_under_row_security(pg: PgS
         system_scope(db)
         make_lead(db, "E-1", office="330110-county", status="accepted")
         db.commit()
+    with pg.factory() as db:
         service.escalate(db, county, "E-1")
         db.commit()
         service.designate(db, city, "E-1", "330106-county")

@@ -248,7 +248,10 @@ def get_lead(session: Session, principal: Principal, lead_id: str, today: date |
     """A lead page, sensitive data masked; the read is audited."""
     lead, work = load(session, principal, lead_id)
     today = today or clock.today()
-    handler = session.get(User, work.handler_id).username if work.handler_id else None  # type: ignore[union-attr]
+    # On PostgreSQL a handler in another office's jurisdiction (a lead read after escalating it)
+    # is not visible to the reader's scope (ADR 0570): the page then names no handler.
+    handler_user = session.get(User, work.handler_id) if work.handler_id else None
+    handler = handler_user.username if handler_user is not None else None
     measures = [
         measure_view(m, name, today)
         for m, name in session.execute(
