@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -42,6 +43,8 @@ class World:
     tokens: dict[str, str]
     police_key: str
     other_key: str
+    # Set-up as the system: the owner's connection on PostgreSQL (ADR 0570), the same store on SQLite.
+    system: sessionmaker[Session]
 
     def office(self, user: str) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.tokens[user]}"}
@@ -51,13 +54,27 @@ class World:
         return {"X-API-Key": key}
 
 
-@pytest.fixture
-def world(tmp_path: Path) -> Iterator[World]:
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def world(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[World]:
+    """The exchange world on SQLite, and on PostgreSQL as the app role (row security applies)."""
     settings = Settings(home=tmp_path / "ws").ensure()
+    with contextlib.ExitStack() as stack:
+        if request.param == "sqlite":
+            sessions = system = open_store(settings)
+        else:
+            from ops_fixtures import postgres_database
+
+            store = stack.enter_context(postgres_database(settings))
+            sessions, system = store.factory, store.system
+        yield from _world(settings, sessions, system)
+
+
+def _world(
+    settings: Settings, sessions: sessionmaker[Session], system: sessionmaker[Session]
+) -> Iterator[World]:
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(auth, "_hasher", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
-        sessions = open_store(settings)
-        with session_scope(sessions) as session:
+        with session_scope(system) as session:
             system_scope(session)
             for name, spec in USERS.items():
                 add_user(session, SYSTEM, name, PASSWORD, *spec)
@@ -76,4 +93,4 @@ def world(tmp_path: Path) -> Iterator[World]:
             answer = client.post("/api/v1/auth/login", json={"username": name, "password": PASSWORD})
             assert answer.status_code == 200, answer.text
             tokens[name] = answer.json()["access_token"]
-        yield World(settings, sessions, client, tokens, police_key, other_key)
+        yield World(settings, sessions, client, tokens, police_key, other_key, system)

@@ -77,7 +77,7 @@ def test_upload_receipt_suggestion_reply_verify_close(world) -> None:  # type: i
     assert rows and rows[0]["field"] == "received_at"
 
     # A lead on the uploaded report; the handler records a measure with findings and finalises it.
-    with session_scope(world.sessions) as session:
+    with session_scope(world.system) as session:
         system_scope(session)
         evidence = [{"table": "police_reports", "key": {"report_id": "PR-1"}}]
         lead = make_lead(
@@ -137,7 +137,7 @@ def test_upload_receipt_suggestion_reply_verify_close(world) -> None:  # type: i
     assert verified.status_code == 200, verified.text and verified.json()["verdict"] == "rectified"
     closed = world.client.post("/api/v1/leads/L-EX/close", headers=office, json={"note": "已整改"})
     assert closed.status_code == 200, closed.text
-    with session_scope(world.sessions) as session:
+    with session_scope(world.system) as session:
         system_scope(session)
         assert session.get(Lead, "L-EX").status == "closed"  # type: ignore[union-attr]
 

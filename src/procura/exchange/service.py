@@ -25,7 +25,7 @@ from procura.access.principal import Principal
 from procura.clock import local_date, utcnow
 from procura.clock import today as office_today
 from procura.config import Settings
-from procura.db import system_scope
+from procura.db import set_scope, system_scope
 from procura.documents.kinds import get_kind
 from procura.errors import Forbidden, InvalidInput, InvalidTransition, NotFound
 from procura.exchange import attachments
@@ -184,6 +184,8 @@ def _addressed(session: Session, agency: Agency) -> list[IssuedDocument]:
 
 def document_view(session: Session, doc: IssuedDocument) -> dict[str, Any]:
     """A document as the agency sees it, with its replies and whether the lead is still open."""
+    # On PostgreSQL the app role has no system scope (ADR 0570): read the lead as the issuing office.
+    set_scope(session, doc.office_id)
     lead = session.get(Lead, doc.lead_id)
     replies = session.scalars(select(Reply).where(Reply.document_id == doc.id).order_by(Reply.id))
     return {
@@ -242,6 +244,8 @@ def document(
                 f"非本单位文书 document {doc.doc_no} is addressed to another body", {"document": document_id}
             ),
         )
+    # The lead and measure are read (and answered) in the issuing office's scope (ADR 0570).
+    set_scope(session, doc.office_id)
     audit.record(session, principal, f"exchange.document.{action}", "document", str(doc.id))
     return doc
 
