@@ -1,9 +1,11 @@
-"""The exchange tests' world: a migrated SQLite store, office users signed in, an agency with a key."""
+"""The exchange tests' world, on SQLite and on PostgreSQL: a migrated store, office users signed
+in, an agency with a key."""
 
 from __future__ import annotations
 
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -51,12 +53,24 @@ class World:
         return {"X-API-Key": key}
 
 
-@pytest.fixture
-def world(tmp_path: Path) -> Iterator[World]:
+@contextmanager
+def _store(kind: str, settings: Settings) -> Iterator[sessionmaker[Session]]:
+    """A migrated store: SQLite in the workspace, or a throwaway PostgreSQL database used by a
+    non-owner role under row security (skipped when unreachable, unless required)."""
+    if kind == "sqlite":
+        yield open_store(settings)
+        return
+    from ops_fixtures import postgres_database
+
+    with postgres_database(settings) as store:
+        yield store.factory
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def world(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[World]:
     settings = Settings(home=tmp_path / "ws").ensure()
-    with pytest.MonkeyPatch.context() as patch:
+    with pytest.MonkeyPatch.context() as patch, _store(request.param, settings) as sessions:
         patch.setattr(auth, "_hasher", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
-        sessions = open_store(settings)
         with session_scope(sessions) as session:
             system_scope(session)
             for name, spec in USERS.items():

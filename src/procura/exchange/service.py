@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from procura.access import audit
 from procura.access.principal import Principal
+from procura.access.rls import apply_scope
 from procura.clock import local_date, utcnow
 from procura.clock import today as office_today
 from procura.config import Settings
@@ -347,8 +348,13 @@ def verify(
 ) -> Reply:
     """The handler's verdict on a reply: rectified, or not with reasons; it records the response."""
     row = session.get(Reply, reply_id)
-    measure = session.get(Measure, row.measure_id) if row is not None else None
-    if row is None or measure is None:
+    doc = session.get(IssuedDocument, row.document_id) if row is not None else None
+    if row is None or doc is None:
+        raise NotFound(f"reply {reply_id} not found")
+    # The lead in the principal's scope first (on PostgreSQL this also sets the row-security scope).
+    load(session, principal, doc.lead_id)
+    measure = session.get(Measure, row.measure_id)
+    if measure is None:
         raise NotFound(f"reply {reply_id} not found")
     if row.verdict is not None:
         raise InvalidTransition(f"reply {reply_id} was already verified ({row.verdict})")
@@ -366,6 +372,7 @@ def verify(
 
 def pending_replies(session: Session, principal: Principal) -> list[dict[str, Any]]:
     """Agencies' replies not yet verified on leads the principal's office and department handle."""
+    apply_scope(session, principal)
     query = (
         select(Reply, Measure, IssuedDocument)
         .join(Measure, Measure.id == Reply.measure_id)
