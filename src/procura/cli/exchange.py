@@ -99,7 +99,7 @@ def register(app: typer.Typer) -> None:
     @app.command("remind")
     def remind(ctx: typer.Context) -> None:
         """到期提醒与回头看 Notify deadlines near or past; link look-back recurrences (idempotent; cron)."""
-        with unit(ctx) as (settings, db):
+        with unit(ctx, system=True) as (settings, db):
             result = reminders.remind(db, settings)
             sweep = lookback.record_lookbacks(db, settings)
         done(

@@ -24,7 +24,17 @@ _PAGE_GROUPS: dict[str, dict[str, str]] = {
         "persists": "问题仍在 Persists",
         "recurred": "再次发生 Recurred",
     },
-    "link_kinds": {"spawned": "衍生 Spawned", "lookback": "回头看再发 Look-back recurrence"},
+    "link_kinds": {
+        "spawned": "衍生 Spawned",
+        "lookback": "回头看再发 Look-back recurrence",
+        "class": "类案 Class",
+    },
+    "region_levels": {"province": "省 Province", "city": "市 City", "county": "县区 County"},
+    "class_groupings": {
+        "body": "同一单位 Same body",
+        "region": "同一地区 Same region",
+        "point": "同一法律问题 Same legal point",
+    },
     "batch_status": {
         "committed": "已入库 Committed",
         "loaded": "已入库 Loaded",

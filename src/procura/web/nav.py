@@ -26,6 +26,8 @@ ALL_ROLES = frozenset({"handler", "department_head", "chief", "analyst", "audito
 NAV: list[NavItem] = [
     NavItem("/", N_("Dashboard"), frozenset(LEAD_READERS)),
     NavItem("/leads", N_("Lead queue"), frozenset(LEAD_READERS)),
+    NavItem("/classes", N_("Lead classes"), frozenset(LEAD_READERS)),
+    NavItem("/trends", N_("Trends"), frozenset(LEAD_READERS)),
     NavItem("/models", N_("Models"), ALL_ROLES),
     NavItem("/data", N_("Data"), frozenset({"analyst", "admin"})),
     NavItem("/audit", N_("Audit log"), frozenset({"auditor", "admin"})),

@@ -1,7 +1,7 @@
 """Issue 11: the escalating office keeps reading (lead_readers, leads policy); look-back links.
 
 Revision ID: 0007
-Revises: 0005
+Revises: 0006
 Create Date: 2026-12-07 04:30:00
 
 - ``lead_readers``: offices that keep reading a lead they no longer handle (the
@@ -22,13 +22,13 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0007"
-down_revision: str | None = "0005"
+down_revision: str | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 # Copied, not imported from procura.access.rls (a migration never changes with the live module).
 _IN_SCOPE = (
-    "(current_setting('procura.system', true) = 'on' OR {office} IN "
+    "((SELECT procura_is_system()) OR {office} IN "
     "(SELECT c.descendant_id FROM office_closure c "
     "WHERE c.ancestor_id = current_setting('procura.office_id', true)))"
 )

@@ -3,6 +3,7 @@
 from procura.web.routes import (
     agency,
     audit,
+    classes,
     dashboard,
     data,
     fonts,
@@ -12,6 +13,7 @@ from procura.web.routes import (
     queue,
     signin,
     similar,
+    trends,
 )
 
 ROUTERS = (
@@ -20,6 +22,8 @@ ROUTERS = (
     queue.router,  # before ``lead``: /leads/export and /leads/triage are not lead ids
     similar.router,  # before ``lead``: /leads/{id}/similar
     lead.router,
+    classes.router,
+    trends.router,
     models.router,
     data.router,
     audit.router,
