@@ -26,7 +26,7 @@ from procura.access.rls import apply_scope
 from procura.clock import local_date, utcnow
 from procura.clock import today as office_today
 from procura.config import Settings
-from procura.db import system_scope
+from procura.db import set_scope
 from procura.documents.kinds import get_kind
 from procura.errors import Forbidden, InvalidInput, InvalidTransition, NotFound
 from procura.exchange import attachments
@@ -176,15 +176,26 @@ def get_batch(session: Session, principal: Principal, batch_id: str) -> Exchange
 
 
 def _addressed(session: Session, agency: Agency) -> list[IssuedDocument]:
-    system_scope(session)
     query = (
         select(IssuedDocument).where(IssuedDocument.addressee.in_(agency.names)).order_by(IssuedDocument.id)
     )
     return list(session.scalars(query))
 
 
+def _issuer_scope(session: Session, doc: IssuedDocument) -> None:
+    """Read a document's lead and measure in the scope of the office that issued it.
+
+    The register itself is not under row security; the lead and measure are. An
+    agency has no office: its key reads them as the issuing office would (that
+    office keeps reading a lead it escalated later, ADR 0528) — never the system
+    scope, which the app role cannot take on PostgreSQL (ADR 0570).
+    """
+    set_scope(session, doc.office_id)
+
+
 def document_view(session: Session, doc: IssuedDocument) -> dict[str, Any]:
     """A document as the agency sees it, with its replies and whether the lead is still open."""
+    _issuer_scope(session, doc)
     lead = session.get(Lead, doc.lead_id)
     replies = session.scalars(select(Reply).where(Reply.document_id == doc.id).order_by(Reply.id))
     return {
@@ -229,7 +240,6 @@ def document(
 ) -> IssuedDocument:
     """One document addressed to the agency; another agency's is refused (audited)."""
     agency = _agency(session, principal)
-    system_scope(session)
     doc = session.get(IssuedDocument, document_id)
     if doc is None:
         refuse(session, principal, action, str(document_id), NotFound(f"document {document_id} not found"))
@@ -260,6 +270,7 @@ def reply(
     """The agency's dated reply to a document, with the correction it made and an attachment."""
     doc = document(session, principal, document_id, "reply")
     target = str(document_id)
+    _issuer_scope(session, doc)
     lead = session.get(Lead, doc.lead_id)
     measure = session.get(Measure, doc.measure_id) if doc.measure_id else None
     if lead is None or measure is None or lead.status in TERMINAL or measure.response_at is not None:
