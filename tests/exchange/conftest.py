@@ -1,10 +1,11 @@
-"""The exchange tests' world: a migrated SQLite store, office users signed in, an agency with a key."""
+"""The exchange tests' world, on SQLite and on PostgreSQL: a migrated store, office users signed
+in, an agency with a key."""
 
 from __future__ import annotations
 
-import contextlib
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,7 +44,7 @@ class World:
     tokens: dict[str, str]
     police_key: str
     other_key: str
-    # Set-up as the system: the owner's connection on PostgreSQL (ADR 0570), the same store on SQLite.
+    # Sessions for set-up and inspection with the system scope (the owner on PostgreSQL).
     system: sessionmaker[Session]
 
     def office(self, user: str) -> dict[str, str]:
@@ -54,25 +55,25 @@ class World:
         return {"X-API-Key": key}
 
 
+@contextmanager
+def _store(kind: str, settings: Settings) -> Iterator[tuple[sessionmaker[Session], sessionmaker[Session]]]:
+    """A migrated store, as the app and as the system role: SQLite in the workspace (one and the
+    same), or a throwaway PostgreSQL database whose app role is under row security and cannot take
+    the system scope (skipped when unreachable, unless required)."""
+    if kind == "sqlite":
+        sessions = open_store(settings)
+        yield sessions, sessions
+        return
+    from ops_fixtures import postgres_database
+
+    with postgres_database(settings) as store:
+        yield store.factory, store.system
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def world(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[World]:
-    """The exchange world on SQLite, and on PostgreSQL as the app role (row security applies)."""
     settings = Settings(home=tmp_path / "ws").ensure()
-    with contextlib.ExitStack() as stack:
-        if request.param == "sqlite":
-            sessions = system = open_store(settings)
-        else:
-            from ops_fixtures import postgres_database
-
-            store = stack.enter_context(postgres_database(settings))
-            sessions, system = store.factory, store.system
-        yield from _world(settings, sessions, system)
-
-
-def _world(
-    settings: Settings, sessions: sessionmaker[Session], system: sessionmaker[Session]
-) -> Iterator[World]:
-    with pytest.MonkeyPatch.context() as patch:
+    with pytest.MonkeyPatch.context() as patch, _store(request.param, settings) as (sessions, system):
         patch.setattr(auth, "_hasher", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
         with session_scope(system) as session:
             system_scope(session)

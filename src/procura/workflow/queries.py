@@ -248,8 +248,8 @@ def get_lead(session: Session, principal: Principal, lead_id: str, today: date |
     """A lead page, sensitive data masked; the read is audited."""
     lead, work = load(session, principal, lead_id)
     today = today or clock.today()
-    # On PostgreSQL a handler in another office's jurisdiction (a lead read after escalating it)
-    # is not visible to the reader's scope (ADR 0570): the page then names no handler.
+    # The handler may be a user of another office that row security hides (an office reading a
+    # lead it escalated sees who handles it only when that user is in its chain).
     handler_user = session.get(User, work.handler_id) if work.handler_id else None
     handler = handler_user.username if handler_user is not None else None
     measures = [
