@@ -32,6 +32,8 @@ NAV: list[NavItem] = [
     NavItem("/data", N_("Data"), frozenset({"analyst", "admin"})),
     NavItem("/audit", N_("Audit log"), frozenset({"auditor", "admin"})),
     NavItem("/inbox", N_("Inbox"), frozenset({"handler", "department_head", "chief"})),
+    # An agency signs in with its API key and sees only its own pages (ADR 0529).
+    NavItem("/agency", N_("Documents and data exchange"), frozenset({"agency"})),
 ]
 
 

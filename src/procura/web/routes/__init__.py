@@ -1,6 +1,7 @@
 """The workbench's pages, one router per page; a new page adds its router here and a link in ``nav``."""
 
 from procura.web.routes import (
+    agency,
     audit,
     classes,
     dashboard,
@@ -27,5 +28,6 @@ ROUTERS = (
     data.router,
     audit.router,
     inbox.router,
+    agency.router,
     fonts.router,
 )
