@@ -57,7 +57,8 @@ def _reviewer(ctx: typer.Context, action: str, object_id: str, purpose: str | No
     from procura.access.purposes import check_purpose
     from procura.cli import access as base
 
-    with base.unit(ctx) as (settings, session):
+    audited = f"{action.replace('.', ' ')} {object_id}"
+    with base.unit(ctx, audited, unmasking=purpose is not None) as (settings, session):
         who = base.me(settings, session)
         require_role(who, LINK_REVIEWERS, action)
         checked = check_purpose(purpose) if purpose is not None else ""
