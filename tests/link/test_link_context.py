@@ -105,3 +105,20 @@ def test_the_context_of_a_candidate_cluster() -> None:
     assert before.levels["conflict"] == "sex" and before.levels["birth"] == "before_birth"
     assert "conflict=sex x0" in before.evidence(model.weights)
     model.close()
+
+
+def test_explain_shows_the_attachment_and_its_evidence() -> None:
+    from procura.link.explain import _attachment
+
+    con = duckdb.connect()
+    con.execute("CREATE TABLE _link_attach AS SELECT 'person/pf:4' AS node_key, 'attached' AS decision, "
+                "0.62 AS probability, 0.41 AS model_probability, 0.03 AS runner_up, "
+                "'region=agree x2.1 (同一区县 same county as another record of the candidate)' AS context, "
+                "'person/id:X' AS candidate_key")
+    side = {"node_key": "person/pf:4", "table_name": "police_reports", "record_key": "R2", "role": "suspect"}
+    line = _attachment(con, side)
+    assert line is not None
+    assert line.startswith("police_reports:R2:suspect 按姓名及上下文归并 attached")
+    assert "probability 概率 0.620, model 模型 0.410, runner-up 次优 0.030" in line
+    assert "region=agree x2.1" in line and "person/id:X" in line
+    assert _attachment(con, {**side, "node_key": "person/pf:9"}) is None
