@@ -65,12 +65,13 @@ def _bundle_file(lead_id: str, content: dict[str, Any]) -> Response:
     "/documents/{kind}",
     summary="文书下载 Formal document (DOCX/PDF)",
     responses={
+        409: ERRORS[409],  # the lead is not accepted, or has no measure to draft
         200: {
             "content": {
                 "application/pdf": {},
                 "application/vnd.openxmlformats-officedocument.wordprocessingml.document": {},
             }
-        }
+        },
     },
 )
 def document(
