@@ -87,3 +87,15 @@ def test_the_served_app_audits_a_denied_lead_attempt(world: World, served: TestC
     params = {"action": "access.denied", "actor": "chief_sibling", "object_id": f"/api/v1/leads/{lead}"}
     entries = world.call("GET", "/audit", "auditor_parent", params=params).json()["items"]
     assert entries and entries[0]["details"]["status"] == 404
+
+
+def test_an_id_beyond_64_bits_is_422_not_500(world: World, client: TestClient) -> None:
+    huge = 2**64
+    headers = world.headers("handler_own")
+    for method, path in (
+        ("POST", f"/api/v1/replies/{huge}/verify"),
+        ("POST", f"/api/v1/inbox/{huge}/read"),
+        ("GET", f"/api/v1/leads/{world.lead('investigating')}/documents/auto?measure_id={huge}"),
+    ):
+        answer = client.request(method, path, headers=headers, json={"rectified": True})
+        assert answer.status_code == 422, (path, answer.text)

@@ -8,7 +8,7 @@ from typing import Any, Literal
 from fastapi import APIRouter, Response
 
 from procura.api.deps import CurrentPrincipal, SessionDep, SettingsDep
-from procura.api.schemas.common import ERRORS
+from procura.api.schemas.common import ERRORS, OptionalRowId
 from procura.api.schemas.leads import DocumentKindPublic, UnmaskIn
 from procura.documents.kinds import all_kinds
 from procura.documents.service import DocumentRequest, lead_document
@@ -82,7 +82,7 @@ def document(
     principal: CurrentPrincipal,
     format: Literal["docx", "pdf"] = "docx",
     lang: Literal["zh", "en"] = "zh",
-    measure_id: int | None = None,
+    measure_id: OptionalRowId = None,
 ) -> Response:
     """Draft ``kind`` (``auto``: the one for the lead's measure) from the lead's evidence, minimised."""
     request = DocumentRequest(
