@@ -140,7 +140,7 @@ def server(home: Path, env: dict[str, str], workers: int, port: int = 0) -> Iter
     proc = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **env})
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 90
+        deadline = time.monotonic() + 300  # a loaded machine boots workers slowly
         while True:
             try:
                 if httpx.get(f"{base}/api/v1/health", timeout=2).status_code == 200:
