@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 from ops_fixtures import PgStore, make_lead, make_user, postgres_database
-from sqlalchemy import text
+from sqlalchemy import create_engine, text
 
 from procura.access.rls import apply_scope
 from procura.config import Settings
@@ -16,6 +16,7 @@ from procura.db import system_scope
 from procura.documents.service import finalise, issued_documents
 from procura.errors import Forbidden, NotFound
 from procura.exchange import service as exchange
+from procura.migrations import downgrade, upgrade
 from procura.workflow import queries, service
 
 pytestmark = pytest.mark.postgres
@@ -100,3 +101,17 @@ def test_existing_escalations_are_back_filled_as_readers(pg: PgStore) -> None:
         assert list(columns) == ["lead_id", "office_id", "reason", "at"]
         policy = db.scalar(text("SELECT qual FROM pg_policies WHERE policyname = 'leads_select'"))
         assert "lead_readers" in str(policy)
+
+
+def test_an_upgrade_grants_the_new_table_to_an_existing_app_role(pg: PgStore) -> None:
+    """Upgrading an installed database needs no second ``procura db grant`` for ``lead_readers``."""
+    owner = create_engine(pg.owner_url)
+    app = create_engine(pg.app_url)
+    try:
+        downgrade(owner, "0006")  # as installed before the table existed, the app role already granted
+        upgrade(owner)
+        with app.connect() as conn:
+            assert conn.execute(text("SELECT count(*) FROM lead_readers")).scalar_one() >= 0
+    finally:
+        app.dispose()
+        owner.dispose()

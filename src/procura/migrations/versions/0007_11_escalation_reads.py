@@ -40,6 +40,19 @@ NEW_LEADS_READ = (
 )
 
 
+def _app_roles() -> list[str]:
+    """Roles other than the owner that were granted reads on ``leads`` (``procura db grant``)."""
+    rows = op.get_bind().execute(
+        sa.text(
+            "SELECT DISTINCT grantee FROM information_schema.role_table_grants "
+            "WHERE table_name = 'leads' AND privilege_type = 'SELECT' "
+            "AND grantee NOT IN (current_user, 'PUBLIC') "
+            "AND grantee <> (SELECT pg_get_userbyid(relowner) FROM pg_class WHERE oid = 'leads'::regclass)"
+        )
+    )
+    return [r[0] for r in rows]
+
+
 def upgrade() -> None:
     """Apply this revision."""
     op.create_table(
@@ -68,6 +81,10 @@ def upgrade() -> None:
     if dialect == "postgresql":
         op.execute("DROP POLICY IF EXISTS leads_select ON leads")
         op.execute(f"CREATE POLICY leads_select ON leads FOR SELECT USING ({NEW_LEADS_READ})")
+        # App roles already granted (``procura db grant``) get the new table too, so an upgrade
+        # needs no second grant.
+        for role in _app_roles():
+            op.execute(f'GRANT SELECT, INSERT, UPDATE, DELETE ON lead_readers TO "{role}"')
 
 
 def downgrade() -> None:
