@@ -130,6 +130,11 @@ class Settings(BaseSettings):
         description="The same for a mention with more than a name that the model left alone, "
         "whose fields its candidate does not carry (ADR 0310).",
     )
+    link_attach_context: bool = Field(
+        default=True,
+        description="Weigh the record's context (county, dates, co-mentioned parties) when a mention "
+        "attaches by name, with weights estimated on the warehouse (ADR 0311).",
+    )
     link_u_max_pairs: float = Field(
         default=2e6, description="Entity resolution: pairs sampled to estimate u."
     )

@@ -133,6 +133,8 @@ def _print_explanation(ex: Explanation) -> None:
         console.print(f"人工判断 judgement: {j.decision} by {j.user_name} at {j.decided_at:%Y-%m-%d %H:%M}")
     for line in ex.constraints:
         console.print(f"约束 constraint: {line}")
+    for line in ex.attachment:
+        console.print(f"归并依据 attachment: {line}")
     if not ex.steps:
         if ex.kind == "person":
             console.print("无模型 no trained model: run `procura link` first")
