@@ -27,6 +27,9 @@ class Clustering:
     # The strongest accepted link touching each node: (probability, rule).
     best: dict[int, tuple[float, str]] = field(init=False, default_factory=dict)
     refused: int = field(init=False, default=0)
+    # Per weak or loose node that had candidates: (decision, best, runner-up, the best edge's
+    # other node); decision is "attached", "ambiguous" (no clear margin) or "blocked".
+    decisions: dict[int, tuple[str, float, float, int]] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         self.parent = list(range(len(self.identifiers)))
@@ -125,22 +128,28 @@ class Clustering:
             root = self.find(node)
             if (node in weak and root in settled) or (node in loose and node in grown):
                 continue
-            candidates: dict[int, float] = {}
+            candidates: dict[int, tuple[float, int]] = {}
             for other, probability in by_node[node]:
                 other_root = self.find(other)
-                if other_root != root:
-                    candidates[other_root] = max(probability, candidates.get(other_root, 0.0))
+                if other_root != root and probability > candidates.get(other_root, (-1.0, -1))[0]:
+                    candidates[other_root] = (probability, other)
             # Settled clusters compete with each other; other weak mentions only count
             # when no settled cluster is in reach.
-            settled_candidates = {r: p for r, p in candidates.items() if r in settled}
-            pool = sorted((settled_candidates or candidates).items(), key=lambda c: -c[1])
-            # One candidate, or one that clearly outscores the rest (sex or region disagree).
-            if not pool or (len(pool) > 1 and pool[0][1] < DOMINANCE * pool[1][1]):
+            settled_candidates = {r: c for r, c in candidates.items() if r in settled}
+            pool = sorted((settled_candidates or candidates).items(), key=lambda c: -c[1][0])
+            if not pool:
                 continue
-            target, probability = pool[0]
+            target, (probability, via) = pool[0]
+            runner_up = pool[1][1][0] if len(pool) > 1 else 0.0
+            # One candidate, or one that clearly outscores the rest (sex or context disagree).
+            if len(pool) > 1 and probability < DOMINANCE * runner_up:
+                self.decisions[node] = ("ambiguous", probability, runner_up, via)
+                continue
             ia, ib = self.ident[root], self.ident[target]
             if (ia is not None and ib is not None and ia != ib) or self._forbidden(root, target):
+                self.decisions[node] = ("blocked", probability, runner_up, via)
                 continue
+            self.decisions[node] = ("attached", probability, runner_up, via)
             self._join(root, target)
             grown.update((node, target, self.find(root)))
             if target in settled or root in settled:

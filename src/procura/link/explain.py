@@ -16,6 +16,7 @@ import duckdb
 from procura.config import Settings
 from procura.link.judgements import Judgement, JudgementError, MentionRef, latest, mention_kind
 from procura.link.model import MODEL_FILE, PROFILE_COLUMNS, SplinkSession, quiet_splink
+from procura.warehouse import probes
 
 
 @dataclass
@@ -50,6 +51,8 @@ class Explanation:
 
     # Hard reasons beside the model's weights (a different valid number, a name-only guess).
     constraints: list[str] = field(default_factory=list)
+    # How a mention that could attach by name was decided, with the context used (ADR 0311).
+    attachment: list[str] = field(default_factory=list)
 
     @property
     def same_entity(self) -> bool:
@@ -110,6 +113,29 @@ def _constraints(left: dict[str, Any], right: dict[str, Any]) -> list[str]:
     return out
 
 
+_DECISION_TEXT = {
+    "attached": "按姓名及上下文归并 attached to its clearly best candidate",
+    "ambiguous": "候选人不唯一，未归并 left alone: no candidate clearly best",
+    "blocked": "与候选人冲突，未归并 left alone: the candidate is kept apart by a constraint",
+}
+
+
+def _attachment(con: duckdb.DuckDBPyConnection, side: dict[str, Any]) -> str | None:
+    """The attach decision recorded for this mention's node (``_link_attach``), as one line."""
+    if not probes.has_table(con, "_link_attach"):
+        return None
+    row = con.execute(
+        "SELECT decision, probability, model_probability, runner_up, context, candidate_key "
+        "FROM _link_attach WHERE node_key = ?", [side["node_key"]]).fetchone()
+    if row is None:
+        return None
+    decision, probability, model_p, runner_up, context, candidate = row
+    ref = f"{side['table_name']}:{side['record_key']}:{side['role']}"
+    model = f", model 模型 {model_p:.3f}" if model_p is not None else ""
+    return (f"{ref} {_DECISION_TEXT.get(decision, decision)}: probability 概率 {probability:.3f}{model}, "
+            f"runner-up 次优 {runner_up:.3f}; context 上下文: {context or '—'} (candidate {candidate})")
+
+
 def _waterfall(con: duckdb.DuckDBPyConnection, settings: Settings, a: dict[str, Any], b: dict[str, Any],
                explanation: Explanation) -> None:
     path = settings.link_dir / MODEL_FILE
@@ -153,6 +179,7 @@ def explain(con: duckdb.DuckDBPyConnection, settings: Settings, a: MentionRef, b
         stage_one=_stage_one(left, right),
     )
     explanation.constraints = _constraints(left, right)
+    explanation.attachment = [line for side in (left, right) if (line := _attachment(con, side))]
     pair = tuple(sorted((a, b)))
     explanation.judgement = next((j for j in latest(con) if (j.left, j.right) == pair), None)
     if kinds == {"person"}:

@@ -15,6 +15,8 @@ else a single profile.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import duckdb
 import pyarrow as pa
 
@@ -33,6 +35,9 @@ def present_roles(con: duckdb.DuckDBPyConnection) -> list[Role]:
     for role in load_roles():
         if role.table not in columns:
             continue
+        # The record's date is context only (ADR 0311): a table without it still links.
+        if "date" in role.fields and not set(role.fields["date"]) <= columns[role.table]:
+            role = replace(role, fields={k: v for k, v in role.fields.items() if k != "date"})
         missing = role.columns() - columns[role.table]
         if missing:
             raise WarehouseError(f"warehouse table {role.table}: missing columns {sorted(missing)}")
@@ -89,7 +94,8 @@ WITH m AS (
                 ELSE NULLIF({_PHONE}, '') END AS phone,
            NULLIF(regexp_replace(r.address, '\\s', '', 'g'), '') AS address,
            CASE WHEN length(r.region) >= 6 THEN substr(r.region, 1, 6) END AS region,
-           CASE WHEN r.kind = 'org' THEN lower(regexp_replace(r.alias, '\\s', '', 'g')) END AS alias
+           CASE WHEN r.kind = 'org' THEN lower(regexp_replace(r.alias, '\\s', '', 'g')) END AS alias,
+           r.record_date
     FROM (SELECT * REPLACE (CASE WHEN kind = 'person' AND NOT COALESCE(id_valid, FALSE)
                                  THEN NULLIF({_ID_COMPACT}, '') ELSE id_no END AS id_no) FROM _lk_raw) r
     LEFT JOIN _lk_names n ON n.name_raw = r.name_raw AND n.kind = r.kind
@@ -114,14 +120,14 @@ org_resolved AS (   -- org mentions whose USCC is known, directly or through the
 ),
 org_aliases AS (   -- an alias (app name) whose resolved mentions all name one USCC
     SELECT alias, min(uscc) AS uscc FROM org_resolved GROUP BY alias HAVING count(DISTINCT uscc) = 1
+),
+profiles AS (   -- the first mention of each shared profile (a group-by: cheaper than a window)
+    SELECT fp, min(mention_id) AS first_mention FROM numbered WHERE fp IS NOT NULL GROUP BY fp
 )
 SELECT n.*,
-       CASE WHEN n.kind = 'person' THEN
-                min(n.mention_id) OVER (PARTITION BY COALESCE(n.fp, CAST(n.mention_id AS VARCHAR))) END
-           AS profile_id,
+       CASE WHEN n.kind = 'person' THEN COALESCE(p.first_mention, n.mention_id) END AS profile_id,
        CASE WHEN n.kind = 'person' AND n.id_valid THEN 'person/id:' || n.id_no
-            WHEN n.kind = 'person' THEN 'person/pf:' ||
-                 min(n.mention_id) OVER (PARTITION BY COALESCE(n.fp, CAST(n.mention_id AS VARCHAR)))
+            WHEN n.kind = 'person' THEN 'person/pf:' || COALESCE(p.first_mention, n.mention_id)
             WHEN n.uscc_valid THEN 'org/uscc:' || n.uscc
             WHEN o.uscc IS NOT NULL THEN 'org/uscc:' || o.uscc
             WHEN a.uscc IS NOT NULL THEN 'org/uscc:' || a.uscc
@@ -129,6 +135,7 @@ SELECT n.*,
             ELSE 'org/raw:' || n.uscc END AS node_key
 FROM numbered n LEFT JOIN org_names o ON n.kind = 'org' AND NOT n.uscc_valid AND o.name = n.name
 LEFT JOIN org_aliases a ON n.kind = 'org' AND NOT n.uscc_valid AND a.alias = n.alias
+LEFT JOIN profiles p ON p.fp = n.fp
 """
 
 _PROFILES_SQL = """
@@ -154,7 +161,8 @@ def extract(con: duckdb.DuckDBPyConnection) -> int:
             "SELECT NULL::VARCHAR table_name, NULL::VARCHAR record_key, NULL::VARCHAR role, "
             "NULL::VARCHAR kind, NULL::VARCHAR name_raw, NULL::VARCHAR id_no, NULL::BOOLEAN id_valid, "
             "NULL::VARCHAR uscc, NULL::BOOLEAN uscc_valid, NULL::DATE birth_date, NULL::VARCHAR sex, "
-            "NULL::VARCHAR phone, NULL::VARCHAR address, NULL::VARCHAR region, NULL::VARCHAR alias "
+            "NULL::VARCHAR phone, NULL::VARCHAR address, NULL::VARCHAR region, NULL::VARCHAR alias, "
+            "NULL::DATE record_date "
             "WHERE FALSE"
         )
     con.execute(f"CREATE OR REPLACE TEMP TABLE _lk_raw AS {union}")

@@ -17,7 +17,7 @@ from procura.errors import InvalidInput
 from procura.warehouse.keys import key_sql
 
 ROLES_FILE = Path(__file__).with_name("roles.yaml")
-FIELDS = ("name", "id_no", "uscc", "birth_date", "sex", "phone", "address", "region", "alias")
+FIELDS = ("name", "id_no", "uscc", "birth_date", "sex", "phone", "address", "region", "alias", "date")
 # Fields that make a row name someone; a row with none of them has no mention.
 NAMING_FIELDS = ("name", "id_no", "uscc")
 
@@ -60,7 +60,7 @@ class Role:
             f"{exprs['uscc']} AS uscc, {valid['uscc']} AS uscc_valid, "
             f"TRY_CAST({exprs['birth_date']} AS DATE) AS birth_date, {exprs['sex']} AS sex, "
             f"{exprs['phone']} AS phone, {exprs['address']} AS address, {exprs['region']} AS region, "
-            f"{exprs['alias']} AS alias "
+            f"{exprs['alias']} AS alias, TRY_CAST({exprs['date']} AS DATE) AS record_date "
             f"FROM {self.table} WHERE {present or 'FALSE'}"
         )
 

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from typing import Any
 
 import duckdb
 import pyarrow as pa
 
 from procura.config import Settings
 from procura.link.cluster import Clustering
+from procura.link.context import ContextModel, adjust, name_factor, name_frequencies
 from procura.link.extract import extract
 from procura.link.identity import write_entities
 from procura.link.judgements import MentionRef, latest
@@ -130,6 +132,85 @@ def _node_of(con: duckdb.DuckDBPyConnection, ref: MentionRef) -> int | None:
     return int(row[0]) if row else None
 
 
+# Per band edge (node, other node): the context evidence as text and its odds ratio.
+Contexts = dict[tuple[int, int], tuple[str, float]]
+
+
+def _contexts(con: duckdb.DuckDBPyConnection, clustering: Clustering, edges: list[tuple[int, int, float]],
+              weak: set[int], loose: set[int]) -> Contexts:
+    """Per band edge (node, other node) of a node that may attach: the context evidence and its ratio."""
+    wanted = sorted({(a, clustering.find(b)) for a, b, _ in edges if a in weak or a in loose})
+    if not wanted:
+        return {}
+    nodes = sorted({a for a, _ in wanted})
+    con.register("_lk_ctx_nodes", pa.table({"node": pa.array(nodes, pa.int64())}))
+    try:
+        mentions: dict[int, list[int]] = {}
+        for node, mention in con.execute(
+            "SELECT n.node, m.mention_id FROM _link_input m JOIN _lk_nodes n USING (node_key) "
+            "WHERE n.node IN (SELECT node FROM _lk_ctx_nodes)"
+        ).fetchall():
+            mentions.setdefault(int(node), []).append(int(mention))
+    finally:
+        con.unregister("_lk_ctx_nodes")
+    model = ContextModel(con, clustering.roots())
+    try:
+        found = model.contexts([(mentions.get(a, []), root) for a, root in wanted])
+    finally:
+        model.close()
+    node_names = dict(con.execute(
+        "SELECT n.node, any_value(m.name) FROM _link_input m JOIN _lk_nodes n USING (node_key) "
+        "WHERE n.node IN (SELECT unnest(?)) GROUP BY n.node", [nodes]).fetchall())
+    frequencies = name_frequencies(con, sorted({v for v in node_names.values() if v}))
+    by_root = {}
+    for (a, root), ctx in zip(wanted, found, strict=True):
+        text, ratio = ctx.evidence(model.weights), ctx.ratio
+        c_name, c_model = frequencies.get(node_names.get(a) or "", (1, 0.0))
+        factor = name_factor(c_name, c_model)
+        if a not in loose:  # a bare name never gains: only mentions with more than a name do
+            factor = min(factor, 1.0)
+        if factor != 1.0:
+            level = "common" if factor < 1 else "rare"
+            note = (f"name={level} x{factor:.2g} (同名档案 {c_name} 个，按姓氏与名字"
+                    f"频率应有 {c_model:.1f} the surname and given name predict {c_model:.1f} profiles, "
+                    f"{c_name} hold the name)")
+            text = "; ".join(filter(None, [note, text]))
+            ratio *= factor
+        by_root[(a, root)] = (text, ratio)
+    return {(a, b): by_root[(a, clustering.find(b))] for a, b, _ in edges
+            if (a, clustering.find(b)) in by_root}
+
+
+_DECISIONS = """
+CREATE OR REPLACE TABLE _link_attach AS
+SELECT n.node_key, d.decision, d.probability, d.model_probability, d.runner_up, d.context,
+       o.node_key AS candidate_key
+FROM _lk_decisions d JOIN _lk_nodes n ON n.node = d.node JOIN _lk_nodes o ON o.node = d.via
+"""
+
+
+def _write_decisions(con: duckdb.DuckDBPyConnection, clustering: Clustering,
+                     edges: list[tuple[int, int, float]], contexts: Contexts) -> None:
+    """Keep, per node that could attach by name, what was decided and on which evidence (ADR 0311)."""
+    model_p = {(a, b): p for a, b, p in edges}
+    rows = [(node, decision, p, model_p.get((node, via)), runner,
+             contexts.get((node, via), ("", 1.0))[0], via)
+            for node, (decision, p, runner, via) in clustering.decisions.items()]
+    columns: list[Any] = [list(c) for c in zip(*rows, strict=True)] if rows else [[] for _ in range(7)]
+    table = pa.table({
+        "node": pa.array(columns[0], pa.int64()), "decision": pa.array(columns[1], pa.string()),
+        "probability": pa.array(columns[2], pa.float64()),
+        "model_probability": pa.array(columns[3], pa.float64()),
+        "runner_up": pa.array(columns[4], pa.float64()), "context": pa.array(columns[5], pa.string()),
+        "via": pa.array(columns[6], pa.int64()),
+    })
+    con.register("_lk_decisions", table)
+    try:
+        con.execute(_DECISIONS)
+    finally:
+        con.unregister("_lk_decisions")
+
+
 def _cluster(con: duckdb.DuckDBPyConnection, settings: Settings) -> tuple[int, int]:
     """Cluster the nodes; write ``_lk_assign``; return (links refused, judgements applied)."""
     con.execute(_NODES)
@@ -152,11 +233,16 @@ def _cluster(con: duckdb.DuckDBPyConnection, settings: Settings) -> tuple[int, i
     # attach like a name-only one when nothing it carries disagrees (ADR 0310).
     loose = clustering.alone(identifiers) - weak
     band = [min(settings.link_attach_floor, settings.link_attach_loose_floor), settings.link_match_threshold]
-    band_edges = [
-        (a, b, p) for a, b, p in con.execute(_BAND_EDGES, band).fetchall()
-        if p >= (settings.link_attach_loose_floor if a in loose else settings.link_attach_floor)
-    ]
+    candidates = con.execute(_BAND_EDGES, band).fetchall()
+    contexts = _contexts(con, clustering, candidates, weak, loose) if settings.link_attach_context else {}
+    band_edges = []
+    for a, b, p in candidates:
+        if (a, b) in contexts:
+            p = adjust(p, contexts[(a, b)][1])
+        if p >= (settings.link_attach_loose_floor if a in loose else settings.link_attach_floor):
+            band_edges.append((a, b, p))
     clustering.attach(band_edges, weak, "sole_candidate", loose)
+    _write_decisions(con, clustering, candidates, contexts)
     best = clustering.best
     roots = clustering.roots()
     table = pa.table({

@@ -258,7 +258,10 @@ def get_lead(session: Session, principal: Principal, lead_id: str, today: date |
     """A lead page, sensitive data masked; the read is audited."""
     lead, work = load(session, principal, lead_id)
     today = today or clock.today()
-    handler = session.get(User, work.handler_id).username if work.handler_id else None  # type: ignore[union-attr]
+    # The handler may be a user of another office that row security hides (an office reading a
+    # lead it escalated sees who handles it only when that user is in its chain).
+    handler_user = session.get(User, work.handler_id) if work.handler_id else None
+    handler = handler_user.username if handler_user is not None else None
     measures = [
         measure_view(m, name, today)
         for m, name in session.execute(
@@ -274,6 +277,7 @@ def get_lead(session: Session, principal: Principal, lead_id: str, today: date |
             "lead_id": link.to_lead_id if link.from_lead_id == lead.id else link.from_lead_id,
             "kind": link.kind,
             "direction": "to" if link.from_lead_id == lead.id else "from",
+            **({"measure_id": str(link.measure_id)} if link.measure_id is not None else {}),
         }
         for link in session.scalars(
             select(LeadLink)

@@ -1,7 +1,7 @@
 """Issue 10: indexes in the queue's sort orders, so a page reads ~offset+limit rows, not the table.
 
-Revision ID: 0011
-Revises: 0005
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-12-07 04:30:00
 """
 
@@ -12,8 +12,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0011"
-down_revision: str | None = "0005"
+revision: str = "0008"
+down_revision: str | None = "0007"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
