@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test test-fast lint bench clean translations vendor browser
+.PHONY: demo test test-fast lint bench bench-load clean translations vendor browser
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -37,6 +37,14 @@ bench: $(STAMP)
 	$(BIN)/python bench/models.py
 	$(BIN)/python bench/api.py
 	$(BIN)/python bench/pages.py
+
+# Issue 10's load targets (ADR 0560, 0566): 200 users on PostgreSQL and 50 on SQLite,
+# API and workbench pages, ~1 s pause and burst. Each run prints its figures and load average.
+bench-load: $(STAMP)
+	for args in "--db postgres --users 200 --workers 2" "--db postgres --users 200 --workers 2 --burst" \
+	    "--db postgres --users 200 --workers 2 --pages" "--db postgres --users 200 --workers 2 --pages --burst" \
+	    "--db sqlite --users 50" "--db sqlite --users 50 --burst"; do \
+	  $(BIN)/python bench/load.py --duration 60 $$args || true; done
 
 clean:
 	rm -rf $(VENV) procura-workspace .pytest_cache .mypy_cache .ruff_cache

@@ -31,6 +31,7 @@ import json
 import os
 import random
 import re
+import signal
 import socket
 import subprocess
 import sys
@@ -38,7 +39,7 @@ import tempfile
 import time
 from collections import Counter
 from collections.abc import Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager, nullcontext, suppress
 from pathlib import Path
 
 import httpx
@@ -137,7 +138,9 @@ def server(home: Path, env: dict[str, str], workers: int, port: int = 0) -> Iter
     if workers > 1:
         command += ["--workers", str(workers)]
     log = (home / "server.log").open("wb")
-    proc = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **env})
+    proc = subprocess.Popen(
+        command, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **env}, start_new_session=True
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 300  # a loaded machine boots workers slowly
@@ -152,11 +155,14 @@ def server(home: Path, env: dict[str, str], workers: int, port: int = 0) -> Iter
             time.sleep(0.3)
         yield base, proc.pid
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        # The server and its worker processes are one process group: stop them all, so no
+        # worker outlives the run holding the port (on a loaded machine shutdown is slow).
+        os.killpg(proc.pid, signal.SIGTERM)
+        with suppress(subprocess.TimeoutExpired):
+            proc.wait(timeout=60)
+        with suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
         log.close()
 
 

@@ -26,7 +26,7 @@ def test_twenty_users_for_ten_seconds_get_no_server_error() -> None:
         "--leads",
         "400",
     ]
-    done = subprocess.run([*command, "--json"], capture_output=True, text=True, timeout=300)
+    done = subprocess.run([*command, "--json"], capture_output=True, text=True, timeout=600)
     result = json.loads(done.stdout.strip().splitlines()[-1])
     server_errors = {code: n for code, n in result["outcomes"].items() if not code.startswith(("2", "4"))}
     assert server_errors == {}, result

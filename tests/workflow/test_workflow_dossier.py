@@ -60,6 +60,7 @@ def test_evidence_rows_are_masked_and_the_read_audited(
     row = records[0]["row"]
     assert row["victim_name"] == "张某" and row["victim_id_no"] == "330110" + "*" * 12
     assert ID not in row["description"] and "<script>&" in row["description"]
+    db.commit()  # a read's entry is appended inside its transaction's commit (ADR 0566)
     assert audit.list_entries(db, action="lead.read_evidence")[1] == 1
 
 

@@ -282,7 +282,7 @@ def search(
     for hit in hits:
         hit.leads = _citing_leads(session, principal, hit)
     if session is not None:
-        audit.record(
+        audit.record_at_commit(  # a read: appended inside the commit (ADR 0566)
             session,
             principal,
             "similar_search",

@@ -90,7 +90,7 @@ def evidence_records(
 ) -> list[dict[str, Any]]:
     """The evidence rows of a lead, masked; the read is audited."""
     lead, _ = load(session, principal, lead_id)
-    audit.record(session, principal, "lead.read_evidence", "lead", lead.id)
+    audit.record_at_commit(session, principal, "lead.read_evidence", "lead", lead.id)  # ADR 0566
     return _records(settings, lead, masked=True)
 
 

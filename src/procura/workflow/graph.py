@@ -79,7 +79,9 @@ def lead_graph(
 ) -> Graph:
     """The lead's records and who they mention, or the neighbours of ``node`` (one hop)."""
     lead, _ = load(session, principal, lead_id)
-    audit.record(session, principal, "lead.read_graph", "lead", lead.id, details={"node": node or ""})
+    audit.record_at_commit(
+        session, principal, "lead.read_graph", "lead", lead.id, details={"node": node or ""}
+    )
     graph, seen = Graph(), set[str]()
     if not settings.warehouse_path.exists():
         return graph
