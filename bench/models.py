@@ -8,6 +8,13 @@ children (the Spark JVM) sampled every 0.1 s.
 
     python bench/models.py                     # scale 100, both engines, writes BENCHMARKS.md
     python bench/models.py --scale 1 --no-write
+    python bench/models.py --warehouse W.duckdb --rounds 2   # reuse a loaded warehouse; a warm round
+
+CPU seconds (this process and its children, the Spark JVM included) are
+recorded beside wall seconds: the machine is shared and CPU time moves far
+less with its load. ``--rounds 2`` runs the ten models twice in the same
+process; the second round is the warm JVM (JIT-compiled Catalyst and
+operators), which is what a long-lived Spark session pays per run.
 """
 
 from __future__ import annotations
@@ -83,7 +90,17 @@ def prepare(scale: float, seed: int, folder: Path) -> tuple[Path, dict[str, int]
     return path, counts, time.perf_counter() - started
 
 
-def child(engine_name: str, warehouse: Path, workdir: Path) -> dict[str, Any]:
+def cpu_seconds() -> float:
+    """CPU seconds of this process and its children (the Spark JVM)."""
+    me = psutil.Process()
+    total = sum(me.cpu_times()[:2])
+    for kid in me.children(recursive=True):
+        with contextlib.suppress(psutil.Error):
+            total += sum(kid.cpu_times()[:2])
+    return total
+
+
+def child(engine_name: str, warehouse: Path, workdir: Path, rounds: int = 1) -> dict[str, Any]:
     """Run every model on one engine (in this process); timings and peak memory."""
     import duckdb
 
@@ -93,9 +110,10 @@ def child(engine_name: str, warehouse: Path, workdir: Path) -> dict[str, Any]:
     from procura.warehouse.schema import readable_tables
 
     catalog = load_catalog()
-    results: dict[str, Any] = {"models": {}}
+    results: dict[str, Any] = {"models": {}, "rounds": []}
     with PeakMemory() as memory:
         started = time.perf_counter()
+        cpu0 = cpu_seconds()
         con = duckdb.connect(str(warehouse), read_only=True)
         if engine_name == "spark":
             from procura.engine.spark import SparkEngine, spark_session
@@ -105,19 +123,25 @@ def child(engine_name: str, warehouse: Path, workdir: Path) -> dict[str, Any]:
         else:
             engine = DuckDBEngine(con)
         results["setup_s"] = time.perf_counter() - started
-        total = 0.0
-        for model in catalog.select([]):
-            t = time.perf_counter()
-            leads = find_leads(model, engine, AS_OF)
-            seconds = time.perf_counter() - t
-            total += seconds
-            results["models"][model.id] = {"seconds": seconds, "leads": len(leads)}
-        results["total_s"] = total
+        results["setup_cpu_s"] = cpu_seconds() - cpu0
+        for _ in range(rounds):
+            per_model: dict[str, Any] = {}
+            total = total_cpu = 0.0
+            for model in catalog.select([]):
+                t, c = time.perf_counter(), cpu_seconds()
+                leads = find_leads(model, engine, AS_OF)
+                seconds, cpu = time.perf_counter() - t, cpu_seconds() - c
+                total += seconds
+                total_cpu += cpu
+                per_model[model.id] = {"seconds": seconds, "cpu_s": cpu, "leads": len(leads)}
+            results["rounds"].append({"models": per_model, "total_s": total, "total_cpu_s": total_cpu})
+        results["models"] = results["rounds"][0]["models"]
+        results["total_s"] = results["rounds"][0]["total_s"]
     results["peak_mb"] = memory.peak_mb
     return results
 
 
-def _run_child(engine: str, warehouse: Path, workdir: Path) -> dict[str, Any]:
+def _run_child(engine: str, warehouse: Path, workdir: Path, rounds: int = 1) -> dict[str, Any]:
     out = subprocess.run(
         [
             sys.executable,
@@ -128,6 +152,8 @@ def _run_child(engine: str, warehouse: Path, workdir: Path) -> dict[str, Any]:
             str(warehouse),
             "--workdir",
             str(workdir),
+            "--rounds",
+            str(rounds),
         ],
         check=True,
         capture_output=True,
@@ -151,24 +177,63 @@ def report(
         f"(seed {seed}): "
         f"{rows:,} standard rows, {counts.get('mentions', 0):,} mentions. The warehouse is loaded straight "
         "from the generator with true entities as mentions (no ingest, no linking), so this times the "
-        f"model stage alone. Generating and loading took {prep_s:.0f} s. Each engine runs in its own "
+        f"model stage alone. Generating and loading took {prep_s:.0f} s. Cells are wall seconds with "
+        "CPU seconds (process and JVM) in brackets. Each engine runs in its own "
         "process; peak memory includes the Spark JVM. Spark is local mode, 2 cores; its setup is the "
         "Parquet export, view registration and caching.",
-        f"Machine load average while measuring: {load:.1f} (2 cores shared with other jobs).",
+        f"Machine load average while measuring (highest after an engine): {load:.1f} "
+        "(2 cores shared with other jobs).",
         "",
-        "| model | " + " | ".join(f"{e} s" for e in engines) + " | leads |",
-        "|---|" + "---|" * len(engines) + "---|",
+    ]
+    columns = [(e, i) for e in engines for i in range(len(runs[e]["rounds"]))]
+
+    def title(engine: str, i: int) -> str:
+        return engine if i == 0 else f"{engine} warm (round {i + 1})"
+
+    lines += [
+        "| model | " + " | ".join(f"{title(e, i)} s (CPU s)" for e, i in columns) + " | leads |",
+        "|---|" + "---|" * len(columns) + "---|",
     ]
     first = runs[engines[0]]["models"]
     for model in first:
-        cells = [f"{runs[e]['models'][model]['seconds']:.2f}" for e in engines]
+        cells = [
+            f"{runs[e]['rounds'][i]['models'][model]['seconds']:.2f} "
+            f"({runs[e]['rounds'][i]['models'][model]['cpu_s']:.1f})"
+            for e, i in columns
+        ]
         lines.append(f"| `{model}` | " + " | ".join(cells) + f" | {first[model]['leads']} |")
-    lines.append("| **total** | " + " | ".join(f"**{runs[e]['total_s']:.1f}**" for e in engines) + " | |")
-    lines.append("| setup | " + " | ".join(f"{runs[e]['setup_s']:.1f}" for e in engines) + " | |")
+    totals = [
+        f"**{runs[e]['rounds'][i]['total_s']:.1f}** ({runs[e]['rounds'][i]['total_cpu_s']:.1f})"
+        for e, i in columns
+    ]
+    lines.append("| **total** | " + " | ".join(totals) + " | |")
+    engines = [e for e, _ in columns]
+    lines.append(
+        "| setup | "
+        + " | ".join(f"{runs[e]['setup_s']:.1f} ({runs[e]['setup_cpu_s']:.1f})" for e in engines)
+        + " | |"
+    )
     lines.append("| peak memory MiB | " + " | ".join(f"{runs[e]['peak_mb']:.0f}" for e in engines) + " | |")
-    agree = all(runs[e]["models"][m]["leads"] == first[m]["leads"] for e in engines for m in first)
+    agree = all(
+        r["models"][m]["leads"] == first[m]["leads"]
+        for e in set(engines)
+        for r in runs[e]["rounds"]
+        for m in first
+    )
     lines += ["", f"Lead counts equal on every engine: {'yes' if agree else 'NO'}.", END]
     return "\n".join(lines)
+
+
+def counts_of(warehouse: Path) -> dict[str, int]:
+    """Rows per table of an already loaded warehouse."""
+    import duckdb
+
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        names = [r[0] for r in con.sql("SELECT table_name FROM duckdb_tables()").fetchall()]
+        return {n: con.sql(f'SELECT COUNT(*) FROM "{n}"').fetchall()[0][0] for n in names}
+    finally:
+        con.close()
 
 
 def main() -> None:
@@ -177,25 +242,31 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--engines", default="duckdb,spark")
     parser.add_argument("--no-write", action="store_true", help="print only, leave BENCHMARKS.md alone")
+    parser.add_argument("--warehouse", type=Path, help="reuse this loaded warehouse (from an earlier run)")
+    parser.add_argument("--rounds", type=int, default=1, help="run the models this many times per process")
     parser.add_argument("--child", help=argparse.SUPPRESS)
-    parser.add_argument("--warehouse", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--workdir", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        print(json.dumps(child(args.child, args.warehouse, args.workdir)))
+        print(json.dumps(child(args.child, args.warehouse, args.workdir, args.rounds)))
         return
     with tempfile.TemporaryDirectory(prefix="procura-bench-") as tmp:
         folder = Path(tmp)
-        warehouse, counts, prep_s = prepare(args.scale, args.seed, folder)
+        if args.warehouse:
+            warehouse, counts, prep_s = args.warehouse, counts_of(args.warehouse), float("nan")
+        else:
+            warehouse, counts, prep_s = prepare(args.scale, args.seed, folder)
         print(f"dataset: {counts} ({prep_s:.1f} s)", flush=True)
         runs = {}
+        loads = []
         for engine in args.engines.split(","):
-            runs[engine] = _run_child(engine, warehouse, folder)
+            runs[engine] = _run_child(engine, warehouse, folder, args.rounds)
+            loads.append(os.getloadavg()[0])
             print(
                 f"{engine}: total {runs[engine]['total_s']:.1f} s, peak {runs[engine]['peak_mb']:.0f} MiB",
                 flush=True,
             )
-    section = report(args.scale, args.seed, counts, prep_s, runs, os.getloadavg()[0])
+    section = report(args.scale, args.seed, counts, prep_s, runs, max(loads))
     print(section)
     if not args.no_write:
         write_section(START, END, section)
