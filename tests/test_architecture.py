@@ -116,3 +116,13 @@ def test_the_workspace_option_works_after_the_command(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["status", "--workspace", str(tmp_path / "ws")])
     assert result.exit_code == 0, result.output
     assert (tmp_path / "ws" / "warehouse.duckdb").exists()
+
+
+def test_the_pipeline_commands_load_no_sign_in_stack() -> None:
+    """`procura link` does not import SQLAlchemy/Alembic (only its review subcommands do, ADR 0115)."""
+    code = (
+        "import sys, procura.cli.link; "
+        "print(sorted(m for m in ('sqlalchemy', 'alembic') if m in sys.modules))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"

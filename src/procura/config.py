@@ -29,6 +29,12 @@ class Settings(BaseSettings):
         description="Operational database URL (e.g. `postgresql+psycopg://…`); "
         "default: SQLite `procura.db` in the workspace.",
     )
+    system_database_url: str | None = Field(
+        default=None,
+        description="Database URL of unattended jobs (model runs, version diffs, reminders): on "
+        "PostgreSQL the tables' owner (or a member of it), the only role whose system scope opens "
+        "every office's rows; the app role's does not (ADR 0570). Default: `database_url`.",
+    )
     require_postgres: bool = Field(
         default=False,
         description="Tests: fail instead of skipping when PostgreSQL is unreachable (CI sets it).",
@@ -142,6 +148,11 @@ class Settings(BaseSettings):
     @cached_property
     def ops_url(self) -> str:
         return self.database_url or f"sqlite:///{self.home / 'procura.db'}"
+
+    @property
+    def system_url(self) -> str:
+        """The operational database as the system role (``system_database_url``, else ``ops_url``)."""
+        return self.system_database_url or self.ops_url
 
     @property
     def db_pool_size(self) -> int:

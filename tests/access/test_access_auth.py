@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from procura.access import auth, users
-from procura.access.orm import AuthSession, User
+from procura.access import audit, auth, users
+from procura.access.orm import AuthSession, LoginFailure, User
 from procura.access.principal import Principal
 from procura.config import Settings
 from procura.errors import AuthenticationError, Forbidden, InvalidInput, NotFound
@@ -206,3 +206,48 @@ def test_a_refused_sign_in_never_tells_a_real_name_from_an_unknown_one(
     with factory() as session, pytest.raises(AuthenticationError) as unknown:
         auth.login(session, settings, "nobody-here", "wrong", now=T0)
     assert messages == {unknown.value.message}
+
+
+def test_a_lock_holds_one_source_only_so_nobody_locks_a_user_out_from_elsewhere(
+    factory: sessionmaker[Session], settings: Settings, alice: User
+) -> None:
+    """Before (ADR 0561): five wrong passwords from anywhere locked the account for everyone."""
+    for n in range(settings.lockout_failures):
+        with factory() as session, pytest.raises(AuthenticationError):
+            auth.login(session, settings, "alice", "wrong", "203.0.113.9", now=T0 + timedelta(seconds=n))
+    later = T0 + timedelta(minutes=1)
+    with factory() as session, pytest.raises(AuthenticationError) as locked:
+        auth.login(session, settings, "alice", "alicepassword", "203.0.113.9", now=later)
+    with factory() as session:
+        assert auth.login(session, settings, "alice", "alicepassword", "10.0.0.7", now=later)
+        session.commit()
+    # The lock is in the audit (with the source), never in the message.
+    with factory() as session:
+        entries, _ = audit.list_entries(session, action="auth.login_failed", limit=100)
+    reasons = [(e.details["reason"], e.details.get("source")) for e in reversed(entries)]
+    assert reasons[-1] == ("locked", "203.0.113.9")
+    assert ("wrong password", "203.0.113.9") in reasons
+    # An unknown name is locked in the same way and answered with the same message.
+    for n in range(settings.lockout_failures + 1):
+        with factory() as session, pytest.raises(AuthenticationError) as unknown:
+            auth.login(session, settings, "mallory", "wrong", "203.0.113.9", now=T0 + timedelta(seconds=n))
+    assert unknown.value.message == locked.value.message
+    with factory() as session:
+        entries, _ = audit.list_entries(session, action="auth.login_failed", actor="mallory", limit=100)
+    assert entries[0].details["reason"] == "locked"
+
+
+def test_a_reset_clears_the_locks_of_every_source(
+    factory: sessionmaker[Session], settings: Settings, admin: Principal, alice: User
+) -> None:
+    for source in ("203.0.113.9", "198.51.100.4"):
+        for _ in range(settings.lockout_failures):
+            with factory() as session, pytest.raises(AuthenticationError):
+                auth.login(session, settings, "alice", "wrong", source, now=T0)
+    with factory() as session:
+        assert session.scalar(select(func.count()).select_from(LoginFailure)) == 2
+        users.reset_password(session, admin, "alice", "resetpassword")
+        session.commit()
+    with factory() as session:
+        assert auth.login(session, settings, "alice", "resetpassword", "203.0.113.9", now=T0)
+        assert session.scalar(select(func.count()).select_from(LoginFailure)) == 0

@@ -44,6 +44,13 @@ class World:
     sessions: sessionmaker[Session]
     client: TestClient
     tokens: dict[str, str] = field(default_factory=dict)
+    # Set-up done as the system (a model run): on PostgreSQL the owner's connection, since
+    # the app role cannot take system scope (ADR 0570). The same sessions on SQLite.
+    system_sessions: sessionmaker[Session] | None = None
+
+    @property
+    def system(self) -> sessionmaker[Session]:
+        return self.system_sessions or self.sessions
 
     def headers(self, username: str) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.tokens[username]}"}
@@ -58,7 +65,7 @@ class World:
     ) -> str:
         """A fresh lead in ``office`` (criminal department), moved by the system to ``state``."""
         number = next(_counter)
-        with session_scope(self.sessions) as session:
+        with session_scope(self.system) as session:
             system_scope(session)
             lead = Lead(
                 id=f"L-T{number:05d}",
@@ -139,18 +146,24 @@ def _warehouse(path: Path) -> None:
     con.close()
 
 
-def build_world(settings: Settings, sessions: sessionmaker[Session] | None = None) -> World:
+def build_world(
+    settings: Settings,
+    sessions: sessionmaker[Session] | None = None,
+    system_sessions: sessionmaker[Session] | None = None,
+) -> World:
     """A store (migrated SQLite unless given), one user per role and office relation, each signed in."""
     settings.ensure()
     _warehouse(settings.warehouse_path)
     sessions = sessions or open_store(settings)
-    with session_scope(sessions) as session:
+    with session_scope(system_sessions or sessions) as session:
         system_scope(session)
         for role in ROLES:
             for relation, (office, department) in RELATIONS.items():
                 add_user(session, SYSTEM, username(role, relation), PASSWORD, office, department, role)
         add_user(session, SYSTEM, "target_user", PASSWORD, LEAD_OFFICE, "criminal", "handler")
-    world = World(settings, sessions, TestClient(create_app(settings, sessions)))
+    world = World(
+        settings, sessions, TestClient(create_app(settings, sessions)), system_sessions=system_sessions
+    )
     for role in ROLES:
         for relation in RELATIONS:
             name = username(role, relation)

@@ -33,4 +33,4 @@ def world(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
             yield build_world(settings)
         else:
             with postgres_database(settings) as store:
-                yield build_world(settings, store.factory)
+                yield build_world(settings, store.factory, store.system)

@@ -44,23 +44,23 @@ def test_the_last_active_admin_cannot_be_disabled(world: World) -> None:
     from procura.access.users import set_active
     from procura.db import session_scope
 
-    with session_scope(world.sessions) as session:
+    with session_scope(world.system) as session:
         admins = [u.username for u in session.query(User).filter(User.role == "admin", User.active.is_(True))]
     try:
         for name in admins[1:]:
-            with session_scope(world.sessions) as session:
+            with session_scope(world.system) as session:
                 set_active(session, SYSTEM, name, False)
         answer = world.call("PATCH", f"/users/{admins[0]}", "admin_parent", json={"active": False})
         if admins[0] == "admin_parent":
             assert answer.status_code == 403 and "last active admin" in answer.json()["error"]["message"]
-        with session_scope(world.sessions) as session:
+        with session_scope(world.system) as session:
             from procura.errors import Forbidden
 
             with pytest.raises(Forbidden, match="last active admin"):
                 set_active(session, SYSTEM, admins[0], False)
     finally:
         for name in admins[1:]:
-            with session_scope(world.sessions) as session:
+            with session_scope(world.system) as session:
                 set_active(session, SYSTEM, name, True)
         # The disabled admins' tokens ended; sign them in again for the other tests.
         for name in admins[1:]:

@@ -261,7 +261,7 @@ def test_overdue_measures_surface_in_the_queue(world: World) -> None:
         world.lead("awaiting_response", model_id=model),
         world.lead("awaiting_response", model_id=model),
     )
-    with session_scope(world.sessions) as session:
+    with session_scope(world.system) as session:
         system_scope(session)
         session.execute(
             update(Measure).where(Measure.lead_id == late).values(deadline=clock_today() - timedelta(1))

@@ -7,6 +7,8 @@ from datetime import date
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from procura.models.stats import benjamini_hochberg, mann_whitney_greater, price_discrimination
 
@@ -70,3 +72,52 @@ def test_a_gap_exactly_at_the_minimum_counts() -> None:
 def test_no_groups_give_an_empty_frame_with_the_lead_columns() -> None:
     leads = price_discrimination(pd.DataFrame(), PARAMS)
     assert leads.empty and "anchor_keys" in leads.columns
+
+
+# The NumPy tests against scipy.stats, the reference they were written from (ADR 0113).
+_prices = st.lists(st.integers(0, 40).map(lambda c: 90.0 + c * 0.5), min_size=1, max_size=30)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_prices, _prices)
+def test_mann_whitney_equals_scipy(higher: list[float], lower: list[float]) -> None:
+    from scipy.stats import mannwhitneyu
+
+    expected = float(mannwhitneyu(higher, lower, alternative="greater").pvalue)
+    got = mann_whitney_greater(higher, lower)
+    assert got == pytest.approx(expected, rel=1e-9, abs=1e-15) or (np.isnan(got) and np.isnan(expected))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(1, 10).map(lambda d: d / 10), min_size=2, max_size=8, unique=True),
+       st.lists(st.integers(1, 10).map(lambda d: d / 10), min_size=2, max_size=8, unique=True))
+def test_mann_whitney_exact_branch_equals_scipy(higher: list[float], lower: list[float]) -> None:
+    from scipy.stats import mannwhitneyu
+
+    lower = [v + 0.05 for v in lower]  # no ties: the exact distribution
+    expected = float(mannwhitneyu(higher, lower, alternative="greater").pvalue)
+    assert mann_whitney_greater(higher, lower) == pytest.approx(expected, rel=1e-12)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.floats(0.0, 1.0), max_size=40))
+def test_benjamini_hochberg_equals_scipy(pvalues: list[float]) -> None:
+    from scipy.stats import false_discovery_control
+
+    expected = [float(p) for p in false_discovery_control(np.asarray(pvalues, float), method="bh")] \
+        if pvalues else []
+    assert benjamini_hochberg(pvalues) == pytest.approx(expected, rel=1e-12, abs=0)
+
+
+def test_a_run_does_not_import_scipy() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; import pandas as pd; from procura.models.stats import price_discrimination as f;"
+        "from tests.catalog.test_catalog_stats import _group, PARAMS;"
+        "f(pd.DataFrame([_group('A', [106.0] * 20, [100.0] * 20)]), PARAMS);"
+        "print('scipy.stats' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

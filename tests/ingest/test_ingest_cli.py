@@ -114,3 +114,18 @@ def test_a_locked_warehouse_gives_one_line(tmp_path: Path) -> None:
     finally:
         holder.kill()
         holder.wait()
+
+
+def test_ingest_leaves_the_similar_case_index_to_its_first_use(tmp_path: Path) -> None:
+    """Ingest loads data only (ADR 0112); the index is built by `similar index` or the first search."""
+    from procura.config import Settings
+    from procura.similar.index import current, index_dir
+
+    ws = tmp_path / "ws"
+    code, _ = run(ws, "ingest", str(EXAMPLES), "--mapping", str(EXAMPLES / "mapping.yaml"))
+    assert code == 0
+    settings = Settings(home=ws)
+    assert not (index_dir(settings) / "manifest.json").exists()
+    assert len(current(settings)) == 6  # the first use brings it up to date
+    code, out = run(ws, "similar", "index")
+    assert code == 0 and "0 new batches" in out

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from procura.config import Settings
 from procura.ingest.service import ingest
 from tests.ingest.sample_files import rows_of
@@ -140,9 +142,87 @@ def test_an_xlsx_sheet_over_the_row_limit_is_refused(tmp_path: Path) -> None:
     [result] = ingest(settings, path).files
     assert result.status == "rejected"
     assert result.message == (
-        "police_reports.xlsx: the sheet has more than 5 rows (setting PROCURA_INGEST_MAX_SHEET_ROWS)"
+        "police_reports.xlsx: sheet 'Sheet' has at least 11 rows, more than the limit of 5 "
+        "(setting PROCURA_INGEST_MAX_SHEET_ROWS); refused before reading its cells"
     )
     assert rows_of(settings, "SELECT count(*) FROM police_reports") == [(0,)]
+
+
+def _rewrite_sheet(path: Path, sheet_xml: str) -> Path:
+    """The workbook at ``path`` with its first sheet's XML replaced (a cheap way to a huge sheet)."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as archive:
+        parts = {i.filename: archive.read(i) for i in archive.infolist()}
+    parts["xl/worksheets/sheet1.xml"] = sheet_xml.encode("utf-8")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    return path
+
+
+def _row(n: int, cells: list[str]) -> str:
+    inline = "".join(f'<c t="inlineStr"><is><t>{c}</t></is></c>' for c in cells)
+    return f'<row r="{n}">{inline}</row>'
+
+
+_SHEET = (
+    '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    '<dimension ref="A1:E{last}"/><sheetData>{rows}</sheetData></worksheet>'
+)
+
+
+def test_an_xlsx_sheet_declaring_too_many_rows_is_refused_before_its_cells_are_loaded(
+    tmp_path: Path,
+) -> None:
+    import time
+
+    # A sparse sheet: header, one row, and one cell at row 20,000,000. Loading it whole (calamine
+    # builds the full range) would take minutes and gigabytes; its declared dimension refuses it.
+    settings = Settings(home=tmp_path / "ws").ensure()
+    last = 20_000_000
+    rows = _row(1, H) + _row(2, OK) + _row(last, ["R9", *OK[1:]])
+    path = _rewrite_sheet(_xlsx(tmp_path / "police_reports.xlsx", []), _SHEET.format(last=last, rows=rows))
+    started = time.perf_counter()
+    [result] = ingest(settings, path).files
+    assert time.perf_counter() - started < 10
+    assert result.status == "rejected"
+    assert result.message == (
+        "police_reports.xlsx: sheet 'Sheet' declares 20000000 rows, more than the limit of 1048576 "
+        "(setting PROCURA_INGEST_MAX_SHEET_ROWS); refused before reading its cells"
+    )
+
+
+def test_an_xlsx_sheet_understating_its_dimension_is_counted_from_its_rows(tmp_path: Path) -> None:
+    settings = Settings(home=tmp_path / "ws", ingest_max_sheet_rows=50).ensure()
+    rows = _row(1, H) + "".join(_row(n, [f"R{n}", *OK[1:]]) for n in range(2, 80))
+    path = _rewrite_sheet(_xlsx(tmp_path / "police_reports.xlsx", []), _SHEET.format(last=2, rows=rows))
+    [result] = ingest(settings, path).files
+    assert result.status == "rejected"
+    assert result.message.startswith("police_reports.xlsx: sheet 'Sheet' has at least 79 rows, more than")
+
+
+def test_the_row_limit_applies_to_the_mapped_sheet_only(tmp_path: Path) -> None:
+    import openpyxl
+
+    from procura.ingest.transform import FileProblem
+    from procura.ingest.xlsx import check_sheet_rows
+
+    path = tmp_path / "two.xlsx"
+    book = openpyxl.Workbook(write_only=True)
+    small, big = book.create_sheet("小表"), book.create_sheet("big")
+    small.append(H)
+    for n in range(30):
+        big.append([f"R{n}"])
+    book.save(path)
+    check_sheet_rows(path, "小表", 10)  # fine
+    check_sheet_rows(path, None, 10)  # the first sheet is the small one
+    with pytest.raises(FileProblem) as refused:
+        check_sheet_rows(path, "big", 10)
+    assert str(refused.value) == (
+        "two.xlsx: sheet 'big' has at least 30 rows, more than the limit of 10 "
+        "(setting PROCURA_INGEST_MAX_SHEET_ROWS); refused before reading its cells"
+    )
 
 
 def test_an_xlsx_that_decompresses_over_the_limit_is_refused_before_it_is_read(tmp_path: Path) -> None:

@@ -10,11 +10,12 @@ import pytest
 from pypdf import PdfReader
 
 from procura.access.principal import SYSTEM
+from procura.classes.service import list_classes
 from procura.config import Settings
 from procura.db import session_scope
-from procura.errors import InvalidInput
+from procura.errors import InvalidInput, NotFound
 from procura.migrations import open_store
-from procura.reports.service import governance_report
+from procura.reports.service import governance_report, report_name
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "similar"))
 from similar_world import FAMILY, add_reports
@@ -48,3 +49,48 @@ def test_bad_period_is_refused(settings: Settings) -> None:
         for start, end in (("2025-13", "2026-01"), ("2026-01", "2025-01"), ("2010-01", "2026-01")):
             with pytest.raises(InvalidInput):
                 governance_report(settings, session, SYSTEM, start, end)
+
+
+def _class_store(settings: Settings):  # type: ignore[no-untyped-def]
+    sys.path.insert(0, str(Path(__file__).parents[1] / "classes"))
+    from class_leads import add_lead
+
+    sessions = open_store(settings)
+    with session_scope(sessions) as session:
+        for n, record in enumerate(["PR-A1", "PR-A2", "PR-A3"], start=1):
+            add_lead(session, f"L-G{n}", record)
+        add_lead(session, "L-G4", "PR-C1", "330212")
+        add_lead(session, "L-G5", None, model_id="other-model")
+    return sessions
+
+
+def test_report_of_one_model_and_of_one_class(settings: Settings) -> None:
+    sessions = _class_store(settings)
+    with session_scope(sessions) as session:
+        cid = list_classes(session, settings, SYSTEM, grouping="body")[0].id
+        whole, _ = governance_report(settings, session, SYSTEM, "2025-01", "2026-12")
+        pdf, facts = governance_report(
+            settings, session, SYSTEM, "2025-01", "2026-12", model="unfiled-online-defamation"
+        )
+        cls_pdf, cls_facts = governance_report(settings, session, SYSTEM, "2025-01", "2026-12", class_id=cid)
+        again, _ = governance_report(settings, session, SYSTEM, "2025-01", "2026-12", class_id=cid)
+    assert cls_pdf == again  # reproducible
+    assert facts.scope == "model" and facts.leads_by_model == {"unfiled-online-defamation": 4}
+    assert facts.focus["leads"] == 4 and not facts.focus["members"]
+    assert cls_facts.scope == "class" and cls_facts.scope_key == cid
+    assert [m["lead"] for m in cls_facts.focus["members"]] == ["L-G1", "L-G2", "L-G3"]
+    assert cls_facts.leads_by_model == {"unfiled-online-defamation": 3}
+    assert report_name(cls_facts) == f"governance-330000-province-{cid}-2025-01-2026-12.pdf"
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(cls_pdf)).pages).replace("\x00", "")
+    assert "类案" in text and "L-G2" in text and "西湖区公安分局" in text
+    assert whole != pdf != cls_pdf
+
+
+def test_report_of_an_unknown_model_or_class_is_refused(settings: Settings) -> None:
+    with session_scope(open_store(settings)) as session:
+        with pytest.raises(NotFound):
+            governance_report(settings, session, SYSTEM, "2025-01", "2025-06", model="no-such-model")
+        with pytest.raises(NotFound):
+            governance_report(settings, session, SYSTEM, "2025-01", "2025-06", class_id="K-000000000000")
+        with pytest.raises(InvalidInput):
+            governance_report(settings, session, SYSTEM, "2025-01", "2025-06", "m", "K-1")

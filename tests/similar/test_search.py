@@ -78,7 +78,7 @@ def test_bad_queries_get_clear_errors(workspace: Settings) -> None:
 def test_index_is_persisted_and_refreshed_by_batch(workspace: Settings) -> None:
     first = index_store.refresh(workspace)
     assert first == {"new_batches": 1, "tokenized": 6, "documents": 6}
-    assert (workspace.home / "similar" / "bm25").is_dir()
+    assert (workspace.home / "similar" / "bm25" / "vocab.json").is_file()
     assert index_store.refresh(workspace)["new_batches"] == 0
     add_reports(
         workspace,
@@ -98,6 +98,18 @@ def test_index_is_persisted_and_refreshed_by_batch(workspace: Settings) -> None:
     assert second == {"new_batches": 1, "tokenized": 1, "documents": 7}
     hits = search(workspace, SYSTEM, record="PR-A1", limit=3).hits
     assert "PR-A4" in [h.record_key for h in hits]
+    folder = workspace.home / "similar"
+    assert len(list((folder / "bm25").glob("segment-*.npz"))) == 2  # one segment per refresh
+    tokens = ["冒充", "客服", "退款", "转账"]
+    incremental = index_store.load(folder)
+    assert index_store.refresh(workspace, rebuild=True)["tokenized"] == 7
+    full = index_store.load(folder)
+    assert len(list((folder / "bm25").glob("segment-*.npz"))) == 1
+
+    def scored(index: index_store.SimilarIndex) -> dict[str, float]:
+        return dict(zip(index.positions, index.text_scores(tokens).tolist(), strict=True))
+
+    assert scored(incremental) == scored(full)  # the same score for every record
 
 
 def test_weights_file_is_validated(tmp_path: Path) -> None:

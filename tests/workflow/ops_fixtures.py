@@ -120,6 +120,9 @@ class PgStore:
     factory: sessionmaker[Session]
     # The workspace whose audit key signs this database's audit chain (ADR 0562).
     home: Path
+    # Sessions as the owner, for set-up a model run or the operator would do: the app
+    # role cannot take system scope (ADR 0570).
+    system: sessionmaker[Session]
 
 
 @contextmanager
@@ -158,6 +161,7 @@ def postgres_database(settings: Settings) -> Iterator[PgStore]:
             role,
             sessionmaker(app, expire_on_commit=False, info={"settings": settings}),
             settings.home,
+            sessionmaker(owner, expire_on_commit=False, info={"settings": settings}),
         )
     finally:
         app.dispose()

@@ -25,7 +25,7 @@ def pg(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PgStore]:
 @pytest.mark.postgres
 def test_two_first_reads_of_a_lead_do_not_collide(pg: PgStore) -> None:
     """Before: the second reader's INSERT of the workflow row failed (IntegrityError → 500)."""
-    with pg.factory() as db:
+    with pg.system() as db:  # set-up as the operator and a model run (ADR 0570)
         chief: Principal = make_user(db, "race_chief", "330110-county", "criminal", "chief")
         system_scope(db)
         make_lead(db, "RACE-1", office="330110-county")
@@ -50,7 +50,7 @@ def test_two_first_reads_of_a_lead_do_not_collide(pg: PgStore) -> None:
     first.close()
     second.close()
     assert errors == []
-    with pg.factory() as db:
+    with pg.system() as db:
         system_scope(db)
         assert db.scalar(select(func.count()).select_from(LeadWork).where(LeadWork.lead_id == "RACE-1")) == 1
 

@@ -37,8 +37,10 @@ def _world(factory: sessionmaker[Session], settings: Settings) -> dict[str, obje
     return users
 
 
-def _check(factory: sessionmaker[Session], settings: Settings) -> None:
-    users = _world(factory, settings)
+def _check(
+    factory: sessionmaker[Session], settings: Settings, setup: sessionmaker[Session] | None = None
+) -> None:
+    users = _world(setup or factory, settings)
     with session_scope(factory) as session:
         chief = users["chief"]
         months = {b.key: b.leads for b in dashboard.leads_by(session, chief, "month")}  # type: ignore[arg-type]
@@ -68,4 +70,4 @@ def test_dashboard_on_sqlite(factory: sessionmaker[Session], settings: Settings)
 @pytest.mark.postgres
 def test_dashboard_on_postgres_under_row_level_security(settings: Settings) -> None:
     with postgres_database(settings) as store:
-        _check(store.factory, settings)
+        _check(store.factory, settings, store.system)  # set-up as the owner (ADR 0570)

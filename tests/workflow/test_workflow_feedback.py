@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 from ops_fixtures import make_lead
@@ -13,8 +14,10 @@ from procura import clock
 from procura.access.principal import Principal
 from procura.config import Settings
 from procura.errors import Forbidden
+from procura.ingest.service import ingest
 from procura.leads.orm import Lead, ModelRun, RunFinding
-from procura.workflow import feedback, queries, service
+from procura.workflow import feedback, lookback, queries, service
+from procura.workflow.orm import LeadWork
 
 P = dict[str, Principal]
 
@@ -74,7 +77,7 @@ def _answered(db: Session, settings: Settings, people: P) -> None:
     service.respond(db, people["chief"], "L-1", True, "filed")
 
 
-def _run(db: Session, as_of: date, *fingerprints: str) -> None:
+def _run(db: Session, as_of: date, *fingerprints: str) -> int:
     run = ModelRun(
         model_id="unfiled-online-defamation", model_version="1", engine="duckdb", as_of=as_of, params={}
     )
@@ -82,6 +85,7 @@ def _run(db: Session, as_of: date, *fingerprints: str) -> None:
     db.flush()
     db.add_all([RunFinding(run_id=run.id, fingerprint=fp) for fp in fingerprints])
     db.flush()
+    return run.id
 
 
 def _lookback(db: Session, people: P) -> tuple[str, list[str]]:
@@ -109,12 +113,53 @@ def test_lookback_clear_when_later_runs_find_nothing_there(
     assert _lookback(db, people) == ("clear", [])
 
 
-def test_lookback_persists_when_the_same_lead_is_found_again(
+HEADER = (
+    "report_id,region_code,police_unit,received_at,offense_type,victim_name,victim_id_no,victim_birth_date,"
+    "victim_phone,suspect_name,suspect_id_no,description,views_count,reposts_count,filed,filed_at,"
+    "police_case_no,not_filed_reason\n"
+)
+
+
+def _deliver(settings: Settings, tmp_path: Path, name: str, *rows: str) -> str:
+    """Ingest police reports (``report_id,views``) as one batch; returns the batch status."""
+    body = "".join(
+        f"{rid},330110,余杭区公安分局,2026-03-01,online_defamation,王小明,,,,李四,,造谣,{views},900,false,,,情节轻微\n"
+        for rid, views in (row.split(":") for row in rows)
+    )
+    folder = tmp_path / name
+    folder.mkdir()
+    path = folder / "police_reports.csv"
+    path.write_text(HEADER + body, encoding="utf-8")
+    return ingest(settings, path).files[0].status
+
+
+def test_lookback_persists_only_on_facts_delivered_after_the_response(
+    db: Session, settings: Settings, people: P, tmp_path: Path
+) -> None:
+    """A later run over the data as it was before the response proves nothing: ``unconfirmed``.
+
+    Neither the same file sent again nor another file that repeats the row unchanged makes it
+    "persists"; a new version of the anchoring record, delivered after the response, does.
+    """
+    assert _deliver(settings, tmp_path, "before", "PR-L-1:6000") == "loaded"
+    _answered(db, settings, people)
+    _run(db, clock.today() + timedelta(days=30), "fp-L-1")
+    assert _lookback(db, people) == ("unconfirmed", [])
+    assert _deliver(settings, tmp_path, "same-file", "PR-L-1:6000") == "unchanged"
+    assert _deliver(settings, tmp_path, "repeat", "PR-L-1:6000", "PR-other:10") == "loaded"
+    assert _lookback(db, people) == ("unconfirmed", [])
+    # The record comes in again, changed (more views): the anchoring fact is still there.
+    assert _deliver(settings, tmp_path, "after", "PR-L-1:7000") == "loaded"
+    lb = queries.get_lead(db, people["chief"], "L-1").lookback
+    assert (lb.status, lb.recurrences, lb.fresh_facts) == ("persists", ["L-1"], ["police_reports:PR-L-1"])
+
+
+def test_lookback_without_a_warehouse_never_says_persists(
     db: Session, settings: Settings, people: P
 ) -> None:
     _answered(db, settings, people)
     _run(db, clock.today() + timedelta(days=30), "fp-L-1")
-    assert _lookback(db, people) == ("persists", ["L-1"])
+    assert _lookback(db, people) == ("unconfirmed", [])
 
 
 def test_lookback_recurred_when_a_new_lead_appears_at_the_same_body(
@@ -127,7 +172,7 @@ def test_lookback_recurred_when_a_new_lead_appears_at_the_same_body(
 
 
 def test_lookback_plants_recurrence_persistence_and_a_true_fix(
-    db: Session, settings: Settings, people: P
+    db: Session, settings: Settings, people: P, tmp_path: Path
 ) -> None:
     """The same generic target is not a recurrence; a spawned sibling on the same anchor is not one either."""
     make_lead(db, "L-1", status="investigating")
@@ -140,8 +185,11 @@ def test_lookback_plants_recurrence_persistence_and_a_true_fix(
     sibling = db.scalars(select(Lead).where(Lead.prong == "public_interest")).one()
     _run(db, later, "fp-L-same-target", sibling.fingerprint)
     assert _lookback(db, people) == ("clear", [])
-    # Persistence: the lead itself is found again on newer data.
+    # Unchanged data: the lead itself is found again, but on facts from before the response.
     _run(db, later + timedelta(days=1), "fp-L-1")
+    assert _lookback(db, people) == ("unconfirmed", [])
+    # Persistence: the anchoring record is delivered again after the response, still there.
+    assert _deliver(settings, tmp_path, "after", "PR-L-1:7000") == "loaded"
     assert _lookback(db, people) == ("persists", ["L-1"])
     # Recurrence: a new lead about the same subject entity.
     make_lead(
@@ -150,5 +198,29 @@ def test_lookback_plants_recurrence_persistence_and_a_true_fix(
         subject_entity_id="E-L-1",
         anchor=[{"table": "police_reports", "key": {"report_id": "PR-9"}}],
     )
-    _run(db, later + timedelta(days=2), "fp-L-again")
-    assert _lookback(db, people)[0] == "recurred" and "L-again" in _lookback(db, people)[1]
+    # An older lead about the same subject (first found before the response) is no recurrence.
+    earlier = _run(db, clock.today() - timedelta(days=10), "fp-L-older")
+    make_lead(
+        db,
+        "L-older",
+        subject_entity_id="E-L-1",
+        first_run_id=earlier,
+        anchor=[{"table": "police_reports", "key": {"report_id": "PR-8"}}],
+    )
+    _run(db, later + timedelta(days=2), "fp-L-again", "fp-L-1", "fp-L-older")
+    assert _lookback(db, people) == ("recurred", ["L-1", "L-again"])
+    # The sweep stores the link to the original and its measure and routes the new lead home.
+    make_office_of = db.get(LeadWork, "L-1")
+    assert make_office_of is not None
+    make_office_of.office_id = "330106-county"  # the original is now handled by the sibling office
+    sweep = lookback.record_lookbacks(db, settings)
+    assert sweep.linked == [("L-again", "L-1")] and sweep.routed == ["L-again"]
+    assert lookback.record_lookbacks(db, settings).linked == []  # idempotent
+    [measure] = queries.get_lead(db, people["sibling_chief"], "L-1").measures
+    detail = queries.get_lead(db, people["sibling_chief"], "L-again")
+    assert detail.links == [
+        {"lead_id": "L-1", "kind": "lookback", "direction": "to", "measure_id": str(measure.id)}
+    ]
+    assert detail.summary.office == "330106-county"
+    queue = queries.list_leads(db, people["sibling_chief"])
+    assert "L-again" in [row.id for row in queue.items]

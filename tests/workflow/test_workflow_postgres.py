@@ -36,7 +36,7 @@ def pg(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PgStore]:
 
 @pytest.fixture(scope="module")
 def people(pg: PgStore) -> dict[str, Principal]:
-    with pg.factory() as db:
+    with pg.system() as db:  # the operator adds users, a model run writes leads (ADR 0570)
         out = {
             "chief": make_user(db, "pg_chief", "330110-county", "criminal", "chief"),
             "handler": make_user(db, "pg_handler", "330110-county", "criminal", "handler"),
@@ -166,11 +166,12 @@ def test_tampering_by_the_owner_is_detected(pg: PgStore, people: dict[str, Princ
 
 def test_handovers_work_under_row_security(pg: PgStore, people: dict[str, Principal]) -> None:
     settings = Settings()
-    with pg.factory() as db:
+    with pg.system() as db:
         system_scope(db)
         for lead_id in ("H-1", "H-2", "H-3"):
             make_lead(db, lead_id, office="330110-county", status="accepted")
         db.commit()
+    with pg.factory() as db:
         chief, city, sibling = people["chief"], people["city"], people["sibling"]
         child = service.spawn(db, chief, "H-1", "public_interest")
         db.commit()
@@ -261,10 +262,11 @@ def test_an_unreachable_server_skips_or_fails(required: bool) -> None:
 def test_lockout_expiry_and_disable_on_postgres(pg: PgStore, people: dict[str, Principal]) -> None:
     settings = Settings()
     t0 = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)
-    with pg.factory() as db:
+    with pg.system() as db:
         make_user(db, "pg_locked", "330110-county")
         admin = make_user(db, "pg_admin", "330000-province", role="admin")
         db.commit()
+    with pg.factory() as db:
         for n in range(settings.lockout_failures):
             with pytest.raises(AuthenticationError):
                 auth.login(db, settings, "pg_locked", "wrong", now=t0 + timedelta(seconds=n))
@@ -286,7 +288,7 @@ def test_lockout_expiry_and_disable_on_postgres(pg: PgStore, people: dict[str, P
 
 
 def test_shadow_leads_are_scoped_by_their_office(pg: PgStore, people: dict[str, Principal]) -> None:
-    with pg.factory() as db:
+    with pg.system() as db:
         system_scope(db)
         run = ModelRun(model_id="m", model_version="2", engine="duckdb", as_of=date(2026, 6, 30), params={})
         db.add(run)
@@ -301,6 +303,7 @@ def test_shadow_leads_are_scoped_by_their_office(pg: PgStore, people: dict[str, 
             )
         )
         db.commit()
+    with pg.factory() as db:
         counts = {}
         for name in ("chief", "sibling", "city"):
             apply_scope(db, people[name])

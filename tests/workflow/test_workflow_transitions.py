@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from procura.access.principal import Principal
 from procura.clock import utcnow
 from procura.config import Settings
-from procura.db import system_scope
+from procura.db import set_scope
 from procura.errors import InvalidTransition
 from procura.leads.orm import Lead
 from procura.workflow import service
@@ -104,7 +104,9 @@ def _check(
     """Put lead L-1 in ``state``, take ``action`` and compare with the table."""
     # Designation is done by a higher office; every other action by the county's chief.
     office, actor = ("330100-city", "city_chief") if action == "designate" else ("330110-county", "chief")
-    system_scope(db)  # set-up as a model run would (PostgreSQL row security)
+    # Set-up in the lead's office scope: the app role cannot take system scope (ADR 0570), and
+    # an INSERT … RETURNING must see its new row (PostgreSQL row security).
+    set_scope(db, office)
     lead = make_lead(db, "L-1", office=office, status=state)
     db.add(
         LeadWork(
@@ -155,7 +157,7 @@ def test_transition(
 @pytest.fixture(scope="module")
 def pg_world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[PgStore, dict[str, Principal]]]:
     with postgres_database(Settings(home=tmp_path_factory.mktemp("pg"))) as store:
-        with store.factory() as db:
+        with store.system() as db:  # users are added by the operator (the app role cannot, unscoped)
             people = {
                 "chief": make_user(db, "chief", "330110-county", "criminal", "chief"),
                 "city_chief": make_user(db, "city_chief", "330100-city", "criminal", "chief"),

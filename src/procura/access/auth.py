@@ -3,26 +3,37 @@
 A token is 32 random bytes shown once to the client; the store keeps only its
 SHA-256. A session ends after ``session_idle_minutes`` without use, after
 ``session_absolute_hours`` in any case, at logout, or when the user is disabled.
-``lockout_failures`` wrong passwords in a row lock the account for
-``lockout_minutes``.
+``lockout_failures`` failed sign-ins in a row from one source address lock
+that (username, source) pair for ``lockout_minutes`` (ADR 0570): the user can
+still sign in from elsewhere, and unknown names lock the same way, so a lock
+tells nothing about whether a name exists.
+
+On PostgreSQL the app role cannot read password hashes: a password is checked
+through the definer functions ``procura_password_params`` (algorithm,
+parameters and salt, without the digest) and ``procura_password_matches``.
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import secrets
 from datetime import datetime, timedelta
 from functools import cache
 from typing import NoReturn
 
-from argon2 import PasswordHasher
+from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select, update
+from argon2.low_level import hash_secret_raw
+from sqlalchemy import delete, select, text, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from procura.access import audit
-from procura.access.orm import AuthSession, User
+from procura.access.orm import AuthSession, LoginFailure, User
 from procura.access.principal import Principal
+from procura.access.rls import scope_to_user
 from procura.clock import as_utc, utcnow
 from procura.config import Settings
 from procura.errors import AuthenticationError, InvalidInput
@@ -46,6 +57,44 @@ def check_password(password_hash: str, password: str) -> bool:
         return _hasher.verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
+
+
+_TYPES = {"argon2id": Type.ID, "argon2i": Type.I, "argon2d": Type.D}
+
+
+def _candidate(prefix: str, digest_chars: int, password: str) -> str | None:
+    """The encoded argon2 hash ``password`` would have under the stored parameters and salt."""
+    try:
+        _, kind, version, params, salt = prefix.split("$")
+        costs = dict(item.split("=") for item in params.split(","))
+        raw = hash_secret_raw(
+            password.encode("utf-8"),
+            base64.b64decode(salt + "=" * (-len(salt) % 4)),
+            time_cost=int(costs["t"]),
+            memory_cost=int(costs["m"]),
+            parallelism=int(costs["p"]),
+            hash_len=digest_chars * 3 // 4,
+            type=_TYPES[kind],
+            version=int(version.removeprefix("v=")),
+        )
+    except (ValueError, KeyError):
+        return None
+    return f"{prefix}${base64.b64encode(raw).decode('ascii').rstrip('=')}"
+
+
+def password_matches(session: Session, user: User, password: str) -> bool:
+    """True when ``password`` is the user's; on PostgreSQL without reading the hash (ADR 0570)."""
+    if session.get_bind().dialect.name != "postgresql":
+        return check_password(user.password_hash, password)
+    params = session.execute(text("SELECT * FROM procura_password_params(:u)"), {"u": user.id}).first()
+    candidate = _candidate(params[0], params[1], password) if params else None
+    if candidate is None:
+        check_password(_dummy_hash(), password)  # the same time as a real check
+        return False
+    matches = session.execute(
+        text("SELECT procura_password_matches(:u, :c)"), {"u": user.id, "c": candidate}
+    ).scalar_one()
+    return bool(matches)
 
 
 @cache
@@ -94,26 +143,28 @@ def login(
     failure count survives the caller's rollback.
     """
     now = now or utcnow()
+    scope_to_user(session, username=username)
     user = session.scalar(select(User).where(User.username == username))
+    target = str(user.id) if user is not None else username
+    pair = _failures(session, username, ip)
+    if pair is not None and pair.locked_until is not None and as_utc(pair.locked_until) > now:
+        check_password(_dummy_hash(), password)  # a lock answers no faster than a wrong password
+        until = f"{as_utc(pair.locked_until):%Y-%m-%d %H:%M}"
+        details: dict[str, object] = {"reason": "locked", "source": ip, "until": until}
+        _refuse(session, target, username, ip, now, details, _BAD_LOGIN)
     if user is None:
         # Spend the same time as for a wrong password, so names cannot be probed by timing.
         check_password(_dummy_hash(), password)
-        _refuse(session, username, username, ip, now, {"reason": "unknown user"}, _BAD_LOGIN)
+        failed = _failed(session, settings, username, ip, now, "unknown user")
+        _refuse(session, target, username, ip, now, failed, _BAD_LOGIN)
     if not user.active:
-        _refuse(session, str(user.id), username, ip, now, {"reason": "disabled"}, _BAD_LOGIN)
-    if user.locked_until is not None and as_utc(user.locked_until) > now:
-        until = f"{as_utc(user.locked_until):%Y-%m-%d %H:%M}"
-        _refuse(session, str(user.id), username, ip, now, {"reason": "locked", "until": until}, _BAD_LOGIN)
-    if not check_password(user.password_hash, password):
-        user.failed_logins += 1
-        details: dict[str, object] = {"reason": "wrong password", "failures": user.failed_logins}
-        if user.failed_logins >= settings.lockout_failures:
-            user.locked_until = now + timedelta(minutes=settings.lockout_minutes)
-            user.failed_logins = 0
-            details["locked_minutes"] = settings.lockout_minutes
-        _refuse(session, str(user.id), username, ip, now, details, _BAD_LOGIN)
-    user.failed_logins = 0
-    user.locked_until = None
+        check_password(_dummy_hash(), password)
+        _refuse(session, target, username, ip, now, {"reason": "disabled"}, _BAD_LOGIN)
+    if not password_matches(session, user, password):
+        failed = _failed(session, settings, username, ip, now, "wrong password")
+        _refuse(session, target, username, ip, now, failed, _BAD_LOGIN)
+    if pair is not None:
+        session.delete(pair)
     token = secrets.token_urlsafe(32)
     session.add(
         AuthSession(token_hash=token_hash(token), user_id=user.id, created_at=now, last_seen_at=now, ip=ip)
@@ -121,6 +172,39 @@ def login(
     audit.record(session, principal_of(user, ip), "auth.login", "user", str(user.id), at=now)
     session.flush()
     return token
+
+
+def _failures(session: Session, username: str, source: str) -> LoginFailure | None:
+    return session.get(LoginFailure, (username, source[:64]), populate_existing=True)
+
+
+def _failed(
+    session: Session, settings: Settings, username: str, source: str, now: datetime, reason: str
+) -> dict[str, object]:
+    """Count a failure of the (username, source) pair, locking it at ``lockout_failures``; audit details."""
+    source = source[:64]
+    insert = {"postgresql": pg_insert, "sqlite": sqlite_insert}[session.get_bind().dialect.name]
+    session.execute(
+        insert(LoginFailure)
+        .values(username=username[:64], source=source, failures=0, last_at=now)
+        .on_conflict_do_nothing(index_elements=["username", "source"])  # type: ignore[attr-defined]
+    )
+    pair = session.get(LoginFailure, (username[:64], source), populate_existing=True, with_for_update=True)
+    assert pair is not None
+    pair.failures += 1
+    pair.last_at = now
+    details: dict[str, object] = {"reason": reason, "source": source, "failures": pair.failures}
+    if pair.failures >= settings.lockout_failures:
+        pair.locked_until = now + timedelta(minutes=settings.lockout_minutes)
+        pair.failures = 0
+        details["locked_minutes"] = settings.lockout_minutes
+    return details
+
+
+def unlock(session: Session, username: str) -> int:
+    """Clear every failure count and lock of ``username`` (an admin's password reset); how many."""
+    result = session.execute(delete(LoginFailure).where(LoginFailure.username == username))
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
 def authenticate(
@@ -132,6 +216,7 @@ def authenticate(
 ) -> Principal:
     """The principal of a live session token; AuthenticationError when it is not live."""
     now = now or utcnow()
+    scope_to_user(session, token_hash=token_hash(token))
     row = session.scalar(select(AuthSession).where(AuthSession.token_hash == token_hash(token)))
     if row is None or row.ended_at is not None:
         raise AuthenticationError("会话无效或已结束 session invalid or ended; sign in again")
@@ -157,6 +242,7 @@ def authenticate(
 def logout(session: Session, token: str, now: datetime | None = None) -> None:
     """End the session of ``token`` (unknown tokens are ignored)."""
     now = now or utcnow()
+    scope_to_user(session, token_hash=token_hash(token))
     row = session.scalar(select(AuthSession).where(AuthSession.token_hash == token_hash(token)))
     if row is not None and row.ended_at is None:
         row.ended_at, row.end_reason = now, "logout"
@@ -179,7 +265,7 @@ def end_sessions(session: Session, user_id: int, reason: str, now: datetime | No
 def change_password(session: Session, principal: Principal, old: str, new: str, min_length: int = 8) -> None:
     """Change one's own password (the old one is checked); every session ends, sign in again."""
     user = session.get(User, principal.user_id)
-    if user is None or not check_password(user.password_hash, old):
+    if user is None or not password_matches(session, user, old):
         raise AuthenticationError(_BAD_LOGIN)
     if len(new) < min_length:
         raise InvalidInput(f"password: at least {min_length} characters", {"field": "password"})

@@ -11,18 +11,31 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
+from datetime import timedelta
+from typing import Protocol
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from procura.access import audit
+from procura.access.orm import AuditEntry
 from procura.access.principal import Principal
+from procura.clock import utcnow
 from procura.db import session_scope
+
+PER_MINUTE = 10
+
+
+class Limiter(Protocol):
+    """Admits an attempt of a (user, address) key: None when left out, else how many were before it."""
+
+    def admit(self, key: tuple[str, str]) -> int | None: ...
 
 
 class DeniedLimiter:
     """Per key (user, address), how many entries this minute and how many were left out."""
 
-    def __init__(self, per_minute: int = 10, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, per_minute: int = PER_MINUTE, clock: Callable[[], float] = time.monotonic) -> None:
         self.per_minute = per_minute
         self.clock = clock
         self._lock = threading.Lock()
@@ -42,9 +55,36 @@ class DeniedLimiter:
             return skipped
 
 
+class AuditLogLimiter:
+    """The same limit for short-lived processes (each CLI command): counted in the log itself.
+
+    At most ``per_minute`` ``access.denied`` entries of the (user, address) in
+    the last minute; the ones left out are not counted (no process outlives them).
+    """
+
+    def __init__(self, factory: sessionmaker[Session], per_minute: int = PER_MINUTE) -> None:
+        self.factory = factory
+        self.per_minute = per_minute
+
+    def admit(self, key: tuple[str, str]) -> int | None:
+        user, ip = key
+        with session_scope(self.factory) as session:
+            recent = session.scalar(
+                select(func.count())
+                .select_from(AuditEntry)
+                .where(
+                    AuditEntry.action == "access.denied",
+                    AuditEntry.actor == user,
+                    AuditEntry.ip == ip,
+                    AuditEntry.at >= utcnow() - timedelta(minutes=1),
+                )
+            )
+        return None if (recent or 0) >= self.per_minute else 0
+
+
 def record_denied(
     factory: sessionmaker[Session],
-    limiter: DeniedLimiter,
+    limiter: Limiter,
     principal: Principal | None,
     ip: str,
     what: str,

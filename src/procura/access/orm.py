@@ -44,7 +44,9 @@ class User(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     username: Mapped[str] = mapped_column(String(64), unique=True)
     display_name: Mapped[str] = mapped_column(String(120), default="")
-    password_hash: Mapped[str] = mapped_column(String(200))
+    # Deferred: never loaded with the row. On PostgreSQL the app role may not read it at all
+    # (ADR 0570); passwords are checked by ``auth.password_matches``.
+    password_hash: Mapped[str] = mapped_column(String(200), deferred=True)
     office_id: Mapped[str] = mapped_column(ForeignKey("offices.id"), index=True)
     department: Mapped[str] = mapped_column(String(20))
     role: Mapped[str] = mapped_column(String(20))
@@ -67,6 +69,22 @@ class AuthSession(Base):
     ip: Mapped[str] = mapped_column(String(64), default="")
     ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     end_reason: Mapped[str | None] = mapped_column(String(20))
+
+
+class LoginFailure(Base):
+    """Failed sign-ins in a row for one (username, source address) pair, and its lock (ADR 0570).
+
+    Locking the pair, not the account, means nobody can lock a user out from
+    elsewhere; unknown names get rows too, so a lock tells nothing about them.
+    """
+
+    __tablename__ = "login_failures"
+
+    username: Mapped[str] = mapped_column(String(64), primary_key=True)
+    source: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
 class AuditEntry(Base):

@@ -29,8 +29,11 @@ SCOPED_TABLES = (
     "shadow_leads",
 )
 
+# System scope needs both the setting and the system role (a member of the tables' owner):
+# the app role may set ``procura.system`` but that opens nothing (ADR 0570).
+SYSTEM = "(SELECT procura_is_system())"
 _IN_SCOPE = (
-    "(current_setting('procura.system', true) = 'on' OR {office} IN "
+    "(" + SYSTEM + " OR {office} IN "
     "(SELECT c.descendant_id FROM office_closure c "
     "WHERE c.ancestor_id = current_setting('procura.office_id', true)))"
 )
@@ -39,7 +42,9 @@ _LEAD_OFFICE = "COALESCE((SELECT w.office_id FROM lead_work w WHERE w.lead_id = 
 
 # The row predicate (USING) of each scoped table.
 READ_PREDICATES = {
-    "leads": _IN_SCOPE.format(office=_LEAD_OFFICE),
+    # A lead is also read by the offices that escalated it (``lead_readers``, revision 0007).
+    "leads": f"({_IN_SCOPE.format(office=_LEAD_OFFICE)} OR EXISTS (SELECT 1 FROM lead_readers r "
+    f"WHERE r.lead_id = leads.id AND {_IN_SCOPE.format(office='r.office_id')}))",
     "lead_revisions": _LEAD_VISIBLE.format(lead="lead_revisions.lead_id"),
     # Routing rows (office, department, handler id) are readable so that the
     # leads predicate can see where each lead is; changing them is scoped.
@@ -89,8 +94,29 @@ def apply_scope(session: Session, principal: Principal) -> None:
     set_scope(session, principal.office_id, system=principal.role == "system")
 
 
+# Columns of ``users`` the app role reads: every one but ``password_hash``, which only the
+# definer functions ``procura_password_params`` / ``procura_password_matches`` look at.
+USER_READABLE = (
+    "id",
+    "username",
+    "display_name",
+    "office_id",
+    "department",
+    "role",
+    "active",
+    "failed_logins",
+    "locked_until",
+    "created_at",
+)
+
+
 def grant_app_role(conn: Connection, role: str) -> None:
-    """Give a non-owner login role the rights the application needs on every table."""
+    """Give a non-owner login role the rights the application needs on every table.
+
+    Not: UPDATE/DELETE/TRUNCATE on the append-only tables, INSERT/DELETE/TRUNCATE
+    on the audit chain head (a trigger lets it move only forward), SELECT on
+    ``users.password_hash`` (ADR 0570).
+    """
     if not role.replace("_", "").isalnum():
         raise ValueError(f"bad role name {role!r}")
     conn.execute(text(f"GRANT USAGE ON SCHEMA public TO {role}"))
@@ -98,3 +124,42 @@ def grant_app_role(conn: Connection, role: str) -> None:
     conn.execute(text(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {role}"))
     for table in APPEND_ONLY:
         conn.execute(text(f"REVOKE UPDATE, DELETE, TRUNCATE ON {table} FROM {role}"))
+    conn.execute(text(f"REVOKE INSERT, DELETE, TRUNCATE ON audit_head FROM {role}"))
+    conn.execute(text(f"REVOKE SELECT ON users FROM {role}"))
+    conn.execute(text(f"GRANT SELECT ({', '.join(USER_READABLE)}) ON users TO {role}"))
+
+
+def is_system(session: Session) -> bool:
+    """Whether the session's transaction has system scope (always on SQLite, which has no policies)."""
+    if session.get_bind().dialect.name != "postgresql":
+        return True
+    return bool(session.execute(text("SELECT procura_is_system()")).scalar_one())
+
+
+def scope_to_user(session: Session, *, username: str | None = None, token_hash: str | None = None) -> None:
+    """Before any principal is known (sign-in, session check): scope the transaction to the user's office.
+
+    The office is found by a narrow definer function (the app role cannot read
+    ``users`` outside a scope); an unknown name or token leaves the scope empty.
+    """
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    if username is not None:
+        office = session.execute(text("SELECT procura_login_office(:u)"), {"u": username}).scalar()
+    else:
+        office = session.execute(text("SELECT procura_session_office(:t)"), {"t": token_hash}).scalar()
+    set_scope(session, office or "")
+
+
+def username_taken(session: Session, username: str) -> bool | None:
+    """Whether any user, in any office, has the name (PostgreSQL); None on SQLite (ask the table)."""
+    if session.get_bind().dialect.name != "postgresql":
+        return None
+    return session.execute(text("SELECT procura_login_office(:u)"), {"u": username}).scalar() is not None
+
+
+def user_count(session: Session) -> int | None:
+    """How many users exist in every office (PostgreSQL); None on SQLite (count the table)."""
+    if session.get_bind().dialect.name != "postgresql":
+        return None
+    return int(session.execute(text("SELECT procura_user_count()")).scalar_one())

@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from procura.access import audit
-from procura.access.auth import end_sessions, hash_password
+from procura.access import audit, rls
+from procura.access.auth import end_sessions, hash_password, unlock
 from procura.access.offices import get_office, jurisdiction_query
 from procura.access.orm import User
 from procura.access.policy import in_jurisdiction, require_jurisdiction, require_role
@@ -23,7 +23,10 @@ GRANTS = {"admin": frozenset(ROLES) - UNMASKING_ROLES, "chief": UNMASKING_ROLES}
 
 
 def user_count(session: Session) -> int:
-    """How many users exist (zero means the first admin may be created unauthenticated)."""
+    """How many users exist in every office (zero means the first admin may be created unauthenticated)."""
+    counted = rls.user_count(session)  # PostgreSQL: users outside the scope are hidden from the app role
+    if counted is not None:
+        return counted
     return int(session.execute(select(func.count()).select_from(User)).scalar_one())
 
 
@@ -62,7 +65,10 @@ def add_user(
         )
     get_office(session, office_id)
     require_jurisdiction(principal, office_id, "add users")
-    if session.scalar(select(User).where(User.username == username)) is not None:
+    taken = rls.username_taken(session, username)
+    if taken is None:
+        taken = session.scalar(select(User).where(User.username == username)) is not None
+    if taken:
         raise InvalidInput(f"username {username!r} already exists", {"field": "username"})
     user = User(
         username=username,
@@ -144,6 +150,7 @@ def reset_password(session: Session, principal: Principal, username: str, passwo
     if len(password) < MIN_PASSWORD:
         raise InvalidInput(f"password: at least {MIN_PASSWORD} characters", {"field": "password"})
     user.password_hash, user.failed_logins, user.locked_until = hash_password(password), 0, None
+    unlock(session, username)
     ended = end_sessions(session, user.id, "password reset")
     audit.record(
         session,

@@ -21,6 +21,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from procura import clock
 from procura.access.policy import require_role
 from procura.access.principal import LEAD_READERS, Principal
 from procura.access.rls import apply_scope
@@ -33,7 +34,9 @@ from procura.similar.index import SimilarIndex
 from procura.workflow import service
 from procura.workflow.lifecycle import TRANSITIONS
 from procura.workflow.orm import LeadLink, LeadWork
+from procura.workflow.queries import LeadFilter, _query, _summary
 from procura.workflow.scope import jurisdiction_filter
+from procura.workflow.views import LeadSummary
 
 GROUPINGS = ("body", "region", "point")
 
@@ -139,10 +142,7 @@ def class_measure(
 ) -> LeadClass:
     """One measure for the whole class: every member acted on with the same addressee and request."""
     cls = get_class(session, settings, principal, cid)
-    states = TRANSITIONS["act"]
-    blocked = {
-        m: s for m, s in zip(cls.members, _states(session, cls.members), strict=True) if s not in states
-    }
+    blocked = ready_for_measure(session, cls)
     if blocked:
         raise InvalidTransition(
             f"类案中有线索不能采取措施 members not ready for a measure: {blocked}", {"members": blocked}
@@ -179,6 +179,23 @@ def class_response(
         if rectified:
             service.close(session, principal, member, note or f"类案监督 class {cid}")
     return get_class(session, settings, principal, cid)
+
+
+def member_summaries(session: Session, principal: Principal, cls: LeadClass) -> list[LeadSummary]:
+    """The class's members as the queue shows them (masked subject, state, handler), in class order."""
+    query = _query(session, principal, LeadFilter(), clock.today()).where(Lead.id.in_(cls.members))
+    rows = {lead.id: (lead, work, handler) for lead, work, handler in session.execute(query).all()}
+    today = clock.today()
+    return [_summary(*rows[m], None, today) for m in cls.members if m in rows]
+
+
+def ready_for_measure(session: Session, cls: LeadClass) -> dict[str, str]:
+    """Members that cannot take one measure now, with their states (empty: the class is ready)."""
+    return {
+        m: s
+        for m, s in zip(cls.members, _states(session, cls.members), strict=True)
+        if s not in TRANSITIONS["act"]
+    }
 
 
 def _states(session: Session, members: list[str]) -> list[str]:

@@ -76,7 +76,7 @@ COMMANDS: dict[str, Area] = {
     "verify": Area(("exchange",), "核实回复 Verify an agency's reply before closing the lead."),
     "remind": Area(
         ("exchange",),
-        "到期提醒 Notify handlers and heads of deadlines near or past (idempotent; run from cron).",
+        "到期提醒与回头看 Notify deadlines near or past; link look-back recurrences (idempotent; cron).",
     ),
     "demo": Area(("demo",), "演示 Run the whole pipeline on a synthetic dataset and show the result."),
     "similar": Area(("similar",), "类案检索 Similar-case search."),

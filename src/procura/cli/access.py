@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -23,13 +24,14 @@ from sqlalchemy.orm import Session
 from procura import vocab
 from procura.access import audit, audit_keys, auth, offices, policy, users
 from procura.access.demo import create_demo_users
+from procura.access.denied import AuditLogLimiter, record_denied
 from procura.access.principal import SYSTEM, Principal
 from procura.access.rls import grant_app_role
 from procura.config import Settings
 from procura.db import make_engine, session_scope
 from procura.errors import AuthenticationError, ProcuraError
 from procura.leads.summary import busiest_offices
-from procura.migrations import current_revision, head_revision, open_store, upgrade
+from procura.migrations import current_revision, head_revision, open_store, open_system_store, upgrade
 
 console = Console()
 TOKEN_FILE = ".procura-session"
@@ -42,14 +44,36 @@ def token_path(settings: Settings) -> Path:
     return settings.home / TOKEN_FILE
 
 
+# The principal signed in for the running command (set by ``me``), for the audit of a denial.
+_signed_in: ContextVar[Principal | None] = ContextVar("signed_in", default=None)
+
+
 @contextmanager
-def unit(ctx: typer.Context) -> Iterator[tuple[Settings, Session]]:
-    """One unit of work on the ops DB; service errors become one red line and exit code 1."""
+def unit(
+    ctx: typer.Context, audited: str | None = None, unmasking: bool = False, system: bool = False
+) -> Iterator[tuple[Settings, Session]]:
+    """One unit of work on the ops DB; service errors become one red line and exit code 1.
+
+    ``audited`` names a command that reads leads or link details (e.g. ``"leads show L-1"``):
+    a refusal (403/404, and 422 when ``unmasking``) is audited as ``access.denied``, like the
+    API's, with the same per-user limit (counted in the log: every command is its own process).
+    ``system``: an unattended job's unit, as the system role (``system_database_url``, ADR 0570).
+    """
     settings: Settings = ctx.obj
+    _signed_in.set(None)
+    factory = open_system_store(settings) if system else open_store(settings)
     try:
-        with session_scope(open_store(settings)) as session:
+        with session_scope(factory) as session:
             yield settings, session
     except ProcuraError as exc:
+        refused = exc.http_status in (403, 404) or (unmasking and exc.http_status == 422)
+        if audited and refused:
+            details = {
+                "command": " ".join(audited.split(" ")[:2]),
+                "status": exc.http_status,
+                "code": exc.code,
+            }
+            record_denied(factory, AuditLogLimiter(factory), _signed_in.get(), "cli", audited, details)
         console.print(f"[red]错误 error[/red] ({exc.code}): {escape(exc.message)}", highlight=False)
         raise typer.Exit(2 if isinstance(exc, AuthenticationError) else 1) from exc
     except SQLAlchemyError as exc:
@@ -67,7 +91,9 @@ def me(settings: Settings, session: Session) -> Principal:
     path = token_path(settings)
     if not path.exists():
         raise AuthenticationError("未登录 not signed in: run `procura login --user NAME`")
-    return auth.authenticate(session, settings, path.read_text(encoding="utf-8").strip(), ip="cli")
+    principal = auth.authenticate(session, settings, path.read_text(encoding="utf-8").strip(), ip="cli")
+    _signed_in.set(principal)
+    return principal
 
 
 def table(title: str, columns: list[str], rows: list[list[Any]]) -> None:

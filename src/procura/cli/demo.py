@@ -87,6 +87,7 @@ def demo(
     timings["link"] = _step(app, settings, "3 实体链接 Entity resolution", ["link"])
     run_args = ["run", "--as-of", as_of or clock.today().isoformat()]
     timings["run"] = _step(app, settings, "4 监督模型 Supervision models", run_args)
+    timings["index"] = _step(app, settings, "4b 类案索引 Similar-case index", ["similar", "index"])
     console.print(Rule("[bold]5 线索 Leads[/bold]"))
     total = _summary(settings)
     if truth is not None:

@@ -13,7 +13,7 @@ from procura.exchange import keys
 from procura.exchange import service as exchange
 from procura.exchange.demo import DEMO_AGENCY, create_demo_agency
 from procura.leads.summary import busiest_offices
-from procura.workflow import reminders
+from procura.workflow import lookback, reminders
 
 agency_app = typer.Typer(help="协作单位 Agencies and their API keys (admins).", no_args_is_help=True)
 
@@ -97,10 +97,13 @@ def register(app: typer.Typer) -> None:
 
     @app.command("remind")
     def remind(ctx: typer.Context) -> None:
-        """到期提醒 Notify handlers and heads of deadlines near or past (idempotent; run from cron)."""
-        with unit(ctx) as (settings, db):
+        """到期提醒与回头看 Notify deadlines near or past; link look-back recurrences (idempotent; cron)."""
+        with unit(ctx, system=True) as (settings, db):
             result = reminders.remind(db, settings)
+            sweep = lookback.record_lookbacks(db, settings)
         done(
             f"{result.measures} measures due or overdue; "
-            f"{result.created} reminders created, {result.already} already sent"
+            f"{result.created} reminders created, {result.already} already sent; "
+            f"look-back: {len(sweep.linked)} recurrences linked, "
+            f"{len(sweep.routed)} routed to the original office"
         )

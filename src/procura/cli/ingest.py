@@ -76,7 +76,6 @@ def ingest_cmd(
     """导入数据 Load agency files into the warehouse (bad rows go to quarantine)."""
     settings: Settings = ctx.obj
     from procura.ingest.service import ingest  # pandas, openpyxl: only when ingesting
-    from procura.similar.index import refresh as refresh_index
 
     try:
         with Progress(
@@ -94,8 +93,6 @@ def ingest_cmd(
                 bar.update(task, description=name, completed=done, total=total)
 
             summary = ingest(settings, path, mapping, progress)
-            bar.update(task, description="类案索引 similar-case index", completed=0, total=None)
-            indexed = refresh_index(settings)
     except InvalidInput as exc:
         _fail(str(exc))
     except duckdb.Error as exc:
@@ -111,10 +108,8 @@ def ingest_cmd(
             f"未变 unchanged {t['unchanged']} + 隔离 quarantined {t['quarantined']}"
         )
         console.print(f"仓库 warehouse: {settings.warehouse_path}")
-        console.print(
-            f"类案索引 similar-case index: {indexed['new_batches']} new batches, "
-            f"{indexed['tokenized']} records tokenised, {indexed['documents']} indexed"
-        )
+        # The similar-case index is not built here (ADR 0112): `procura similar index`, or the
+        # first similar-case query, brings it up to date incrementally by batch.
         for f in summary.files:
             if f.flagged:
                 flags = ", ".join(f"{k} {v}" for k, v in f.flagged.items())

@@ -53,7 +53,7 @@ def leads_list(
 ) -> None:
     """List leads of your jurisdiction, highest score first. 线索列表"""
     filters = queries.LeadFilter(model=model, prong=prong, region=region, status=status)
-    with base.unit(ctx) as (settings, session):
+    with base.unit(ctx, "leads list") as (settings, session):
         page = queries.list_leads(session, base.me(settings, session), filters, limit=limit)
     table = Table(title=f"监督线索 Leads ({len(page.items)} / {page.total})")
     for col in ("id", "模型 model", "地区 region", "院 office", "分 score", "状态 status", "对象 target"):
@@ -71,7 +71,7 @@ def leads_show(
     purpose: PurposeOpt = None,
 ) -> None:
     """Show one lead (masked unless --purpose) with its evidence and history. 查看线索"""
-    with base.unit(ctx) as (settings, session):
+    with base.unit(ctx, f"leads show {lead_ref}", unmasking=purpose is not None) as (settings, session):
         who = base.me(settings, session)
         found = queries.find_lead(session, who, lead_ref)
         detail = queries.get_lead(session, who, found.id)
@@ -119,7 +119,7 @@ def leads_export(
     if fmt not in lead_export.FORMATS:
         err.print(f"错误 error: --format {fmt!r}: choose jsonl or csv", markup=False, style="red")
         raise typer.Exit(1)
-    with base.unit(ctx) as (settings, session):
+    with base.unit(ctx, "leads export", unmasking=purpose is not None) as (settings, session):
         where = queries.LeadFilter(model=model, prong=prong, region=region, status=status)
         records = export_leads(session, base.me(settings, session), where, purpose)
     if out is None:

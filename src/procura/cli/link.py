@@ -3,25 +3,23 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import duckdb
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from procura.access import audit
-from procura.access.masking import mask_text
-from procura.access.policy import require_role
-from procura.access.principal import Principal
-from procura.access.purposes import check_purpose
-from procura.cli import access as base
 from procura.config import Settings
-from procura.link.explain import Explanation, explain
-from procura.link.export import ExportError, export_mentions
 from procura.link.judgements import DECISIONS, JudgementError, MentionRef, record
-from procura.link.review import ReviewPair, mask, uncertain_pairs
 from procura.link.service import open_warehouse, run_link
+
+# The review commands' modules (sign-in, audit: SQLAlchemy) are imported where used, so
+# that `procura link` itself does not pay for them (ADR 0115).
+if TYPE_CHECKING:
+    from procura.access.principal import Principal
+    from procura.link.explain import Explanation
+    from procura.link.review import ReviewPair
 
 console = Console(emoji=False, highlight=False)
 link_app = typer.Typer(
@@ -54,7 +52,13 @@ PurposeOpt = Annotated[
 
 def _reviewer(ctx: typer.Context, action: str, object_id: str, purpose: str | None = None) -> Principal:
     """The signed-in analyst; the access (and a purpose, when given) is audited."""
-    with base.unit(ctx) as (settings, session):
+    from procura.access import audit
+    from procura.access.policy import require_role
+    from procura.access.purposes import check_purpose
+    from procura.cli import access as base
+
+    audited = f"{action.replace('.', ' ')} {object_id}"
+    with base.unit(ctx, audited, unmasking=purpose is not None) as (settings, session):
         who = base.me(settings, session)
         require_role(who, LINK_REVIEWERS, action)
         checked = check_purpose(purpose) if purpose is not None else ""
@@ -64,6 +68,9 @@ def _reviewer(ctx: typer.Context, action: str, object_id: str, purpose: str | No
 
 def _masked(ex: Explanation) -> Explanation:
     """The explanation with identity numbers and phones masked, as the review list shows them."""
+    from procura.access.masking import mask_text
+    from procura.link.review import mask
+
     ex.stage_one = mask_text(ex.stage_one)
     for step in ex.steps:
         if step.field in ("id_no", "phone"):
@@ -157,6 +164,8 @@ def explain_cmd(
     purpose: PurposeOpt = None,
 ) -> None:
     """Explain why two mentions are linked or not (analysts; masked unless --purpose) 解释两条提及的匹配."""
+    from procura.link.explain import explain
+
     left, right = _parse(a), _parse(b)
     _reviewer(ctx, "link.explain", f"{a}~{b}", purpose)
     con = _open(ctx.obj)
@@ -199,6 +208,8 @@ def review_cmd(
 
     Analysts, signed in; the reviewer recorded is the signed-in user.
     """
+    from procura.link.review import uncertain_pairs
+
     settings: Settings = ctx.obj
     user = _reviewer(ctx, "link.review", "uncertain pairs", purpose).username
     con = _open(settings)
@@ -256,6 +267,8 @@ def export_cmd(
     out: Annotated[Path | None, typer.Option(help="Output file (default: out/mentions.csv).")] = None,
 ) -> None:
     """Write table,key,role,entity_id,probability 导出链接结果."""
+    from procura.link.export import ExportError, export_mentions
+
     settings: Settings = ctx.obj
     path = out or settings.out_dir / f"mentions.{fmt}"
     con = _open(settings)

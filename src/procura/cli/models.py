@@ -15,7 +15,7 @@ from procura.config import Settings
 from procura.db import session_scope
 from procura.engine.base import EngineError
 from procura.errors import WarehouseError
-from procura.migrations import open_store
+from procura.migrations import open_system_store
 from procura.models.docs import render_models_doc
 from procura.models.loader import Catalog, load_catalog
 from procura.models.params import ParamError
@@ -78,7 +78,7 @@ def run_command(
         shadow=shadow,
     )
     try:
-        outcomes = run(settings, open_store(settings), request)
+        outcomes = run(settings, open_system_store(settings), request)
     except (
         CatalogError,
         ParamError,
@@ -184,7 +184,7 @@ def test_models(
 @models_app.command("diff")
 def diff_model(ctx: typer.Context, model_id: str) -> None:
     """Leads the shadow version gains and loses vs the current one. 影子版本对比"""
-    with session_scope(open_store(ctx.obj)) as session:
+    with session_scope(open_system_store(ctx.obj)) as session:
         try:
             result = diff(session, model_id)
         except VersionError as exc:

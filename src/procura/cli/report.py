@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from procura.cli import access as base
-from procura.reports.service import governance_report
+from procura.reports.service import governance_report, report_name
 
 report_app = typer.Typer(help="报告 Reports.", no_args_is_help=True)
 
@@ -26,11 +26,16 @@ def governance_cmd(
     facts_json: Annotated[
         Path | None, typer.Option("--facts", help="Also write the numbers as JSON.")
     ] = None,
+    model: Annotated[str | None, typer.Option(help="模型 Only the leads of this model.")] = None,
+    class_id: Annotated[
+        str | None, typer.Option("--class", help="类案 Only the members of this class (K-…).")
+    ] = None,
 ) -> None:
-    """社会治理报告 A governance report of your office for the period (PDF with charts)."""
+    """社会治理报告 A governance report of your office for the period (PDF with charts), of every
+    lead or of one model's or one class's."""
     with base.unit(ctx) as (settings, db):
-        pdf, facts = governance_report(settings, db, base.me(settings, db), start, end)
-    path = out or settings.out_dir / f"governance-{facts.office}-{start}-{end}.pdf"
+        pdf, facts = governance_report(settings, db, base.me(settings, db), start, end, model, class_id)
+    path = out or settings.out_dir / report_name(facts)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(pdf)
     if facts_json:

@@ -102,7 +102,7 @@ def _register_lead_reads() -> None:
         ctx: typer.Context, lead_id: LeadArg, as_json: Annotated[bool, typer.Option("--json")] = False
     ) -> None:
         """线索详情 A lead (sensitive data masked)."""
-        with base.unit(ctx) as (settings, db):
+        with base.unit(ctx, f"lead show {lead_id}") as (settings, db):
             detail = queries.get_lead(db, base.me(settings, db), lead_id)
         if as_json:
             base.console.print_json(json.dumps(to_dict(detail), ensure_ascii=False, default=str))
@@ -129,7 +129,7 @@ def _register_lead_reads() -> None:
     @lead_app.command("history")
     def lead_history(ctx: typer.Context, lead_id: LeadArg) -> None:
         """办理记录 Every step of a lead."""
-        with base.unit(ctx) as (settings, db):
+        with base.unit(ctx, f"lead history {lead_id}") as (settings, db):
             events = queries.history(db, base.me(settings, db), lead_id)
         base.table(
             f"办理记录 History {lead_id}",
@@ -150,7 +150,7 @@ def _register_lead_reads() -> None:
     @lead_app.command("evidence")
     def evidence(ctx: typer.Context, lead_id: LeadArg) -> None:
         """证据记录 The warehouse records a lead cites (masked)."""
-        with base.unit(ctx) as (settings, db):
+        with base.unit(ctx, f"lead evidence {lead_id}") as (settings, db):
             records = dossier.evidence_records(db, settings, base.me(settings, db), lead_id)
         base.console.print_json(json.dumps(records, ensure_ascii=False, default=str))
 
@@ -161,7 +161,7 @@ def _register_lead_reads() -> None:
         purpose: Annotated[str, typer.Option(help="查看目的（必填，记入审计）Purpose, audited.")],
     ) -> None:
         """查看敏感信息 Show a lead's personal data in clear, for a stated purpose."""
-        with base.unit(ctx) as (settings, db):
+        with base.unit(ctx, f"lead unmask {lead_id}", unmasking=True) as (settings, db):
             data = dossier.unmask(db, settings, base.me(settings, db), lead_id, purpose)
         base.console.print_json(json.dumps(data, ensure_ascii=False, default=str))
 
@@ -175,7 +175,8 @@ def _register_lead_reads() -> None:
         ] = None,
     ) -> None:
         """证据包 Export the evidence bundle (records, explanation, legal basis, history) as one file."""
-        with base.unit(ctx) as (settings, db):
+        audited = f"lead bundle {lead_id}"
+        with base.unit(ctx, audited, unmasking=unmask_purpose is not None) as (settings, db):
             path = dossier.write_bundle(db, settings, base.me(settings, db), lead_id, unmask_purpose, out)
         base.done(f"evidence bundle written to {path}")
 

@@ -148,6 +148,23 @@ def upload(
     return batch
 
 
+def agency_of(session: Session, principal: Principal) -> Agency:
+    """The agency a key acts for (Forbidden for anyone else)."""
+    return _agency(session, principal)
+
+
+def batches(session: Session, principal: Principal, limit: int = 50) -> list[ExchangeBatch]:
+    """The agency's own receipts, newest first."""
+    agency = _agency(session, principal)
+    query = (
+        select(ExchangeBatch)
+        .where(ExchangeBatch.agency_id == agency.id)
+        .order_by(ExchangeBatch.received_at.desc(), ExchangeBatch.id)
+        .limit(limit)
+    )
+    return list(session.scalars(query))
+
+
 def get_batch(session: Session, principal: Principal, batch_id: str) -> ExchangeBatch:
     """One of the agency's own receipts."""
     agency = _agency(session, principal)
@@ -312,6 +329,17 @@ def replies(session: Session, principal: Principal, lead_id: str) -> list[dict[s
         .order_by(Reply.id)
     )
     return [reply_view(r) for r in rows]
+
+
+def reply_attachment(session: Session, principal: Principal, lead_id: str, reply_id: int) -> Reply:
+    """A reply on a lead the principal may read, with its attachment (the read is audited)."""
+    lead, _ = load(session, principal, lead_id)
+    row = session.get(Reply, reply_id)
+    measure = session.get(Measure, row.measure_id) if row is not None else None
+    if row is None or measure is None or measure.lead_id != lead.id:
+        raise NotFound(f"reply {reply_id} not found on lead {lead_id}")
+    audit.record(session, principal, "exchange.attachment.read", "reply", str(row.id))
+    return row
 
 
 def verify(

@@ -17,11 +17,13 @@ the file unusable; trailing empty header cells are ignored.
 from __future__ import annotations
 
 import datetime as dt
+import posixpath
 import re
 import zipfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from xml.etree import ElementTree
 
 from procura.ingest.limits import Limits
 from procura.ingest.transform import FileProblem, check_width
@@ -33,6 +35,13 @@ MAX_RATIO = 100
 # In sheet XML: a formula element (<f>, <f t="shared" …/>, also with a namespace
 # prefix), or a cell value that is a whole number too long for a float.
 _OPENPYXL_ONLY = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(?:f[\s>/]|v>-?\d{16,}<)")
+# In sheet XML: the declared used range (``<dimension ref="A1:E2000"/>``) and each row element.
+_DIMENSION = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?dimension\b[^>]*\bref=\"(?:[A-Z]+\d+:)?[A-Z]+(\d+)\"")
+_ROW = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row\b([^>]*)>")
+_ROW_NUMBER = re.compile(rb"\br=\"(\d+)\"")
+_NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_NS_PKG = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 
 
 def check_zip(path: Path, max_bytes: int) -> None:
@@ -52,6 +61,71 @@ def check_zip(path: Path, max_bytes: int) -> None:
         )
     if not any(i.filename.startswith("xl/worksheets/") for i in infos):
         raise FileProblem(f"{path.name}: a zip file without worksheets (not an XLSX workbook)")
+
+
+def _sheet_part(archive: zipfile.ZipFile, name: str | None) -> tuple[str, str] | None:
+    """``(sheet name, part path)`` of the named (or first) sheet, from the workbook's small XML parts."""
+    try:
+        book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+        rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    except (KeyError, ElementTree.ParseError):
+        return None  # calamine / openpyxl report the broken workbook
+    targets = {r.get("Id"): r.get("Target", "") for r in rels.iter(f"{_NS_PKG}Relationship")}
+    for sheet in book.iter(f"{_NS_MAIN}sheet"):
+        if name is None or sheet.get("name") == name:
+            target = targets.get(sheet.get(f"{_NS_REL}id"), "")
+            part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(f"xl/{target}")
+            return sheet.get("name", ""), part
+    return None
+
+
+def check_sheet_rows(path: Path, sheet: str | None, limit: int) -> None:
+    """FileProblem when the sheet has more than ``limit`` rows, found before any cell is loaded.
+
+    The declared dimension (``<dimension ref="A1:E2000000"/>``, at the start of
+    the sheet XML) refuses a big sheet at once; otherwise the sheet XML is
+    streamed and its rows counted (the highest row number, since rows may be
+    sparse), stopping as soon as the count passes the limit. calamine and
+    openpyxl would otherwise build the whole range in memory first.
+    """
+    with zipfile.ZipFile(path) as archive:
+        found = _sheet_part(archive, sheet)
+        if found is None or found[1] not in archive.namelist():
+            return  # no such sheet: the reader says so
+        name, part = found
+
+        def refuse(rows: int, how: str) -> None:
+            raise FileProblem(
+                f"{path.name}: sheet {name!r} {how} {rows} rows, more than the limit of {limit} "
+                "(setting PROCURA_INGEST_MAX_SHEET_ROWS); refused before reading its cells"
+            )
+
+        rows, tail = 0, b""
+        with archive.open(part) as fh:
+            first = True
+            while chunk := fh.read(1024 * 1024):
+                data = tail + chunk
+                if first:
+                    first = False
+                    declared = _DIMENSION.search(data[:65536])
+                    if declared and int(declared.group(1)) > limit:
+                        refuse(int(declared.group(1)), "declares")
+                # A row tag cut at the chunk's end is counted in the next round.
+                cut = data.rfind(b"<")
+                body, tail = (data[:cut], data[cut:]) if cut >= len(data) - 4096 else (data, b"")
+                rows = _count_rows(body, rows)
+                if rows > limit:
+                    refuse(rows, "has at least")
+        if _count_rows(tail, rows) > limit:
+            refuse(_count_rows(tail, rows), "has at least")
+
+
+def _count_rows(xml: bytes, rows: int) -> int:
+    """``rows`` plus the row elements in ``xml``, or the highest row number met when larger."""
+    for match in _ROW.finditer(xml):
+        number = _ROW_NUMBER.search(match.group(1))
+        rows = max(rows + 1, int(number.group(1))) if number else rows + 1
+    return rows
 
 
 def cell_text(value: Any) -> str | None:
@@ -133,6 +207,7 @@ def read_xlsx(
     """``(header, columns, row numbers)`` of the first (or the mapping's) sheet."""
     limits = limits or Limits.of()
     check_zip(path, limits.xlsx_bytes)
+    check_sheet_rows(path, mapping.sheet if mapping and mapping.sheet else None, limits.sheet_rows)
     rows = _openpyxl_rows(path, mapping) if needs_openpyxl(path) else _calamine_rows(path, mapping)
     header_row = mapping.header_row if mapping else 1
     header: list[str] = []
@@ -155,7 +230,7 @@ def read_xlsx(
     numbers: list[int] = []
     for n, values in enumerate(rows, start=1):
         if n + header_row > limits.sheet_rows:
-            raise FileProblem(
+            raise FileProblem(  # the sheet XML's count was checked first: only a reader's own rows
                 f"{path.name}: the sheet has more than {limits.sheet_rows} rows "
                 "(setting PROCURA_INGEST_MAX_SHEET_ROWS)"
             )

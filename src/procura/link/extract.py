@@ -120,14 +120,14 @@ org_resolved AS (   -- org mentions whose USCC is known, directly or through the
 ),
 org_aliases AS (   -- an alias (app name) whose resolved mentions all name one USCC
     SELECT alias, min(uscc) AS uscc FROM org_resolved GROUP BY alias HAVING count(DISTINCT uscc) = 1
+),
+profiles AS (   -- the first mention of each shared profile (a group-by: cheaper than a window)
+    SELECT fp, min(mention_id) AS first_mention FROM numbered WHERE fp IS NOT NULL GROUP BY fp
 )
 SELECT n.*,
-       CASE WHEN n.kind = 'person' THEN
-                min(n.mention_id) OVER (PARTITION BY COALESCE(n.fp, CAST(n.mention_id AS VARCHAR))) END
-           AS profile_id,
+       CASE WHEN n.kind = 'person' THEN COALESCE(p.first_mention, n.mention_id) END AS profile_id,
        CASE WHEN n.kind = 'person' AND n.id_valid THEN 'person/id:' || n.id_no
-            WHEN n.kind = 'person' THEN 'person/pf:' ||
-                 min(n.mention_id) OVER (PARTITION BY COALESCE(n.fp, CAST(n.mention_id AS VARCHAR)))
+            WHEN n.kind = 'person' THEN 'person/pf:' || COALESCE(p.first_mention, n.mention_id)
             WHEN n.uscc_valid THEN 'org/uscc:' || n.uscc
             WHEN o.uscc IS NOT NULL THEN 'org/uscc:' || o.uscc
             WHEN a.uscc IS NOT NULL THEN 'org/uscc:' || a.uscc
@@ -135,6 +135,7 @@ SELECT n.*,
             ELSE 'org/raw:' || n.uscc END AS node_key
 FROM numbered n LEFT JOIN org_names o ON n.kind = 'org' AND NOT n.uscc_valid AND o.name = n.name
 LEFT JOIN org_aliases a ON n.kind = 'org' AND NOT n.uscc_valid AND a.alias = n.alias
+LEFT JOIN profiles p ON p.fp = n.fp
 """
 
 _PROFILES_SQL = """

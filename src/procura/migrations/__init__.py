@@ -130,6 +130,11 @@ def open_store(settings: Settings, url: str | None = None) -> sessionmaker[Sessi
     return sessionmaker(engine, expire_on_commit=False, info={"settings": settings})
 
 
+def open_system_store(settings: Settings) -> sessionmaker[Session]:
+    """``open_store`` as the system role, for unattended jobs (``Settings.system_database_url``, ADR 0570)."""
+    return open_store(settings, settings.system_url)
+
+
 _REVISION = re.compile(r'^(down_revision|revision): str(?: \| None)? = ["\']?([\w]+)["\']?', re.M)
 
 

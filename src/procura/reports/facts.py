@@ -18,6 +18,7 @@ from procura.access.offices import office_name, parse_office_id
 from procura.access.principal import Principal
 from procura.config import Settings
 from procura.leads.orm import Lead
+from procura.standard import regions
 from procura.trends.service import Alert, TrendResult, alerts, scope_prefix, trend
 from procura.warehouse.connection import connect
 from procura.warehouse.probes import has_table
@@ -49,6 +50,30 @@ class ReportFacts:
     measures: dict[str, int]
     outcomes: dict[str, int]
     notes: list[str] = field(default_factory=list)
+    # A report of one model or one class (``scope`` "model" or "class") adds what its leads show.
+    scope: str = "office"
+    scope_key: str = ""
+    scope_title: str = ""
+    focus: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Focus:
+    """The leads a report is about: one model's (``model``) or one class's (``members``), or all."""
+
+    scope: str = "office"
+    key: str = ""
+    title: str = ""
+    model: str | None = None
+    members: tuple[str, ...] | None = None
+
+    def where(self) -> Any:
+        """The SQL condition on ``Lead`` (None: every lead of the jurisdiction)."""
+        if self.members is not None:
+            return Lead.id.in_(self.members)
+        if self.model is not None:
+            return Lead.model_id == self.model
+        return None
 
 
 def _totals(result: TrendResult) -> tuple[int, list[int]]:
@@ -92,29 +117,77 @@ def _bodies(
 
 
 def _leads(
-    session: Session, principal: Principal, start: str, end: str
+    session: Session, principal: Principal, start: str, end: str, focus: Focus | None = None
 ) -> tuple[dict[str, int], dict[str, int], dict[str, int]]:
     lo = pd.Period(start, freq="M").start_time
     hi = pd.Period(end, freq="M").end_time
+    where = focus.where() if focus else None
     base = select(Lead.model_id, func.count()).outerjoin(LeadWork, LeadWork.lead_id == Lead.id)
     if principal.role != "system":
         base = base.where(jurisdiction_filter(principal))
+    if where is not None:
+        base = base.where(where)
     by_model = dict(session.execute(base.group_by(Lead.model_id).order_by(Lead.model_id)).all())
     measures = select(Measure.kind, Measure.response_outcome).where(Measure.issued_at.between(lo, hi))
-    if principal.role != "system":
-        measures = (
-            measures.join(Lead, Lead.id == Measure.lead_id)
-            .outerjoin(LeadWork, LeadWork.lead_id == Lead.id)
-            .where(jurisdiction_filter(principal))
+    if principal.role != "system" or where is not None:
+        measures = measures.join(Lead, Lead.id == Measure.lead_id).outerjoin(
+            LeadWork, LeadWork.lead_id == Lead.id
         )
+    if principal.role != "system":
+        measures = measures.where(jurisdiction_filter(principal))
+    if where is not None:
+        measures = measures.where(where)
     rows = session.execute(measures).all()
     kinds = Counter(str(k) for k, _ in rows)
     outcomes = Counter(str(o or "pending") for _, o in rows)
     return {str(k): int(v) for k, v in by_model.items()}, dict(kinds), dict(outcomes)
 
 
-def gather(settings: Settings, session: Session, principal: Principal, start: str, end: str) -> ReportFacts:
-    """The report's numbers for the principal's office over ``start``..``end`` (months, YYYY-MM)."""
+def _focus(session: Session, principal: Principal, focus: Focus, start: str, end: str) -> dict[str, Any]:
+    """What the model's or class's leads show: per month found, per county, the recurring
+    addressees (bodies, not persons) and, for a class, its members."""
+    lo = pd.Period(start, freq="M").start_time
+    hi = pd.Period(end, freq="M").end_time
+    query = select(Lead.id, Lead.region_code, Lead.target, Lead.status, Lead.created_at).outerjoin(
+        LeadWork, LeadWork.lead_id == Lead.id
+    )
+    if principal.role != "system":
+        query = query.where(jurisdiction_filter(principal))
+    query = query.where(focus.where())
+    if focus.members is None:  # a model's leads found in the period; a class is all its members
+        query = query.where(Lead.created_at.between(lo, hi))
+    rows = session.execute(query.order_by(Lead.id)).all()
+    months = Counter(pd.Timestamp(r.created_at).strftime("%Y-%m") for r in rows if r.created_at)
+    counties = Counter(str(r.region_code) for r in rows)
+    targets = Counter(str(r.target) for r in rows if r.target)
+    return {
+        "leads": len(rows),
+        "by_month": {m: months.get(m, 0) for m in (str(p) for p in pd.period_range(start, end, freq="M"))},
+        "by_region": [
+            {"region": code, "name": regions.name(code) or code, "count": n}
+            for code, n in sorted(counties.items(), key=lambda kv: (-kv[1], kv[0]))[:12]
+        ],
+        "targets": [
+            {"body": body, "count": n}
+            for body, n in sorted(targets.items(), key=lambda kv: (-kv[1], kv[0]))[:8]
+        ],
+        "states": dict(sorted(Counter(str(r.status) for r in rows).items())),
+        "members": [{"lead": r.id, "region": str(r.region_code), "status": str(r.status)} for r in rows]
+        if focus.members is not None
+        else [],
+    }
+
+
+def gather(
+    settings: Settings,
+    session: Session,
+    principal: Principal,
+    start: str,
+    end: str,
+    focus: Focus | None = None,
+) -> ReportFacts:
+    """The report's numbers for the principal's office over ``start``..``end`` (months, YYYY-MM),
+    of every lead or of one model's or one class's (``focus``)."""
     office = principal.office_id or "330000-province"
     region, _ = parse_office_id(office)
     totals: dict[str, dict[str, Any]] = {}
@@ -134,7 +207,7 @@ def gather(settings: Settings, session: Session, principal: Principal, start: st
         a for a in alerts(settings, principal, list(REPORT_SERIES), "county", end=end) if a.period >= start
     ]
     unfiled, operators = _bodies(settings, scope_prefix(principal), start, end)
-    by_model, kinds, outcomes = _leads(session, principal, start, end)
+    by_model, kinds, outcomes = _leads(session, principal, start, end, focus)
     facts = ReportFacts(
         office,
         office_name(region),
@@ -150,6 +223,11 @@ def gather(settings: Settings, session: Session, principal: Principal, start: st
         kinds,
         outcomes,
     )
+    if focus is not None and focus.scope != "office":
+        facts.scope, facts.scope_key, facts.scope_title = focus.scope, focus.key, focus.title
+        facts.focus = _focus(session, principal, focus, start, end)
+        if not facts.focus["leads"]:
+            facts.notes.append("所选范围内没有监督线索 no leads of this model or class in the period")
     if not any(t["total"] for t in totals.values()):
         facts.notes.append("所选期间没有数据 no records in the period")
     return facts

@@ -9,6 +9,7 @@ from fpdf import FPDF
 from fpdf.enums import Align, WrapMode, XPos, YPos
 from fpdf.fonts import FontFace
 
+from procura import vocab
 from procura.documents.pdf import FONT, font_path
 from procura.reports import charts
 from procura.reports.facts import ReportFacts
@@ -54,6 +55,36 @@ def _image(pdf: _Report, png: bytes) -> None:
     pdf.image(io.BytesIO(png), w=pdf.epw)
 
 
+def _focus(pdf: _Report, facts: ReportFacts) -> None:
+    """The section of a model's or class's report: its leads over time, by county, by addressee."""
+    f = facts.focus
+    what = "该模型" if facts.scope == "model" else "该类案"
+    _para(pdf, f"　　{what}共有监督线索{f['leads']}件（{facts.scope_title}）。", 11)
+    if f["leads"]:
+        _image(
+            pdf,
+            charts.lines(
+                facts.periods, {f"{what}线索": list(f["by_month"].values())}, "线索月度走势 Leads per month"
+            ),
+        )
+        _table(
+            pdf,
+            ["地区 region", "线索 leads"],
+            [[f"{r['name']}（{r['region']}）", str(r["count"])] for r in f["by_region"]],
+        )
+        pdf.ln(2)
+        _table(
+            pdf, ["受文单位 addressee", "线索 leads"], [[t["body"], str(t["count"])] for t in f["targets"]]
+        )
+    if f["members"]:
+        pdf.ln(2)
+        _table(
+            pdf,
+            ["类案线索 member", "地区 region", "状态 state"],
+            [[m["lead"], m["region"], vocab.label("lead_states", m["status"], "zh")] for m in f["members"]],
+        )
+
+
 def render(facts: ReportFacts) -> bytes:
     """The report as PDF bytes; the same facts give the same bytes (fixed creation date)."""
     pdf = _Report(format="A4")
@@ -62,11 +93,17 @@ def render(facts: ReportFacts) -> bytes:
     pdf.add_font(FONT, "", str(font_path()))
     end = datetime.strptime(facts.end + "-01", "%Y-%m-%d").replace(tzinfo=UTC)
     pdf.set_creation_date(end)
-    pdf.set_title(f"{facts.office_name}社会治理数据报告 {facts.start}至{facts.end}")
+    scope = {"model": "监督模型", "class": "类案"}.get(facts.scope, "")
+    pdf.set_title(
+        f"{facts.office_name}社会治理数据报告{f'（{scope}：{facts.scope_title}）' if scope else ''}"
+        f" {facts.start}至{facts.end}"
+    )
     pdf.set_creator("procura")
     pdf.add_page()
     _para(pdf, facts.office_name, 16, Align.C)
     _para(pdf, "网络犯罪与个人信息保护社会治理数据报告", 18, Align.C)
+    if scope:
+        _para(pdf, f"{scope}：{facts.scope_title}", 12, Align.C)
     _para(pdf, f"Governance data report · {facts.start} — {facts.end}", 10, Align.C)
     pdf.ln(4)
     for note in facts.notes:
@@ -135,6 +172,8 @@ def render(facts: ReportFacts) -> bytes:
         + [[f"回复 {OUTCOME_ZH.get(k, k)}", str(v)] for k, v in sorted(facts.outcomes.items())]
         or [["措施 measures", "0"]],
     )
+    if facts.focus:
+        _focus(pdf, facts)
     _heading(pdf, "五、治理建议 Suggestions")
     _para(
         pdf,

@@ -1,26 +1,29 @@
-"""The persisted similar-case index: documents, their tokens and a bm25s index, in the workspace.
+"""The persisted similar-case index: documents, their tokens and a segmented BM25, in the workspace.
 
-``<workspace>/similar/`` holds ``documents.parquet`` (one row per record with its
-tokens), ``bm25/`` (the bm25s matrices) and ``manifest.json`` (the batches
-already indexed). :func:`refresh` is incremental by batch: only rows written by
-batches not yet in the manifest are read and tokenised; the BM25 matrices are then
-rebuilt from the stored tokens, which is cheap next to tokenising.
+``<workspace>/similar/`` holds ``documents-NNNN.parquet`` (the records of one
+segment with their tokens), ``bm25/`` (the vocabulary and one postings file per
+segment, ``similar.bm25``) and ``manifest.json`` (the batches already indexed).
+:func:`refresh` is incremental by batch: only rows written by batches not yet in
+the manifest are read and tokenised and become a new segment; records they
+re-write leave their old segment; unchanged segments are hard-linked into the new
+folder, not rewritten. The scores equal a full rebuild's (ADR 0704).
 """
 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeAlias
 
-import bm25s
 import numpy as np
 import pandas as pd
 
 from procura.config import Settings
+from procura.similar.bm25 import SegmentedBM25
 from procura.similar.corpus import batches, read_documents
 from procura.warehouse.connection import connect
 
@@ -44,7 +47,7 @@ class SimilarIndex:
     """Documents in memory with the arrays that structured similarity compares, and the BM25 index."""
 
     documents: pd.DataFrame
-    bm25: bm25s.BM25
+    bm25: SegmentedBM25
     kind: np.ndarray = field(init=False)
     body: np.ndarray = field(init=False)
     kind_codes: dict[str, int] = field(init=False)
@@ -97,36 +100,54 @@ class SimilarIndex:
 
     def text_scores(self, tokens: list[str]) -> np.ndarray:
         """BM25 score of every document for ``tokens`` (zeros when no token is in the vocabulary)."""
-        known = [t for t in tokens if t in self.bm25.vocab_dict]
-        if not known or len(self) == 0:
-            return np.zeros(len(self), dtype=np.float32)
-        return np.asarray(self.bm25.get_scores(known), dtype=np.float32)
+        return self.bm25.scores(tokens)
 
 
-def build(documents: pd.DataFrame) -> SimilarIndex:
-    """An index over ``documents`` (with a ``tokens`` column); documents without tokens still match
-    by structure."""
+def build(documents: pd.DataFrame, batch: int | None = None) -> SimilarIndex:
+    """An index over ``documents`` (with a ``tokens`` column) in one segment, or in segments of
+    ``batch`` documents (as successive refreshes would make them); documents without tokens still
+    match by structure."""
     documents = documents.reset_index(drop=True)
-    retriever = bm25s.BM25()
-    corpus = [list(t) if len(t) else ["\u0000"] for t in documents["tokens"]]
-    if corpus:
-        retriever.index(corpus, show_progress=False)
-    return SimilarIndex(documents, retriever)
+    bm25 = SegmentedBM25()
+    tokens = documents["tokens"].tolist()
+    step = batch or max(len(tokens), 1)
+    for start in range(0, len(tokens), step):
+        bm25.add(tokens[start : start + step])
+    return SimilarIndex(documents, bm25)
 
 
 def index_dir(settings: Settings) -> Path:
     return settings.home / DIRNAME
 
 
+Part: TypeAlias = "pd.DataFrame | Path"  # a segment's documents, or the file of an unchanged segment
+
+
 def save(index: SimilarIndex, folder: Path, indexed_batches: list[str]) -> None:
     """Write the index to ``folder`` (replaced as a whole, so a reader never sees half of it)."""
+    parts: list[Part] = []
+    offset = 0
+    for seg in index.bm25.segments:
+        parts.append(index.documents.iloc[offset : offset + len(seg)])
+        offset += len(seg)
+    index.bm25.clean = set()
+    _save(parts or [index.documents], index.bm25, folder, indexed_batches)
+
+
+def _save(parts: list[Part], bm25: SegmentedBM25, folder: Path, indexed_batches: list[str]) -> None:
+    """Write one documents file per segment (hard links for unchanged ones) and the BM25 segments."""
     tmp = folder.with_name(folder.name + ".tmp")
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
-    index.documents.to_parquet(tmp / "documents.parquet", index=False)
-    if len(index):
-        index.bm25.save(str(tmp / "bm25"))
-    manifest = {"batches": indexed_batches, "documents": len(index)}
+    for i, part in enumerate(parts):
+        name = tmp / f"documents-{i:04d}.parquet"
+        if isinstance(part, Path):
+            os.link(part, name)
+        else:
+            part.to_parquet(name, index=False)
+    documents = bm25.n_docs
+    bm25.save(tmp / "bm25", folder / "bm25" if folder.exists() else None)
+    manifest = {"batches": indexed_batches, "documents": documents, "segments": len(bm25.segments)}
     (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
     old = folder.with_name(folder.name + ".old")
     shutil.rmtree(old, ignore_errors=True)
@@ -136,12 +157,19 @@ def save(index: SimilarIndex, folder: Path, indexed_batches: list[str]) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
+def _documents(folder: Path) -> pd.DataFrame:
+    parts = [pd.read_parquet(p) for p in sorted(folder.glob("documents-*.parquet"))]
+    documents = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+    documents["tokens"] = documents["tokens"].map(lambda t: [] if t is None else list(t))
+    return documents
+
+
 def load(folder: Path) -> SimilarIndex:
     """Read an index written by :func:`save`."""
-    documents = pd.read_parquet(folder / "documents.parquet")
-    documents["tokens"] = documents["tokens"].map(lambda t: [] if t is None else list(t))
-    retriever = bm25s.BM25.load(str(folder / "bm25")) if (folder / "bm25").exists() else bm25s.BM25()
-    return SimilarIndex(documents, retriever)
+    if not (folder / "bm25" / "vocab.json").exists():
+        raise FileNotFoundError(folder / "bm25")  # an index of an older layout: rebuilt by ``refresh``
+    bm25 = SegmentedBM25.load(folder / "bm25")
+    return SimilarIndex(_documents(folder), bm25)
 
 
 def manifest(settings: Settings) -> dict[str, Any]:
@@ -155,22 +183,46 @@ def manifest(settings: Settings) -> dict[str, Any]:
 def refresh(settings: Settings, rebuild: bool = False) -> dict[str, int]:
     """Bring the workspace index up to date with the warehouse; returns what was done."""
     folder = index_dir(settings)
-    done = [] if rebuild else list(manifest(settings)["batches"])
+    usable = folder.exists() and (folder / "bm25" / "vocab.json").exists()
+    done = [] if rebuild or not usable else list(manifest(settings)["batches"])
     con = connect(settings, read_only=True)
     try:
         present = batches(con)
         new = [b for b in present if b not in set(done)]
-        if not new and (folder / "manifest.json").exists():
+        if not new and usable:
             return {"new_batches": 0, "tokenized": 0, "documents": int(manifest(settings)["documents"])}
         fresh = read_documents(con, new)
     finally:
         con.close()
-    old = load(folder).documents if done and folder.exists() else fresh.iloc[0:0]
-    keys = fresh["table_name"] + ":" + fresh["record_key"]
-    kept = old[~(old["table_name"] + ":" + old["record_key"]).isin(set(keys))]
-    documents = pd.concat([kept, fresh], ignore_index=True)
-    save(build(documents), folder, sorted(set(done) | set(new)))
-    return {"new_batches": len(new), "tokenized": len(fresh), "documents": len(documents)}
+    if not done:
+        save(build(fresh), folder, sorted(new))
+        return {"new_batches": len(new), "tokenized": len(fresh), "documents": len(fresh)}
+    documents = append(folder, fresh, sorted(set(done) | set(new)))
+    return {"new_batches": len(new), "tokenized": len(fresh), "documents": documents}
+
+
+def append(folder: Path, fresh: pd.DataFrame, indexed_batches: list[str]) -> int:
+    """Add the tokenised documents ``fresh`` to the index in ``folder`` as one new segment (records
+    they re-write leave their old segment); returns the number of documents."""
+    bm25 = SegmentedBM25.load(folder / "bm25")
+    files = sorted(folder.glob("documents-*.parquet"))
+    keys = set(fresh["table_name"] + ":" + fresh["record_key"])
+    parts: list[Part] = []
+    keeps = []
+    for path in files:  # only the key columns: a part is read whole only when it loses rows
+        ids = pd.read_parquet(path, columns=["table_name", "record_key"])
+        keep = ~(ids["table_name"] + ":" + ids["record_key"]).isin(keys).to_numpy()
+        keeps.append(keep)
+        parts.append(path if keep.all() else pd.read_parquet(path)[keep])
+    bm25.drop(np.concatenate(keeps) if keeps else np.zeros(0, dtype=bool))
+    bm25.add(fresh["tokens"].tolist())
+    parts.append(fresh)
+    if len(bm25.segments) == 1 and len(parts) > 1:  # compacted: one documents file
+        parts = [
+            pd.concat([pd.read_parquet(p) if isinstance(p, Path) else p for p in parts], ignore_index=True)
+        ]
+    _save(parts, bm25, folder, indexed_batches)
+    return bm25.n_docs
 
 
 def current(settings: Settings) -> SimilarIndex:

@@ -123,3 +123,38 @@ def _read_one(con: duckdb.DuckDBPyConnection, table: str, key: dict[str, Any]) -
             EvidenceRow(table, own_key, {k: v for k, v in record.items() if not k.startswith("_")}, truncated)
         )
     return out
+
+
+def delivered_at(warehouse: Path, refs: Iterable[Mapping[str, Any]]) -> list[datetime | None]:
+    """When the current version of each cited record came in: its batch's finish time (aware UTC).
+
+    A record is stored with the batch that delivered its current version
+    (``_batch_id``); a later file that repeats it unchanged leaves it as it was.
+    ``None`` when the record (or the warehouse) is missing. The look-back uses
+    this to tell facts delivered after a response from data that predates it.
+    """
+    checked = [_checked(ref) for ref in refs]
+    if not warehouse.exists() or not checked:
+        return [None for _ in checked]
+    import duckdb
+
+    from procura.clock import as_utc
+
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        out: list[datetime | None] = []
+        for table, key in checked:
+            columns = probes.columns(con, table)
+            if not columns or "_batch_id" not in columns or set(key) - set(columns):
+                out.append(None)
+                continue
+            where = " AND ".join(f"CAST(t.{q(column)} AS VARCHAR) = ?" for column in key)
+            found = con.execute(
+                f"SELECT max(b.finished_at) FROM {q(table)} t JOIN _batches b ON b.batch_id = t._batch_id "
+                f"WHERE {where}",
+                [str(value) for value in key.values()],
+            ).fetchone()
+            out.append(as_utc(found[0]) if found and found[0] is not None else None)
+        return out
+    finally:
+        con.close()

@@ -19,7 +19,7 @@ from starlette.responses import Response
 from procura.api import create_app as create_api
 from procura.config import Settings
 from procura.web import failures
-from procura.web.routes import ROUTERS
+from procura.web.routes import ROUTERS, agency
 
 STATIC = Path(__file__).parent / "static"
 
@@ -39,6 +39,7 @@ def install(app: FastAPI) -> None:
     for router in ROUTERS:
         app.include_router(router)
     failures.install(app)
+    app.add_exception_handler(agency.AgencySignInRequired, agency.to_sign_in)
 
 
 def create_app(settings: Settings, sessions: sessionmaker[Session] | None = None) -> FastAPI:

@@ -20,11 +20,27 @@ _PAGE_GROUPS: dict[str, dict[str, str]] = {
     "lookback": {
         "pending": "待回头看 Pending",
         "clear": "未再发现 Not found again",
+        "unconfirmed": "待新数据核实 Awaiting fresh data",
         "persists": "问题仍在 Persists",
         "recurred": "再次发生 Recurred",
     },
-    "link_kinds": {"spawned": "衍生 Spawned"},
-    "batch_status": {"committed": "已入库 Committed", "rejected": "已拒收 Rejected"},
+    "link_kinds": {
+        "spawned": "衍生 Spawned",
+        "lookback": "回头看再发 Look-back recurrence",
+        "class": "类案 Class",
+    },
+    "region_levels": {"province": "省 Province", "city": "市 City", "county": "县区 County"},
+    "class_groupings": {
+        "body": "同一单位 Same body",
+        "region": "同一地区 Same region",
+        "point": "同一法律问题 Same legal point",
+    },
+    "batch_status": {
+        "committed": "已入库 Committed",
+        "loaded": "已入库 Loaded",
+        "unchanged": "内容未变 Unchanged",
+        "rejected": "已拒收 Rejected",
+    },
     "person_fields": {
         "name": "姓名 Name",
         "id_no": "身份证号 Identity number",

@@ -26,10 +26,14 @@ ALL_ROLES = frozenset({"handler", "department_head", "chief", "analyst", "audito
 NAV: list[NavItem] = [
     NavItem("/", N_("Dashboard"), frozenset(LEAD_READERS)),
     NavItem("/leads", N_("Lead queue"), frozenset(LEAD_READERS)),
+    NavItem("/classes", N_("Lead classes"), frozenset(LEAD_READERS)),
+    NavItem("/trends", N_("Trends"), frozenset(LEAD_READERS)),
     NavItem("/models", N_("Models"), ALL_ROLES),
     NavItem("/data", N_("Data"), frozenset({"analyst", "admin"})),
     NavItem("/audit", N_("Audit log"), frozenset({"auditor", "admin"})),
     NavItem("/inbox", N_("Inbox"), frozenset({"handler", "department_head", "chief"})),
+    # An agency signs in with its API key and sees only its own pages (ADR 0529).
+    NavItem("/agency", N_("Documents and data exchange"), frozenset({"agency"})),
 ]
 
 

@@ -30,6 +30,22 @@ class LeadWork(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
+class LeadReader(Base):
+    """An office that keeps reading a lead it no longer handles: the office that escalated it.
+
+    Not under row security itself; the ``leads`` policy lets a lead through to the
+    offices (and their superiors) listed here, and with it its measures, events and
+    revisions (ADR 0528).
+    """
+
+    __tablename__ = "lead_readers"
+
+    lead_id: Mapped[str] = mapped_column(ForeignKey("leads.id"), primary_key=True)
+    office_id: Mapped[str] = mapped_column(String(32), primary_key=True, index=True)
+    reason: Mapped[str] = mapped_column(String(20))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
 class LeadEvent(Base):
     """One transition or act on a lead: who, when, from, to, note (never rewritten)."""
 
@@ -79,6 +95,8 @@ class LeadLink(Base):
     kind: Mapped[str] = mapped_column(String(20))
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # A ``lookback`` link (recurring lead -> original) names the original's answered measure.
+    measure_id: Mapped[int | None] = mapped_column(ForeignKey("measures.id"))
 
 
 class Notification(Base):

@@ -264,6 +264,7 @@ def get_lead(session: Session, principal: Principal, lead_id: str, today: date |
             "lead_id": link.to_lead_id if link.from_lead_id == lead.id else link.from_lead_id,
             "kind": link.kind,
             "direction": "to" if link.from_lead_id == lead.id else "from",
+            **({"measure_id": str(link.measure_id)} if link.measure_id is not None else {}),
         }
         for link in session.scalars(
             select(LeadLink)

@@ -12,10 +12,9 @@ from procura.access.policy import in_jurisdiction, require_role
 from procura.access.principal import LEAD_READERS, Principal
 from procura.access.rls import apply_scope
 from procura.clock import utcnow
-from procura.db import system_scope
 from procura.errors import NotFound
 from procura.leads.orm import Lead
-from procura.workflow.orm import LeadEvent, LeadWork
+from procura.workflow.orm import LeadReader, LeadWork
 
 
 def work_of(session: Session, lead: Lead) -> LeadWork:
@@ -42,12 +41,6 @@ def load(session: Session, principal: Principal, lead_id: str) -> tuple[Lead, Le
     require_role(principal, LEAD_READERS, "read leads")
     apply_scope(session, principal)
     lead = session.get(Lead, lead_id)
-    if lead is None and escalated_by(session, principal, lead_id):
-        # Row security hides a lead that left the office's jurisdiction; the office that
-        # escalated it may still read the lead row itself (its own escalation event is in scope).
-        system_scope(session)
-        lead = session.get(Lead, lead_id)
-        apply_scope(session, principal)
     if lead is None:
         raise NotFound(f"线索不存在 lead {lead_id} not found")
     work = session.get(LeadWork, lead.id)
@@ -58,17 +51,18 @@ def load(session: Session, principal: Principal, lead_id: str) -> tuple[Lead, Le
 
 
 def escalated_by(session: Session, principal: Principal, lead_id: str) -> bool:
-    """True when the principal's office escalated the lead: it keeps reading its later course (ADR 0524).
+    """True when an office in the principal's jurisdiction escalated the lead (ADR 0524, 0528).
 
-    Acting stays with the handling office (``service.check_actor``).
+    That office keeps reading the lead's later course; on PostgreSQL the ``leads``
+    row policy lets the lead through on the same ``lead_readers`` row. Acting
+    stays with the handling office (``service.check_actor``).
     """
     if not principal.office_id:
         return False
     found = session.scalar(
-        select(LeadEvent.id).where(
-            LeadEvent.lead_id == lead_id,
-            LeadEvent.action == "escalate",
-            LeadEvent.office_id == principal.office_id,
+        select(LeadReader.office_id).where(
+            LeadReader.lead_id == lead_id,
+            LeadReader.office_id.in_(jurisdiction_query(principal.office_id)),
         )
     )
     return found is not None

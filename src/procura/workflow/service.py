@@ -34,7 +34,7 @@ from procura.workflow.lifecycle import (
     MEASURES,
     next_state,
 )
-from procura.workflow.orm import LeadEvent, LeadLink, LeadWork, Measure
+from procura.workflow.orm import LeadEvent, LeadLink, LeadReader, LeadWork, Measure
 from procura.workflow.scope import load
 
 
@@ -279,6 +279,9 @@ def escalate(session: Session, principal: Principal, lead_id_: str, note: str = 
         )
     get_office(session, upper)
     event = _transition(session, principal, lead, work, "escalate", note, {"office": upper})
+    if session.get(LeadReader, (lead.id, work.office_id)) is None:
+        # The escalating office keeps reading the lead's later course (ADR 0524, 0528).
+        session.add(LeadReader(lead_id=lead.id, office_id=work.office_id, reason="escalated", at=utcnow()))
     work.office_id, work.handler_id = upper, None
     session.flush()
     return event

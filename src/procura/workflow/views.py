@@ -101,10 +101,14 @@ class EventView(View):
 class Lookback(View):
     """回头看: after a body answered a measure, did later runs find the problem again there?"""
 
-    status: str  # not_applicable | pending | clear | persists | recurred
+    status: str  # not_applicable | pending | clear | unconfirmed | persists | recurred
     responded_at: datetime | None = None
+    # The answered measure the look-back is about (the latest response).
+    measure_id: int | None = None
     later_runs: int = 0
     recurrences: list[str] = Field(default_factory=list)
+    # Anchoring records (table:key) delivered after the response; "persists" needs one.
+    fresh_facts: list[str] = Field(default_factory=list)
 
 
 class LeadDetail(View):

@@ -17,7 +17,7 @@ from procura.access.offices import within
 from procura.access.orm import User
 from procura.access.policy import require_role
 from procura.access.principal import LEAD_READERS, Principal
-from procura.db import system_scope
+from procura.access.rls import apply_scope
 from procura.errors import NotFound
 from procura.leads.orm import Lead
 from procura.workflow.orm import LeadWork
@@ -38,8 +38,9 @@ class Reader:
 def who_can_see(session: Session, principal: Principal, lead_id: str) -> tuple[str, list[Reader]]:
     """The office handling the lead and every active user who can read it (admins, own jurisdiction)."""
     require_role(principal, ["admin"], "list who can see a lead")
-    # The admin reads no lead content: only its handling office, which needs every row on PostgreSQL.
-    system_scope(session)
+    # The admin reads no lead content, only its handling office: a lead outside the admin's
+    # jurisdiction is not found, so the admin's own scope suffices (and its users, up the chain).
+    apply_scope(session, principal)
     lead = session.get(Lead, lead_id)
     work = session.get(LeadWork, lead_id) if lead is not None else None
     office = work.office_id if work is not None else (lead.office if lead is not None else "")

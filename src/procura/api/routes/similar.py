@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query, Response
 
 from procura.api.deps import CurrentPrincipal, SessionDep, SettingsDep
 from procura.api.schemas.common import ERRORS
-from procura.reports.service import governance_facts, governance_report
+from procura.reports.service import governance_facts, governance_report, report_name
 from procura.similar.service import search
 from procura.trends.counts import all_series
 from procura.trends.service import alerts, trend
@@ -78,15 +78,19 @@ def governance(
     start: Annotated[str, Query(description="YYYY-MM", max_length=7)],
     end: Annotated[str, Query(description="YYYY-MM", max_length=7)],
     format: Annotated[str, Query(pattern="^(pdf|json)$")] = "pdf",
+    model: Annotated[str | None, Query(description="only this model's leads", max_length=100)] = None,
+    class_id: Annotated[
+        str | None, Query(alias="class", description="only this class's members (K-…)", max_length=40)
+    ] = None,
 ) -> Response:
-    """Your office's governance data report for the period."""
+    """Your office's governance data report for the period, of every lead or of one model or class."""
     if format == "json":
-        facts = governance_facts(settings, session, principal, start, end)
+        facts = governance_facts(settings, session, principal, start, end, model, class_id)
         return Response(
             json.dumps(asdict(facts), ensure_ascii=False, default=str), media_type="application/json"
         )
-    pdf, facts = governance_report(settings, session, principal, start, end)
-    name = f"governance-{facts.office}-{start}-{end}.pdf"
+    pdf, facts = governance_report(settings, session, principal, start, end, model, class_id)
+    name = report_name(facts)
     return Response(
         pdf, media_type="application/pdf", headers={"Content-Disposition": f'attachment; filename="{name}"'}
     )

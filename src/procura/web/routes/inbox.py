@@ -8,7 +8,7 @@ from fastapi.responses import RedirectResponse, Response
 from procura.api.deps import SessionDep
 from procura.exchange import service as exchange
 from procura.web.render import render
-from procura.web.session import FormDep, ViewerDep
+from procura.web.session import FormDep, ViewerDep, safe_next
 from procura.workflow import reminders
 
 router = APIRouter(include_in_schema=False)
@@ -38,4 +38,4 @@ def verify(reply_id: int, session: SessionDep, viewer: ViewerDep, form: FormDep)
     rectified = form.get("verdict") == "rectified"
     reasons = str(form.get("reasons") or "")
     exchange.verify(session, viewer.principal, reply_id, rectified, reasons)
-    return RedirectResponse("/inbox", status_code=303)
+    return RedirectResponse(safe_next(str(form.get("next") or "/inbox")), status_code=303)

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import asdict
 from datetime import date
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
@@ -17,8 +18,9 @@ from procura.access.principal import DEPARTMENTS, Principal
 from procura.access.purposes import PURPOSES
 from procura.api.deps import SessionDep, SettingsDep
 from procura.config import Settings
-from procura.documents.service import DocumentRequest, lead_document
+from procura.documents.service import DocumentRequest, finalise, issued_documents, lead_document
 from procura.errors import InvalidInput, NotFound
+from procura.exchange import service as exchange
 from procura.models.loader import builtin_catalog
 from procura.web.render import render
 from procura.web.session import FormDep, ViewerDep, purpose_of
@@ -42,6 +44,12 @@ def _date(form: FormData, name: str) -> date | None:
         return date.fromisoformat(value) if value else None
     except ValueError:
         raise InvalidInput(f"{name}: YYYY-MM-DD", {"field": name}) from None
+
+
+def _disposition(name: str) -> str:
+    """An attachment header for any file name: an ASCII fallback and the UTF-8 name (RFC 6266)."""
+    fallback = "".join(c if c.isascii() and (c.isalnum() or c in "._-") else "_" for c in name)
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
 
 
 Action = Callable[[Session, Settings, Principal, str, FormData], object]
@@ -70,6 +78,7 @@ ACTIONS: dict[str, Action] = {
         _date(f, "deadline"),
         _text(f, "requested"),
         _text(f, "note"),
+        _text(f, "findings"),
     ),
     "respond_rectified": lambda s, _, p, lead, f: service.respond(s, p, lead, True, _text(f, "note")),
     "respond_not_rectified": lambda s, _, p, lead, f: service.respond(s, p, lead, False, _text(f, "note")),
@@ -112,6 +121,8 @@ def _page(
         "measures": MEASURES,
         "departments": DEPARTMENTS,
         "done": request.query_params.get("done"),
+        "issued": issued_documents(session, p, lead_id),
+        "replies": exchange.replies(session, p, lead_id),
     }
     return render(request, "lead.html", context)
 
@@ -147,6 +158,27 @@ def take_action(
         raise NotFound(f"no action {action!r}")
     ACTIONS[action](session, settings, viewer.principal, lead_id, form)
     return RedirectResponse(f"/leads/{lead_id}?done={action}#actions", status_code=303)
+
+
+@router.post("/leads/{lead_id}/finalise")
+def finalise_documents(
+    lead_id: str, session: SessionDep, settings: SettingsDep, viewer: ViewerDep, form: FormDep
+) -> Response:
+    """Issue the measure's documents with their register numbers (as ``POST /api/v1/leads/{id}/finalise``)."""
+    raw = _text(form, "measure_id")
+    finalise(session, settings, viewer.principal, lead_id, int(raw) if raw.isdigit() else None)
+    return RedirectResponse(f"/leads/{lead_id}?done=finalise#documents", status_code=303)
+
+
+@router.get("/leads/{lead_id}/replies/{reply_id}/attachment")
+def reply_attachment(lead_id: str, reply_id: int, session: SessionDep, viewer: ViewerDep) -> Response:
+    """The attachment an agency sent with its reply, as stored (its SHA-256 is on the page)."""
+    row = exchange.reply_attachment(session, viewer.principal, lead_id, reply_id)
+    return Response(
+        row.attachment,
+        media_type=row.attachment_type,
+        headers={"Content-Disposition": _disposition(f"reply-{row.id}-{row.attachment_name}")},
+    )
 
 
 @router.get("/leads/{lead_id}/document")
