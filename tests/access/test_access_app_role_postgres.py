@@ -211,3 +211,17 @@ def test_unattended_jobs_take_system_scope_through_the_system_url(pg: PgStore) -
     with session_scope(open_store(settings)) as db:
         system_scope(db)  # the app role's system scope opens nothing
         assert db.execute(text("SELECT count(*) FROM leads")).scalar_one() == 0
+
+
+def test_the_operator_adds_a_chief_through_the_system_url_only(pg: PgStore) -> None:
+    from typer.testing import CliRunner
+
+    from procura.cli import app
+
+    args = ["--workspace", str(pg.home), "users", "add", "door_op_chief", "--office", COUNTY]
+    args += ["--role", "chief", "--password", "chief-pass-1", "--system"]
+    as_app = CliRunner().invoke(app, args, env={"PROCURA_DATABASE_URL": pg.app_url})
+    assert as_app.exit_code == 1 and "row-level security" in as_app.output
+    env = {"PROCURA_DATABASE_URL": pg.app_url, "PROCURA_SYSTEM_DATABASE_URL": pg.owner_url}
+    as_system = CliRunner().invoke(app, args, env=env)
+    assert as_system.exit_code == 0, as_system.output

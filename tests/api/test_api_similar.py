@@ -36,6 +36,21 @@ def test_trends_and_report(world: World) -> None:
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     bad = world.call("GET", "/reports/governance", user, params={"start": "2026-06", "end": "2026-01"})
     assert bad.status_code == 422
+    period = {"start": "2026-01", "end": "2026-06"}
+    model = world.call(
+        "GET",
+        "/reports/governance",
+        user,
+        params={**period, "model": "unfiled-online-defamation", "format": "json"},
+    )
+    assert model.status_code == 200 and model.json()["scope"] == "model"
+    assert (
+        world.call("GET", "/reports/governance", user, params={**period, "model": "nope"}).status_code == 404
+    )
+    assert (
+        world.call("GET", "/reports/governance", user, params={**period, "class": "K-nope"}).status_code
+        == 404
+    )
 
 
 def test_classes_routes(world: World) -> None:

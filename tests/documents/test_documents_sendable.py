@@ -18,6 +18,8 @@ from pypdf import PdfReader
 
 from procura.documents import all_kinds, draft
 from procura.documents.addressees import resolve
+from procura.documents.kinds import get_kind
+from procura.documents.numbering import DEPARTMENT_MARKS, format_number
 from procura.documents.typography import MARGINS_MM, NO_LINE_START, break_lines, breaks_rule
 from procura.leads.orm import Lead
 from procura.warehouse.evidence import read_evidence
@@ -150,10 +152,53 @@ def test_each_kind_is_a_sendable_a4_document(clean_warehouse, kind: str) -> None
     assert content.opinion[0] == f"经审查，{FINDINGS}。"
     assert content.opinion[-1] == f"具体要求：{REQUESTED}。"
 
+
+
+# Each kind as it would be sent: the issuing department's number from the register's format, the
+# body it goes to (a protest and a supporting brief go to a court, an announcement to the public),
+# the prong whose measure it drafts. Its first page is kept as a PNG for a person to look at.
+AS_SENT = {
+    "procuratorial_suggestion": ("administrative", "磐安县公安局"),
+    "corrective_notice": ("criminal", "磐安县公安局"),
+    "case_filing_notice": ("criminal", "磐安县公安局"),
+    "filing_order": ("criminal", "磐安县公安局"),
+    "pre_litigation_notice": ("public_interest", "磐安县公安局"),
+    "pre_litigation_announcement": ("public_interest", None),
+    "support_prosecution": ("civil", "磐安县人民法院"),
+    "protest": ("civil", "金华市中级人民法院"),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(all_kinds()))
+def test_each_kind_as_sent_first_page_kept_as_png(clean_warehouse, kind: str) -> None:
+    department, addressee = AS_SENT[kind]
+    number = format_number("330727-county", department, get_kind(kind), ISSUED.year, 3)
+    lead = _lead("case_filing_notice")
+    lead.prong = department
+    pdf = draft(
+        lead,
+        clean_warehouse,
+        kind=kind,
+        fmt="pdf",
+        issued_on=ISSUED,
+        addressee=addressee,
+        doc_no=number,
+        model_basis=["《中华人民共和国刑法》第二百四十六条 / Criminal Law, art. 246"],
+        findings=FINDINGS,
+        requested=REQUESTED,
+    )
+    text = "".join(line for page in _pdf_lines(pdf.data) for line in page)
+    assert number in text and f"检{get_kind(kind).abbr}" not in number[:2]
+    assert number.startswith(f"磐检{DEPARTMENT_MARKS[department]}{get_kind(kind).abbr}〔2026〕")
+    if addressee:
+        assert pdf.content.addressee == addressee and f"{addressee}：" in text
+    else:
+        assert "法律规定的机关和有关组织" in text
+    assert _ENGLISH.findall(pdf.content.plain_text()) == []
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     rendered = pypdfium2.PdfDocument(pdf.data)
     try:
-        rendered[0].render(scale=1).to_pil().save(ARTIFACTS / f"{kind}.png")
+        rendered[0].render(scale=1.5).to_pil().save(ARTIFACTS / f"{kind}.png")
     finally:
         rendered.close()
     assert (ARTIFACTS / f"{kind}.png").stat().st_size > 10_000

@@ -1,9 +1,11 @@
-"""The exchange tests' world: a migrated SQLite store, office users signed in, an agency with a key."""
+"""The exchange tests' world, on SQLite and on PostgreSQL: a migrated store, office users signed
+in, an agency with a key."""
 
 from __future__ import annotations
 
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,6 +44,8 @@ class World:
     tokens: dict[str, str]
     police_key: str
     other_key: str
+    # Sessions for set-up and inspection with the system scope (the owner on PostgreSQL).
+    system: sessionmaker[Session]
 
     def office(self, user: str) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.tokens[user]}"}
@@ -51,13 +55,27 @@ class World:
         return {"X-API-Key": key}
 
 
-@pytest.fixture
-def world(tmp_path: Path) -> Iterator[World]:
-    settings = Settings(home=tmp_path / "ws").ensure()
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(auth, "_hasher", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
+@contextmanager
+def _store(kind: str, settings: Settings) -> Iterator[tuple[sessionmaker[Session], sessionmaker[Session]]]:
+    """A migrated store, as the app and as the system role: SQLite in the workspace (one and the
+    same), or a throwaway PostgreSQL database whose app role is under row security and cannot take
+    the system scope (skipped when unreachable, unless required)."""
+    if kind == "sqlite":
         sessions = open_store(settings)
-        with session_scope(sessions) as session:
+        yield sessions, sessions
+        return
+    from ops_fixtures import postgres_database
+
+    with postgres_database(settings) as store:
+        yield store.factory, store.system
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def world(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[World]:
+    settings = Settings(home=tmp_path / "ws").ensure()
+    with pytest.MonkeyPatch.context() as patch, _store(request.param, settings) as (sessions, system):
+        patch.setattr(auth, "_hasher", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
+        with session_scope(system) as session:
             system_scope(session)
             for name, spec in USERS.items():
                 add_user(session, SYSTEM, name, PASSWORD, *spec)
@@ -76,4 +94,4 @@ def world(tmp_path: Path) -> Iterator[World]:
             answer = client.post("/api/v1/auth/login", json={"username": name, "password": PASSWORD})
             assert answer.status_code == 200, answer.text
             tokens[name] = answer.json()["access_token"]
-        yield World(settings, sessions, client, tokens, police_key, other_key)
+        yield World(settings, sessions, client, tokens, police_key, other_key, system)

@@ -10,10 +10,12 @@ import io
 from ops_fixtures import make_lead
 from sqlalchemy import func, select
 
-from procura.access.orm import AuditEntry
+from procura.access import auth
+from procura.access.orm import AuditEntry, User
 from procura.access.principal import SYSTEM
 from procura.clock import today as clock_today
 from procura.db import session_scope, system_scope
+from procura.exchange import service as exchange
 from procura.exchange.orm import ExchangeBatch, Reply
 from procura.leads.orm import Lead
 from procura.workflow import service
@@ -77,7 +79,7 @@ def test_upload_receipt_suggestion_reply_verify_close(world) -> None:  # type: i
     assert rows and rows[0]["field"] == "received_at"
 
     # A lead on the uploaded report; the handler records a measure with findings and finalises it.
-    with session_scope(world.sessions) as session:
+    with session_scope(world.system) as session:
         system_scope(session)
         evidence = [{"table": "police_reports", "key": {"report_id": "PR-1"}}]
         lead = make_lead(
@@ -128,16 +130,24 @@ def test_upload_receipt_suggestion_reply_verify_close(world) -> None:  # type: i
     replied = _reply(world, world.police_key, doc["id"])
     assert replied.status_code == 201, replied.text
     assert replied.json()["attachment"]["sha256"]
+    # The reply waits in the handler's inbox (on PostgreSQL too, under row security).
+    with session_scope(world.system) as session:
+        system_scope(session)
+        handler = auth.principal_of(session.scalars(select(User).where(User.username == "handler")).one())
+    with session_scope(world.sessions) as session:
+        waiting = exchange.pending_replies(session, handler)
+        assert [r["id"] for r in waiting] == [replied.json()["id"]] and waiting[0]["lead_id"] == "L-EX"
     # The lead is awaiting response: close is refused until verification (and the state allows it).
     early = world.client.post("/api/v1/leads/L-EX/close", headers=office, json={"note": ""})
     assert early.status_code == 409
     verified = world.client.post(
         f"/api/v1/replies/{replied.json()['id']}/verify", headers=office, json={"rectified": True}
     )
-    assert verified.status_code == 200, verified.text and verified.json()["verdict"] == "rectified"
+    assert verified.status_code == 200, verified.text
+    assert verified.json()["verdict"] == "rectified"
     closed = world.client.post("/api/v1/leads/L-EX/close", headers=office, json={"note": "已整改"})
     assert closed.status_code == 200, closed.text
-    with session_scope(world.sessions) as session:
+    with session_scope(world.system) as session:
         system_scope(session)
         assert session.get(Lead, "L-EX").status == "closed"  # type: ignore[union-attr]
 

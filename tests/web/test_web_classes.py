@@ -129,3 +129,11 @@ def test_governance_report_downloads_for_office_model_and_class(web: WebWorld) -
 def test_similar_panel_of_an_unknown_lead_is_not_found(web: WebWorld) -> None:
     handler = _client(web, "handler_cls")
     assert handler.get("/leads/L-NOPE/similar").status_code == 404
+
+
+def test_trends_and_class_pages_in_english(web: WebWorld) -> None:
+    chief = _client(web, "chief_city")
+    chief.cookies.set("procura_lang", "en")
+    page = chief.get("/trends?series=cyber_defamation&level=county")
+    assert page.status_code == 200 and "Trends" in page.text and "Trend alerts" in page.text
+    assert chief.get("/classes").status_code == 200

@@ -29,15 +29,16 @@ def pg(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PgStore]:
 
 def test_the_escalating_office_reads_the_later_course_under_row_security(pg: PgStore) -> None:
     settings = Settings(home=pg.home)
-    with pg.factory() as db:
-        county = make_user(db, "esc_chief", "330110-county", "criminal", "chief")
-        city = make_user(db, "esc_city", "330100-city", "criminal", "chief")
-        sibling = make_user(db, "esc_sibling", "330106-county", "criminal", "chief")
-        sib_handler = make_user(db, "esc_sib_handler", "330106-county", "criminal", "handler")
-        other = make_user(db, "esc_other", "330102-county", "criminal", "chief")
-        system_scope(db)
-        make_lead(db, "E-1", office="330110-county", status="accepted")
-        db.commit()
+    with pg.system() as owner:  # set-up as a model run and the operator would do it
+        system_scope(owner)
+        county = make_user(owner, "esc_chief", "330110-county", "criminal", "chief")
+        city = make_user(owner, "esc_city", "330100-city", "criminal", "chief")
+        sibling = make_user(owner, "esc_sibling", "330106-county", "criminal", "chief")
+        sib_handler = make_user(owner, "esc_sib_handler", "330106-county", "criminal", "handler")
+        other = make_user(owner, "esc_other", "330102-county", "criminal", "chief")
+        make_lead(owner, "E-1", office="330110-county", status="accepted")
+        owner.commit()
+    with pg.factory() as db:  # the application, as the app role under row security
         service.escalate(db, county, "E-1")
         db.commit()
         service.designate(db, city, "E-1", "330106-county")
@@ -88,7 +89,7 @@ def test_the_escalating_office_reads_the_later_course_under_row_security(pg: PgS
 
 def test_existing_escalations_are_back_filled_as_readers(pg: PgStore) -> None:
     """The migration reads the escalate events into ``lead_readers`` (checked on the migrated schema)."""
-    with pg.factory() as db:
+    with pg.system() as db:
         system_scope(db)
         columns = db.execute(
             text(

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import event, func, or_, select
 from sqlalchemy.orm import Session
 
 from procura.access.audit_keys import keyring_of, pending_head, read_heads, sign
@@ -88,6 +88,58 @@ def record(
     pending_head(session, entry.seq, entry.hash)
     session.flush()
     return entry
+
+
+_AT_COMMIT = "audit_at_commit"
+
+
+def record_at_commit(
+    session: Session,
+    principal: Principal | None,
+    action: str,
+    object_type: str,
+    object_id: str,
+    *,
+    purpose: str = "",
+    details: dict[str, Any] | None = None,
+) -> None:
+    """Append one entry when the caller's transaction commits, in that transaction (ADR 0566).
+
+    For reads, whose entry nothing else in the transaction needs: the chain's
+    head row is locked only inside ``commit`` (lock, insert, commit in one
+    go), not from the read until the response is built, so concurrent reads
+    do not queue behind each other's page rendering. The entry is written
+    with the transaction or not at all, exactly as with ``record``: a rolled
+    back transaction leaves no entry (and sent no page). Its time is the
+    moment of the read.
+    """
+    pending = session.info.setdefault(_AT_COMMIT, [])
+    pending.append(
+        {
+            "principal": principal,
+            "action": action,
+            "object_type": object_type,
+            "object_id": object_id,
+            "purpose": purpose,
+            "details": details,
+            "at": utcnow(),
+        }
+    )
+
+
+@event.listens_for(Session, "before_commit")
+def _append_pending(session: Session) -> None:
+    pending = session.info.pop(_AT_COMMIT, None)
+    for entry in pending or ():
+        principal = entry.pop("principal")
+        action, object_type, object_id = entry.pop("action"), entry.pop("object_type"), entry.pop("object_id")
+        record(session, principal, action, object_type, object_id, **entry)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_pending(session: Session, previous: Any) -> None:
+    if not getattr(previous, "nested", False):  # a rolled back savepoint keeps the outer reads
+        session.info.pop(_AT_COMMIT, None)
 
 
 @dataclass

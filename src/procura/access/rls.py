@@ -144,11 +144,19 @@ def scope_to_user(session: Session, *, username: str | None = None, token_hash: 
     """
     if session.get_bind().dialect.name != "postgresql":
         return
-    if username is not None:
-        office = session.execute(text("SELECT procura_login_office(:u)"), {"u": username}).scalar()
-    else:
-        office = session.execute(text("SELECT procura_session_office(:t)"), {"t": token_hash}).scalar()
-    set_scope(session, office or "")
+    # One round trip: find the office and set the scope (as ``set_scope`` does, system off).
+    finder, value = (
+        ("procura_login_office(:v)", username)
+        if username is not None
+        else ("procura_session_office(:v)", token_hash)
+    )
+    session.execute(
+        text(
+            f"SELECT set_config('procura.office_id', coalesce({finder}, ''), true), "
+            "set_config('procura.system', 'off', true)"
+        ),
+        {"v": value},
+    )
 
 
 def username_taken(session: Session, username: str) -> bool | None:

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
 
 import anyio
 import anyio.to_thread
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.orm import Session, sessionmaker
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from procura import __version__
 from procura.api import errors
@@ -34,12 +34,32 @@ log. Errors have one body: `{"error": {"code", "message", "details"}}`.
 """
 
 
-async def _no_store(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-    """Answers carry personal data: no cache may keep them, no browser may sniff their type."""
-    response = await call_next(request)
-    response.headers.setdefault("Cache-Control", "no-store")
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    return response
+class NoStore:
+    """Answers carry personal data: no cache may keep them, no browser may sniff their type.
+
+    A pure ASGI middleware (Starlette's ``BaseHTTPMiddleware`` costs a task group
+    and a body stream per request, ADR 0566).
+    """
+
+    HEADERS = ((b"cache-control", b"no-store"), (b"x-content-type-options", b"nosniff"))
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                present = {name.lower() for name, _ in headers}
+                headers += [(name, value) for name, value in self.HEADERS if name not in present]
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
 
 
 class Admission:
@@ -85,7 +105,7 @@ def create_app(settings: Settings, sessions: sessionmaker[Session] | None = None
     app.state.settings = settings
     app.state.sessions = sessions or open_store(settings)
     errors.install(app)
-    app.middleware("http")(_no_store)
+    app.add_middleware(NoStore)
     app.add_middleware(Admission, limit=settings.db_pool_size)
     for router in ROUTERS:
         app.include_router(router, prefix=PREFIX)

@@ -9,6 +9,7 @@ ingest or model run is a 503; an unexpected error is a 500 with no traceback.
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 import anyio.to_thread
@@ -83,11 +84,45 @@ async def _validation_error(_: Request, exc: Exception) -> JSONResponse:
     )
 
 
-async def _http_error(_: Request, exc: Exception) -> JSONResponse:
+async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, HTTPException)
+    if exc.status_code == 400:
+        # The framework's only 400: a body that cannot be decoded (bytes that are not UTF-8, a
+        # broken multipart form). Invalid requests are 422, one documented status (ADR 0575).
+        message = f"请求体无法解析 the request body could not be parsed: {exc.detail}"
+        return error_response(422, "validation_error", message)
     response = error_response(exc.status_code, HTTP_CODES.get(exc.status_code, "error"), str(exc.detail))
-    response.headers.update(exc.headers or {})  # e.g. Allow on a 405
+    response.headers.update(exc.headers or {})
+    if exc.status_code == 405:
+        response.headers["Allow"] = allowed_methods(request) or response.headers.get("Allow", "")
     return response
+
+
+def allowed_methods(request: Request) -> str:
+    """Every method the OpenAPI document lists at the request's path (RFC 9110: ``Allow`` on a 405).
+
+    Starlette answers a 405 from the first route whose path matches, naming only that route's
+    methods; a path served by two routes (``GET`` and ``POST /users``) needs their union.
+    """
+    table: list[tuple[re.Pattern[str], set[str]]] | None = getattr(request.app.state, "allow_table", None)
+    if table is None:
+        table = []
+        for path, operations in request.app.openapi().get("paths", {}).items():
+            parts = re.split(r"\{[^}/]+\}", path)
+            pattern = re.compile("[^/]+".join(re.escape(part) for part in parts))
+            methods = {method.upper() for method in operations if method.upper() in _METHODS}
+            if "GET" in methods:
+                methods.add("HEAD")  # served for every GET route
+            table.append((pattern, methods))
+        request.app.state.allow_table = table
+    allowed: set[str] = set()
+    for pattern, methods in table:
+        if pattern.fullmatch(request.url.path):
+            allowed |= methods
+    return ", ".join(sorted(allowed))
+
+
+_METHODS = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE"}
 
 
 async def _warehouse_error(_: Request, exc: Exception) -> JSONResponse:

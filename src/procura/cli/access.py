@@ -28,7 +28,7 @@ from procura.access.denied import AuditLogLimiter, record_denied
 from procura.access.principal import SYSTEM, Principal
 from procura.access.rls import grant_app_role
 from procura.config import Settings
-from procura.db import make_engine, session_scope
+from procura.db import make_engine, session_scope, system_scope
 from procura.errors import AuthenticationError, ProcuraError
 from procura.leads.summary import busiest_offices
 from procura.migrations import current_revision, head_revision, open_store, open_system_store, upgrade
@@ -64,6 +64,8 @@ def unit(
     factory = open_system_store(settings) if system else open_store(settings)
     try:
         with session_scope(factory) as session:
+            if system:
+                system_scope(session)
             yield settings, session
     except ProcuraError as exc:
         refused = exc.http_status in (403, 404) or (unmasking and exc.http_status == 422)
@@ -192,15 +194,19 @@ def _register_users() -> None:
         heads and chiefs; the first chief is added by the operator with --system
         (needs write access to the database itself, and is audited).
         """
+        # The operator's additions (the first admin, --system) run as the system role (ADR 0570).
         with unit(ctx) as (settings, db):
-            if users.user_count(db) == 0:
-                if role != "admin":
-                    raise typer.BadParameter("the first user must have --role admin", param_hint="--role")
-                users.bootstrap_admin(db, username, password, office)
-            elif system:
-                users.add_user(db, SYSTEM, username, password, office, department, role, name)
-            else:
+            first = users.user_count(db) == 0
+            if not first and not system:
                 users.add_user(db, me(settings, db), username, password, office, department, role, name)
+        if first or system:
+            if first and role != "admin":
+                raise typer.BadParameter("the first user must have --role admin", param_hint="--role")
+            with unit(ctx, system=True) as (settings, db):
+                if first:
+                    users.bootstrap_admin(db, username, password, office)
+                else:
+                    users.add_user(db, SYSTEM, username, password, office, department, role, name)
         done(f"user {username} added")
 
     @users_app.command("list")

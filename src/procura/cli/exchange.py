@@ -54,6 +54,7 @@ def register(app: typer.Typer) -> None:
             "http://127.0.0.1:8000/api/v1/exchange/batches",
             highlight=False,
         )
+        console.print("  或在浏览器中 or in the browser: http://127.0.0.1:8000/agency/login", highlight=False)
 
     @agency_app.command("key")
     def key(ctx: typer.Context, agency_id: Annotated[str, typer.Argument(help="编号 Agency id.")]) -> None:

@@ -22,10 +22,11 @@ from sqlalchemy.orm import Session
 
 from procura.access import audit
 from procura.access.principal import Principal
+from procura.access.rls import apply_scope
 from procura.clock import local_date, utcnow
 from procura.clock import today as office_today
 from procura.config import Settings
-from procura.db import system_scope
+from procura.db import set_scope
 from procura.documents.kinds import get_kind
 from procura.errors import Forbidden, InvalidInput, InvalidTransition, NotFound
 from procura.exchange import attachments
@@ -175,15 +176,26 @@ def get_batch(session: Session, principal: Principal, batch_id: str) -> Exchange
 
 
 def _addressed(session: Session, agency: Agency) -> list[IssuedDocument]:
-    system_scope(session)
     query = (
         select(IssuedDocument).where(IssuedDocument.addressee.in_(agency.names)).order_by(IssuedDocument.id)
     )
     return list(session.scalars(query))
 
 
+def _issuer_scope(session: Session, doc: IssuedDocument) -> None:
+    """Read a document's lead and measure in the scope of the office that issued it.
+
+    The register itself is not under row security; the lead and measure are. An
+    agency has no office: its key reads them as the issuing office would (that
+    office keeps reading a lead it escalated later, ADR 0528) — never the system
+    scope, which the app role cannot take on PostgreSQL (ADR 0570).
+    """
+    set_scope(session, doc.office_id)
+
+
 def document_view(session: Session, doc: IssuedDocument) -> dict[str, Any]:
     """A document as the agency sees it, with its replies and whether the lead is still open."""
+    _issuer_scope(session, doc)
     lead = session.get(Lead, doc.lead_id)
     replies = session.scalars(select(Reply).where(Reply.document_id == doc.id).order_by(Reply.id))
     return {
@@ -228,7 +240,6 @@ def document(
 ) -> IssuedDocument:
     """One document addressed to the agency; another agency's is refused (audited)."""
     agency = _agency(session, principal)
-    system_scope(session)
     doc = session.get(IssuedDocument, document_id)
     if doc is None:
         refuse(session, principal, action, str(document_id), NotFound(f"document {document_id} not found"))
@@ -242,6 +253,8 @@ def document(
                 f"非本单位文书 document {doc.doc_no} is addressed to another body", {"document": document_id}
             ),
         )
+    # The lead and measure are read (and answered) in the issuing office's scope (ADR 0570).
+    set_scope(session, doc.office_id)
     audit.record(session, principal, f"exchange.document.{action}", "document", str(doc.id))
     return doc
 
@@ -259,6 +272,7 @@ def reply(
     """The agency's dated reply to a document, with the correction it made and an attachment."""
     doc = document(session, principal, document_id, "reply")
     target = str(document_id)
+    _issuer_scope(session, doc)
     lead = session.get(Lead, doc.lead_id)
     measure = session.get(Measure, doc.measure_id) if doc.measure_id else None
     if lead is None or measure is None or lead.status in TERMINAL or measure.response_at is not None:
@@ -347,8 +361,13 @@ def verify(
 ) -> Reply:
     """The handler's verdict on a reply: rectified, or not with reasons; it records the response."""
     row = session.get(Reply, reply_id)
-    measure = session.get(Measure, row.measure_id) if row is not None else None
-    if row is None or measure is None:
+    doc = session.get(IssuedDocument, row.document_id) if row is not None else None
+    if row is None or doc is None:
+        raise NotFound(f"reply {reply_id} not found")
+    # The lead in the principal's scope first (on PostgreSQL this also sets the row-security scope).
+    load(session, principal, doc.lead_id)
+    measure = session.get(Measure, row.measure_id)
+    if measure is None:
         raise NotFound(f"reply {reply_id} not found")
     if row.verdict is not None:
         raise InvalidTransition(f"reply {reply_id} was already verified ({row.verdict})")
@@ -366,6 +385,7 @@ def verify(
 
 def pending_replies(session: Session, principal: Principal) -> list[dict[str, Any]]:
     """Agencies' replies not yet verified on leads the principal's office and department handle."""
+    apply_scope(session, principal)
     query = (
         select(Reply, Measure, IssuedDocument)
         .join(Measure, Measure.id == Reply.measure_id)

@@ -280,8 +280,13 @@ def _read_jsonl(con: duckdb.DuckDBPyConnection, path: Path, name: str, enc: str,
     if not keys:
         raise FileProblem(f"{name}: no JSON objects with fields")
     check_width(name, len(keys), limits)
-    cols = ", ".join(f"json_extract_string(line, {_json_path(k)}) AS {q(k)}" for k in keys)
-    con.execute(f"CREATE OR REPLACE TEMP TABLE __read AS SELECT _row, {cols} FROM __lines ORDER BY _row")
+    # One parse of each line for all keys (a list of paths), not one parse per key.
+    paths = ", ".join(_json_path(k) for k in keys)
+    cols = ", ".join(f"__v[{i}] AS {q(k)}" for i, k in enumerate(keys, start=1))
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE __read AS SELECT _row, {cols} FROM "
+        f"(SELECT _row, json_extract_string(line, [{paths}]) AS __v FROM __lines) ORDER BY _row"
+    )
     con.execute(f"DROP TABLE __lines; CREATE TEMP VIEW {RAW} AS SELECT * FROM __read")
     rows = con.execute("SELECT count(*) FROM __read").fetchone()[0]  # type: ignore[index]
     return RawSource(keys, int(rows), rejected, enc)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 from sqlalchemy.orm import Session
 
@@ -16,14 +18,19 @@ from procura.reports.facts import Focus, ReportFacts, gather
 from procura.reports.pdf import render
 
 MAX_MONTHS = 60
+_MONTH = re.compile(r"[12]\d{3}-(0[1-9]|1[0-2])")
 
 
 def check_period(start: str, end: str) -> None:
     """Months ``YYYY-MM``, start not after end, at most five years."""
+    bad = InvalidInput(f"period must be months YYYY-MM, got {start!r}..{end!r}")
+    if not (_MONTH.fullmatch(start) and _MONTH.fullmatch(end)):
+        # pandas reads '' as NaT (a 500 before) and many other shapes as some month.
+        raise bad
     try:
         first, last = pd.Period(start, freq="M"), pd.Period(end, freq="M")
-    except ValueError as exc:
-        raise InvalidInput(f"period must be months YYYY-MM, got {start!r}..{end!r}") from exc
+    except (ValueError, OverflowError) as exc:
+        raise bad from exc
     if first > last:
         raise InvalidInput(f"start {start} is after end {end}")
     if (last - first).n >= MAX_MONTHS:

@@ -93,8 +93,8 @@ def error_page(request: Request, status: int, code: str, details: dict[str, obje
 
 async def _service_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, ProcuraError)
-    if _is_api(request):
-        return api_errors.error_response(exc.http_status, exc.code, exc.message, exc.details)
+    if _is_api(request):  # the API's own handler: the same body, and a denied attempt audited
+        return await api_errors._procura_error(request, exc)
     return error_page(request, exc.http_status, exc.code, exc.details, exc.message)
 
 
@@ -105,7 +105,9 @@ async def _sign_in(request: Request, exc: Exception) -> Response:
 
 async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
-    if _is_api(request) or request.url.path.startswith("/static/"):
+    if _is_api(request):  # the API's own handler: Allow on a 405, an unparsable body a 422
+        return await api_errors._http_error(request, exc)
+    if request.url.path.startswith("/static/"):
         code = api_errors.HTTP_CODES.get(exc.status_code, "error")
         return api_errors.error_response(exc.status_code, code, str(exc.detail))
     code = "not_found" if exc.status_code == 404 else api_errors.HTTP_CODES.get(exc.status_code, "error")

@@ -8,7 +8,7 @@ it in the GB/T 2260 tree, so ``330100`` (杭州市) selects its districts and co
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from datetime import date, datetime, time
 from typing import Any
 
@@ -24,6 +24,7 @@ from procura.access.rls import apply_scope
 from procura.errors import InvalidInput
 from procura.leads.orm import Lead
 from procura.standard import regions
+from procura.workflow import counts
 from procura.workflow.lifecycle import STATES
 from procura.workflow.lookback import lookback
 from procura.workflow.orm import LeadEvent, LeadLink, LeadWork, Measure
@@ -167,7 +168,16 @@ def list_leads(
         raise InvalidInput(f"limit must be 1-{MAX_PAGE} and offset >= 0", {"field": "limit"})
     today = today or clock.today()
     query = _query(session, principal, filters or LeadFilter(), today, sort)
-    total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
+    scope = (
+        str(session.get_bind().engine.url),
+        principal.office_id,
+        principal.role == "system",
+        astuple(filters or LeadFilter()),
+        today,
+    )
+    total = counts.totals.get(
+        scope, lambda: session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
+    )
     rows = session.execute(query.limit(limit).offset(offset)).all()
     deadlines = _open_deadlines(session, [lead.id for lead, _, _ in rows])
     items = [_summary(lead, work, handler, deadlines.get(lead.id), today) for lead, work, handler in rows]
@@ -248,7 +258,10 @@ def get_lead(session: Session, principal: Principal, lead_id: str, today: date |
     """A lead page, sensitive data masked; the read is audited."""
     lead, work = load(session, principal, lead_id)
     today = today or clock.today()
-    handler = session.get(User, work.handler_id).username if work.handler_id else None  # type: ignore[union-attr]
+    # The handler may be a user of another office that row security hides (an office reading a
+    # lead it escalated sees who handles it only when that user is in its chain).
+    handler_user = session.get(User, work.handler_id) if work.handler_id else None
+    handler = handler_user.username if handler_user is not None else None
     measures = [
         measure_view(m, name, today)
         for m, name in session.execute(
@@ -273,7 +286,7 @@ def get_lead(session: Session, principal: Principal, lead_id: str, today: date |
         )
     ]
     subject, details, explanation_zh, explanation_en = masked_lead(lead)
-    audit.record(session, principal, "lead.read", "lead", lead.id)
+    audit.record_at_commit(session, principal, "lead.read", "lead", lead.id)
     return LeadDetail(
         summary=_summary(lead, work, handler, open_deadline, today),
         model_version=lead.model_version,

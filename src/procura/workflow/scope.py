@@ -14,6 +14,7 @@ from procura.access.rls import apply_scope
 from procura.clock import utcnow
 from procura.errors import NotFound
 from procura.leads.orm import Lead
+from procura.workflow.counts import UNCHANGED
 from procura.workflow.orm import LeadReader, LeadWork
 
 
@@ -30,7 +31,9 @@ def work_of(session: Session, lead: Lead) -> LeadWork:
         row = insert(LeadWork).values(
             lead_id=lead.id, office_id=lead.office, department=lead.prong, updated_at=utcnow()
         )
-        session.execute(row.on_conflict_do_nothing(index_elements=["lead_id"]))  # type: ignore[attr-defined]
+        # Same office and department as the lead's own: no queue total changes (procura.workflow.counts).
+        statement = row.on_conflict_do_nothing(index_elements=["lead_id"])  # type: ignore[attr-defined]
+        session.execute(statement.execution_options(**{UNCHANGED: True}))
         work = session.get(LeadWork, lead.id, populate_existing=True)
         assert work is not None
     return work

@@ -8,7 +8,6 @@ from procura.access.auth import authenticate, login, logout
 from procura.api.deps import BearerDep, CurrentPrincipal, SessionDep, SettingsDep, client_ip
 from procura.api.schemas.access import LoginIn, MePublic, TokenPublic
 from procura.api.schemas.common import ERRORS
-from procura.errors import AuthenticationError
 
 router = APIRouter(prefix="/auth", tags=["auth 登录"], responses={401: ERRORS[401], 422: ERRORS[422]})
 
@@ -23,10 +22,9 @@ def sign_in(body: LoginIn, request: Request, session: SessionDep, settings: Sett
 
 
 @router.post("/logout", status_code=204, summary="退出 Sign out")
-def sign_out(session: SessionDep, credentials: BearerDep) -> Response:
-    """End the session of the Bearer token."""
-    if credentials is None:
-        raise AuthenticationError("需要登录 sign in first: send Authorization: Bearer <token>")
+def sign_out(principal: CurrentPrincipal, session: SessionDep, credentials: BearerDep) -> Response:
+    """End the session of the Bearer token (401 when it is unknown, expired or already ended)."""
+    assert credentials is not None  # the principal was authenticated from it
     logout(session, credentials.credentials)
     return Response(status_code=204)
 

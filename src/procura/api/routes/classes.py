@@ -37,7 +37,7 @@ def classes(
     principal: CurrentPrincipal,
     model: str | None = None,
     by: Annotated[str, Query(pattern="^(body|region|point)$")] = "body",
-    min_size: Annotated[int, Query(ge=1)] = 2,
+    min_size: Annotated[int, Query(ge=1, le=1_000_000)] = 2,
 ) -> list[dict[str, Any]]:
     """Leads of one model grouped by body, region or legal point, largest classes first."""
     return [c.to_dict() for c in list_classes(session, settings, principal, model, by, min_size)]

@@ -8,7 +8,7 @@ from typing import Any, Literal
 from fastapi import APIRouter, Response
 
 from procura.api.deps import CurrentPrincipal, SessionDep, SettingsDep
-from procura.api.schemas.common import ERRORS
+from procura.api.schemas.common import ERRORS, OptionalRowId
 from procura.api.schemas.leads import DocumentKindPublic, UnmaskIn
 from procura.documents.kinds import all_kinds
 from procura.documents.service import DocumentRequest, lead_document
@@ -65,12 +65,13 @@ def _bundle_file(lead_id: str, content: dict[str, Any]) -> Response:
     "/documents/{kind}",
     summary="文书下载 Formal document (DOCX/PDF)",
     responses={
+        409: ERRORS[409],  # the lead is not accepted, or has no measure to draft
         200: {
             "content": {
                 "application/pdf": {},
                 "application/vnd.openxmlformats-officedocument.wordprocessingml.document": {},
             }
-        }
+        },
     },
 )
 def document(
@@ -81,7 +82,7 @@ def document(
     principal: CurrentPrincipal,
     format: Literal["docx", "pdf"] = "docx",
     lang: Literal["zh", "en"] = "zh",
-    measure_id: int | None = None,
+    measure_id: OptionalRowId = None,
 ) -> Response:
     """Draft ``kind`` (``auto``: the one for the lead's measure) from the lead's evidence, minimised."""
     request = DocumentRequest(

@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field
 
 from procura.access.principal import Principal
 from procura.api.deps import CurrentPrincipal, SessionDep, SettingsDep, client_ip
-from procura.api.schemas.common import ERRORS
+from procura.api.schemas.common import ERRORS, OptionalRowId, RowId
 from procura.documents.service import finalise, issued_documents
 from procura.exchange import keys
 from procura.exchange import service as exchange
@@ -81,7 +81,7 @@ def documents(session: SessionDep, principal: ReadAgency) -> list[dict[str, Any]
 
 
 @router.get("/documents/{document_id}/pdf", summary="文书 PDF The document as sent")
-def document_pdf(document_id: int, session: SessionDep, principal: ReadAgency) -> Response:
+def document_pdf(document_id: RowId, session: SessionDep, principal: ReadAgency) -> Response:
     """The finalised PDF, exactly as registered (its SHA-256 is in the listing)."""
     doc = exchange.document(session, principal, document_id)
     return Response(
@@ -93,7 +93,7 @@ def document_pdf(document_id: int, session: SessionDep, principal: ReadAgency) -
 
 @router.post("/documents/{document_id}/replies", status_code=201, summary="回复 Reply with an attachment")
 async def reply(
-    document_id: int,
+    document_id: RowId,
     session: SessionDep,
     settings: SettingsDep,
     principal: ReplyAgency,
@@ -159,7 +159,7 @@ def finalise_documents(
     session: SessionDep,
     settings: SettingsDep,
     principal: CurrentPrincipal,
-    measure_id: int | None = None,
+    measure_id: OptionalRowId = None,
 ) -> list[dict[str, Any]]:
     """One document per addressee, each with the next number of the office's register."""
     docs = finalise(session, settings, principal, lead_id, measure_id)
@@ -174,7 +174,9 @@ def issued(lead_id: str, session: SessionDep, principal: CurrentPrincipal) -> li
 
 
 @office_router.post("/replies/{reply_id}/verify", summary="核实回复 Verify an agency's reply")
-def verify(reply_id: int, body: VerifyIn, session: SessionDep, principal: CurrentPrincipal) -> dict[str, Any]:
+def verify(
+    reply_id: RowId, body: VerifyIn, session: SessionDep, principal: CurrentPrincipal
+) -> dict[str, Any]:
     """Rectified, or not rectified with reasons; records the response on the lead."""
     return exchange.reply_view(exchange.verify(session, principal, reply_id, body.rectified, body.reasons))
 
@@ -186,7 +188,7 @@ def inbox(session: SessionDep, principal: CurrentPrincipal, unread: bool = False
 
 
 @office_router.post("/inbox/{notification_id}/read", summary="标为已读 Mark a reminder read")
-def mark_read(notification_id: int, session: SessionDep, principal: CurrentPrincipal) -> dict[str, Any]:
+def mark_read(notification_id: RowId, session: SessionDep, principal: CurrentPrincipal) -> dict[str, Any]:
     """Mark one of one's own reminders read."""
     return reminders.mark_read(session, principal, notification_id)
 

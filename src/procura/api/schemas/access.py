@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool
+
+from procura.clock import as_utc
 
 _ATTRS = ConfigDict(from_attributes=True)
+# Stored times are UTC; SQLite hands them back naive, and a "date-time" needs its offset.
+UtcDatetime = Annotated[datetime, AfterValidator(as_utc)]
 
 
 class LoginIn(BaseModel):
@@ -67,7 +71,7 @@ class UserPublic(BaseModel):
     department: str
     role: str
     active: bool
-    created_at: datetime | None
+    created_at: UtcDatetime | None
 
 
 class OfficePublic(BaseModel):
@@ -86,7 +90,7 @@ class AuditEntryPublic(BaseModel):
 
     model_config = _ATTRS
     seq: int
-    at: datetime
+    at: UtcDatetime
     actor_id: int | None
     actor: str
     office_id: str | None

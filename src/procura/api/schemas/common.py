@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
+from fastapi import Path, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 T = TypeVar("T")
 # The largest page offset a list accepts: beyond it no store has rows, and
 # larger integers overflow the databases' 64-bit integers (a 500 before).
 MAX_OFFSET = 1_000_000_000
+# Row ids are 64-bit signed integers in both stores; a larger id overflowed the
+# database driver (a 500 before), so ids in paths and queries are bounded.
+MAX_ROW_ID = 2**63 - 1
+RowId = Annotated[int, Path(ge=1, le=MAX_ROW_ID)]
+OptionalRowId = Annotated[int | None, Query(ge=1, le=MAX_ROW_ID)]
 
 
 class ErrorDetail(BaseModel):

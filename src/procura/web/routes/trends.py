@@ -5,10 +5,13 @@ each chart; every chart has its numbers beside it and a link to the same data in
 from __future__ import annotations
 
 from collections import defaultdict
+from functools import cache
+from importlib import resources
 from typing import Any
 from urllib.parse import urlencode
 
 import pandas as pd
+import yaml
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from sqlalchemy import func, select
@@ -31,14 +34,26 @@ LEVELS = ("province", "city", "county")
 TOP = 8  # lines per chart; the numbers list every row
 
 
+@cache
+def _values() -> dict[str, dict[str, str]]:
+    text = (resources.files("procura.trends") / "values.yaml").read_text(encoding="utf-8")
+    return {str(k): v for k, v in yaml.safe_load(text).items()}
+
+
+def value_label(value: str, lang: str) -> str:
+    """The label of a dimension value (offense type, cause, filed, …), or the value itself."""
+    found = _values().get(value)
+    return found[lang] if found else value
+
+
 def _lines(
-    result: TrendResult, region: str, marks: dict[tuple[str, str | None], Any]
+    result: TrendResult, region: str, marks: dict[tuple[str, str | None], Any], lang: str = "zh"
 ) -> list[dict[str, Any]]:
     rows = [r for r in result.rows if r.region_code.startswith(region)]
     out: list[dict[str, Any]] = []
     for row in rows:
         alarm = marks.get((row.region_code, row.dimension))
-        name = row.region_name + (f" · {row.dimension}" if row.dimension else "")
+        name = value_label(row.dimension, lang) if row.dimension else row.region_name
         out.append(
             {
                 "name": name,
@@ -124,7 +139,7 @@ def trends_page(
                 "id": f"by-{dim}",
                 "title": dim,
                 "periods": result.periods,
-                "lines": _lines(result, "", {}),
+                "lines": _lines(result, "", {}, viewer.lang),
                 "api": f"/api/v1/trends/{series}?"
                 + urlencode({"level": "province", "by": dim, **_period(start, end)}),
                 "note": result.note,
