@@ -23,7 +23,8 @@ from procura.workflow import counts, queries
 
 
 def _principal(world: World, name: str) -> Principal:
-    with session_scope(world.sessions) as session:
+    # Looked up as the system: the app role sees no user before a scope is set (ADR 0570).
+    with session_scope(world.system) as session:
         user = session.scalars(select(User).where(User.username == name)).one()
         return principal_of(user)
 
