@@ -15,19 +15,17 @@ from api_world import World, username
 from sqlalchemy import func, select
 
 from procura.access import audit
-from procura.access.auth import principal_of
-from procura.access.orm import AuditEntry, User
+from procura.access.auth import authenticate
+from procura.access.orm import AuditEntry
 from procura.access.principal import Principal
-from procura.db import session_scope, system_scope
+from procura.db import session_scope
 from procura.workflow import counts, queries
 
 
 def _principal(world: World, name: str) -> Principal:
-    # Users are read as the system: the app role sees none outside a scope (ADR 0570).
-    with session_scope(world.system) as session:
-        system_scope(session)
-        user = session.scalars(select(User).where(User.username == name)).one()
-        return principal_of(user)
+    """The user's principal the way the API finds it: from their session token."""
+    with session_scope(world.sessions) as session:
+        return authenticate(session, world.settings, world.tokens[name])
 
 
 def _reads_of(world: World, lead_id: str) -> int:
