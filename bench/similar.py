@@ -168,8 +168,9 @@ def main() -> None:
         f"rjieba tokenisation {tok_rate:,.0f} records/s (20,000-record sample).",
         "",
         f"Incremental refresh after a batch of {args.batch:,} tokenised records ({rewritten} re-writing "
-        f"indexed ones) at {args.docs:,}: {t_inc:.1f} s ({c_inc:.1f} CPU s) — load the segments, drop "
-        f"the re-written records, add one segment, write it (unchanged segments hard-linked); plus "
+        f"indexed ones) at {args.docs:,}: {t_inc:.1f} s ({c_inc:.1f} CPU s) — load the segments, "
+        f"tombstone the re-written records (a deletion set per segment), add one segment, write it "
+        f"(the old segment and documents files hard-linked, not rewritten); plus "
         f"tokenising the batch (~{args.batch / tok_rate:.1f} s at the rate above). Loading the "
         f"two-segment index for queries: {t_load:.1f} s ({c_load:.1f} CPU s). Queries below ran on it; "
         "CPU ms is the process's CPU time per query (what the load average does not inflate).",

@@ -88,3 +88,72 @@ def test_index_files_round_trip(tmp_path) -> None:  # type: ignore[no-untyped-de
     for query in _queries(4):
         assert np.array_equal(index.scores(query), again.scores(query))
     assert pd.Series(again.lengths).sum() == sum(len(d) for d in docs)
+
+
+def _frame(keys: list[str], texts: dict[str, list[str]], version: dict[str, int]) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "table_name": "police_reports",
+            "record_key": keys,
+            "text": [f"v{version[k]}" for k in keys],
+            "kind": "other",
+            "body": "b",
+            "body_name": None,
+            "region_code": "330102",
+            "date": pd.Timestamp("2026-01-01"),
+            "amount": 1.0,
+            "tokens": [texts[k] for k in keys],
+        }
+    )
+
+
+def test_rewrites_across_batches_are_tombstoned_and_score_as_a_full_rebuild(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Re-written records leave their old segment untouched (a deletion set marks them), the scores
+    equal a rebuild's exactly, the old versions are never returned, and a segment past 20 %
+    tombstones is rewritten without them."""
+    from procura.similar import index as store
+
+    folder = tmp_path / "similar"
+    docs = _corpus(300, 11)
+    keys = [f"D{i:03d}" for i in range(300)]
+    texts = dict(zip(keys, docs, strict=True))
+    version = dict.fromkeys(keys, 0)
+    order = keys[:200]
+    store.save(store.build(_frame(order, texts, version)), folder, ["b0"])
+    first = folder / "bm25" / "segment-0000.npz"
+    inode = first.stat().st_ino
+    rng = np.random.default_rng(5)
+    for n, start in enumerate(range(200, 300, 25), 1):  # four batches, each re-writing 6 records
+        rewritten = [str(k) for k in rng.choice(order, size=6, replace=False)]
+        for k in rewritten:
+            version[k] += 1
+            texts[k] = _corpus(1, 2000 + 10 * n + int(k[1:]))[0] + [f"new{n}"]
+        fresh = keys[start : start + 25] + rewritten
+        store.append(folder, _frame(fresh, texts, version), [f"b{i}" for i in range(n + 1)])
+        order = [k for k in order if k not in set(rewritten)] + fresh
+        assert (folder / "bm25" / "segment-0000.npz").stat().st_ino == inode  # not rewritten
+        assert (folder / "bm25" / "deleted-0000.npy").exists()
+        loaded = store.load(folder)
+        full = store.build(_frame(order, texts, version))
+        assert loaded.documents["record_key"].tolist() == order  # each record once, latest version
+        assert (loaded.documents["text"] == [f"v{version[k]}" for k in order]).all()
+        for query in [*_queries(n), [f"new{n}"]]:
+            assert np.array_equal(loaded.text_scores(query), full.text_scores(query))
+    # Re-write 7 of the 31 documents of the second segment (> 20 %): it is rewritten without them.
+    stored = pd.read_parquet(folder / "documents-0001.parquet")["record_key"].tolist()
+    deleted = folder / "bm25" / "deleted-0001.npy"
+    dead = set(np.load(deleted).tolist()) if deleted.exists() else set()
+    live = [k for i, k in enumerate(stored) if i not in dead]
+    victims = live[:7]
+    for k in victims:
+        version[k] += 1
+    store.append(folder, _frame(victims, texts, version), [f"b{i}" for i in range(6)])
+    order = [k for k in order if k not in set(victims)] + victims
+    assert not deleted.exists()
+    assert pd.read_parquet(folder / "documents-0001.parquet")["record_key"].tolist() == live[7:]
+    assert (folder / "bm25" / "segment-0000.npz").stat().st_ino == inode
+    loaded = store.load(folder)
+    assert loaded.documents["record_key"].tolist() == order
+    full = store.build(_frame(order, texts, version))
+    for query in _queries(99):
+        assert np.array_equal(loaded.text_scores(query), full.text_scores(query))

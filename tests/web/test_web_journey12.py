@@ -5,6 +5,7 @@ page, and downloads the governance report. Screenshots under ``tests/web/artifac
 
 from __future__ import annotations
 
+import json
 import sys
 from collections.abc import Iterator
 from datetime import date
@@ -118,6 +119,20 @@ def test_similar_cases_class_measure_trend_alert_and_report(world: WebWorld, ope
     page.wait_for_selector("#trend-alerts .trend-alert")
     assert "西湖区" in page.locator("#trend-alerts").inner_text()
     assert "2026-01" in page.locator("#trend-alerts").inner_text()
+    # The dashboard's chart of the alerted series: drawn (canvas), the rise marked from 2026-01.
+    page.wait_for_selector("#alert-chart canvas")
+    chart = json.loads(page.locator("#alert-chart-data").text_content() or "{}")
+    planted = [line for line in chart["lines"] if line["name"].startswith("西湖区")]
+    assert planted and planted[0]["since"] == "2026-01", chart["lines"]
+    assert "网络诽谤" in planted[0]["name"] or "诽谤" in planted[0]["name"], planted[0]["name"]
+    assert len(planted[0]["counts"]) == len(chart["periods"])
+    marks = page.evaluate(
+        "() => echarts.getInstanceByDom(document.getElementById('alert-chart')).getOption().series"
+        ".map(s => [s.markArea.data[0][0].xAxis, s.markPoint.data[0].coord[0]])"
+    )
+    assert ["2026-01", planted[0]["period"]] in marks, marks
+    assert "阴影部分为上升段" in page.locator("#trend-alerts figcaption").inner_text()
+    page.locator("#alert-chart").screenshot(path=str(ARTIFACTS / "journey12-dashboard-alert-chart.png"))
     check_page(page, "journey12-dashboard-alerts")
     page.click("#trend-alerts a[href^='/trends?series=cyber_defamation']")
     page.wait_for_selector("#trend-region canvas")

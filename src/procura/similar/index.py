@@ -5,8 +5,10 @@ segment with their tokens), ``bm25/`` (the vocabulary and one postings file per
 segment, ``similar.bm25``) and ``manifest.json`` (the batches already indexed).
 :func:`refresh` is incremental by batch: only rows written by batches not yet in
 the manifest are read and tokenised and become a new segment; records they
-re-write leave their old segment; unchanged segments are hard-linked into the new
-folder, not rewritten. The scores equal a full rebuild's (ADR 0704).
+re-write are tombstoned in their old segment (a small deletion set; the segment
+and its documents file stay as written, hard-linked into the new folder) until
+that segment passes 20 % tombstones or the segments are compacted. The scores
+equal a full rebuild's (ADR 0704).
 """
 
 from __future__ import annotations
@@ -125,9 +127,11 @@ Part: TypeAlias = "pd.DataFrame | Path"  # a segment's documents, or the file of
 
 def save(index: SimilarIndex, folder: Path, indexed_batches: list[str]) -> None:
     """Write the index to ``folder`` (replaced as a whole, so a reader never sees half of it)."""
+    bm25 = index.bm25
+    bm25.segments = [s.purged() for s in bm25.segments]  # ``documents`` holds the live rows only
     parts: list[Part] = []
     offset = 0
-    for seg in index.bm25.segments:
+    for seg in bm25.segments:
         parts.append(index.documents.iloc[offset : offset + len(seg)])
         offset += len(seg)
     index.bm25.clean = set()
@@ -157,8 +161,12 @@ def _save(parts: list[Part], bm25: SegmentedBM25, folder: Path, indexed_batches:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def _documents(folder: Path) -> pd.DataFrame:
-    parts = [pd.read_parquet(p) for p in sorted(folder.glob("documents-*.parquet"))]
+def _documents(folder: Path, bm25: SegmentedBM25) -> pd.DataFrame:
+    """The live documents: each segment's file without its tombstoned rows."""
+    parts = []
+    for path, seg in zip(sorted(folder.glob("documents-*.parquet")), bm25.segments, strict=True):
+        part = pd.read_parquet(path)
+        parts.append(part[~seg.dead].reset_index(drop=True) if seg.dead is not None else part)
     documents = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
     documents["tokens"] = documents["tokens"].map(lambda t: [] if t is None else list(t))
     return documents
@@ -169,7 +177,7 @@ def load(folder: Path) -> SimilarIndex:
     if not (folder / "bm25" / "vocab.json").exists():
         raise FileNotFoundError(folder / "bm25")  # an index of an older layout: rebuilt by ``refresh``
     bm25 = SegmentedBM25.load(folder / "bm25")
-    return SimilarIndex(_documents(folder), bm25)
+    return SimilarIndex(_documents(folder, bm25), bm25)
 
 
 def manifest(settings: Settings) -> dict[str, Any]:
@@ -203,24 +211,28 @@ def refresh(settings: Settings, rebuild: bool = False) -> dict[str, int]:
 
 def append(folder: Path, fresh: pd.DataFrame, indexed_batches: list[str]) -> int:
     """Add the tokenised documents ``fresh`` to the index in ``folder`` as one new segment (records
-    they re-write leave their old segment); returns the number of documents."""
+    they re-write are tombstoned in their old segment); returns the number of live documents."""
     bm25 = SegmentedBM25.load(folder / "bm25")
     files = sorted(folder.glob("documents-*.parquet"))
     keys = set(fresh["table_name"] + ":" + fresh["record_key"])
-    parts: list[Part] = []
-    keeps = []
-    for path in files:  # only the key columns: a part is read whole only when it loses rows
+    hits = []
+    for path in files:  # only the key columns: a documents file is read whole only when rewritten
         ids = pd.read_parquet(path, columns=["table_name", "record_key"])
-        keep = ~(ids["table_name"] + ":" + ids["record_key"]).isin(keys).to_numpy()
-        keeps.append(keep)
-        parts.append(path if keep.all() else pd.read_parquet(path)[keep])
-    bm25.drop(np.concatenate(keeps) if keeps else np.zeros(0, dtype=bool))
-    bm25.add(fresh["tokens"].tolist())
-    parts.append(fresh)
-    if len(bm25.segments) == 1 and len(parts) > 1:  # compacted: one documents file
-        parts = [
-            pd.concat([pd.read_parquet(p) if isinstance(p, Path) else p for p in parts], ignore_index=True)
+        hits.append((ids["table_name"] + ":" + ids["record_key"]).isin(keys).to_numpy())
+    # Stored rows tombstoned once this batch is in: the earlier tombstones and the re-written records.
+    masks = [h if s.dead is None else (h | s.dead) for h, s in zip(hits, bm25.segments, strict=True)]
+    rewritten = bm25.tombstone(np.concatenate(hits) if hits else np.zeros(0, dtype=bool))
+    parts: list[Part] = [  # a segment rewritten without its tombstones: its documents file too
+        pd.read_parquet(path)[~masks[i]] if i in rewritten else path for i, path in enumerate(files)
+    ]
+    if bm25.add(fresh["tokens"].tolist()):  # compacted into one segment: one documents file
+        frames = [
+            p if isinstance(p, pd.DataFrame) else pd.read_parquet(p)[~m]
+            for p, m in zip(parts, masks, strict=True)
         ]
+        parts = [pd.concat([*frames, fresh], ignore_index=True)]
+    else:
+        parts.append(fresh)
     _save(parts, bm25, folder, indexed_batches)
     return bm25.n_docs
 

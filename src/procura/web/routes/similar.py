@@ -3,13 +3,18 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
+from procura.access.principal import Principal
 from procura.api.deps import SessionDep, SettingsDep
+from procura.config import Settings
 from procura.errors import NotFound
 from procura.similar.service import search
-from procura.trends.service import alerts
+from procura.trends.counts import all_series
+from procura.trends.service import Alert, alerts, trend
 from procura.web.render import render
 from procura.web.session import ViewerDep
 
@@ -34,4 +39,38 @@ def similar_panel(
 def alerts_panel(request: Request, viewer: ViewerDep, settings: SettingsDep) -> HTMLResponse:
     """Region-series whose counts rose against their own history, for the dashboard."""
     found = alerts(settings, viewer.principal, level="county")
-    return render(request, "_alerts.html", {"alerts": found[:20], "total": len(found)}, viewer=viewer)
+    chart = alert_chart(settings, viewer.principal, found[:CHART_LINES], viewer.lang)
+    context = {"alerts": found[:20], "total": len(found), "chart": chart}
+    return render(request, "_alerts.html", context, viewer=viewer)
+
+
+CHART_LINES = 6  # alerted series drawn on the dashboard's chart (the table lists up to 20)
+
+
+def alert_chart(settings: Settings, principal: Principal, found: list[Alert], lang: str) -> dict[str, Any]:
+    """The monthly counts of each alerted region-series, on one month axis, with where its rise
+    starts and the month the test alarmed (marked on the chart)."""
+    known = all_series()
+    rows: dict[str, dict[tuple[str, str | None], Any]] = {}
+    periods: dict[str, list[str]] = {}
+    for name in dict.fromkeys(a.series for a in found):
+        result = trend(settings, principal, name, level="county")
+        rows[name] = {(r.region_code, r.dimension): r for r in result.rows}
+        periods[name] = result.periods
+    axis = sorted({p for ps in periods.values() for p in ps})
+    lines = []
+    for a in found:
+        row = rows[a.series].get((a.region_code, a.dimension))
+        if row is None:
+            continue
+        by_month = dict(zip(periods[a.series], row.counts, strict=True))
+        title = a.title_zh if lang == "zh" else known[a.series].en
+        lines.append(
+            {
+                "name": f"{a.region_name} · {title}",
+                "counts": [by_month.get(p, 0) for p in axis],
+                "since": a.rise_from,
+                "period": a.period,
+            }
+        )
+    return {"periods": axis, "lines": lines}

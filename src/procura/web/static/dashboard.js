@@ -33,7 +33,41 @@
   }
 
   // Canvas text needs the page's font loaded first (the packaged Chinese font, where it is used).
-  document.fonts.ready.then(function () { document.querySelectorAll(".chart").forEach(draw); });
+  document.fonts.ready.then(function () { document.querySelectorAll(".chart[data-chart]").forEach(draw); });
+
+  // The trend-alerts fragment (loaded by htmx) carries its own chart: each alerted region-series by
+  // month, the rise shaded from where it starts and a pin at the month the test alarmed.
+  var alertPalette = ["#7a1f1f", "#0b5cad", "#17603a", "#8a4b00", "#5b3c88", "#2a7f8f"];
+  function drawAlerts() {
+    var el = document.getElementById("alert-chart");
+    if (!el || el.dataset.drawn) return;
+    el.dataset.drawn = "1";
+    var c = JSON.parse(document.getElementById("alert-chart-data").textContent);
+    var words = JSON.parse(document.getElementById("alert-chart-text").textContent);
+    var last = c.periods[c.periods.length - 1];
+    var chart = echarts.init(el, null, { renderer: "canvas" });
+    chart.setOption({
+      color: alertPalette, animation: false,
+      textStyle: { fontFamily: getComputedStyle(document.body).fontFamily },
+      tooltip: { trigger: "axis" },
+      legend: { type: "scroll", bottom: 0 },
+      grid: { left: 8, right: 16, top: 44, bottom: 40, containLabel: true },
+      xAxis: { type: "category", data: c.periods },
+      yAxis: { type: "value", minInterval: 1 },
+      series: c.lines.map(function (l, i) {
+        var color = alertPalette[i % alertPalette.length];
+        return {
+          type: "line", name: l.name, data: l.counts, symbolSize: 4, lineStyle: { width: 2 },
+          markArea: { silent: true, itemStyle: { color: color, opacity: 0.08 }, label: { color: color }, data: [[{ xAxis: l.since, name: i === 0 ? words.rise : "" }, { xAxis: last }]] },
+          markLine: { silent: true, symbol: "none", lineStyle: { color: color, type: "dashed" }, label: { show: false }, data: [{ xAxis: l.since }] },
+          markPoint: { symbol: "pin", symbolSize: 34, itemStyle: { color: color }, data: [{ name: words.detected, coord: [l.period, l.counts[c.periods.indexOf(l.period)]], value: "↑" }] }
+        };
+      })
+    });
+    window.addEventListener("resize", function () { chart.resize(); });
+  }
+  document.body.addEventListener("htmx:afterSettle", function () { document.fonts.ready.then(drawAlerts); });
+  document.fonts.ready.then(drawAlerts);
 
   function draw(el) {
     var items = data[el.dataset.chart] || [];
