@@ -102,7 +102,7 @@ def test_the_agency_loop_through_the_pages(
         assert counts == ["2", "1", "0", "0", "1"]
         reasons = agency.locator("#reasons tbody").inner_text()
         assert "接报日期" in reasons and "日期不存在" in reasons and "2026-13-45" in reasons
-        assert "北京时间" in agency.locator("main").inner_text()  # the receipt time, as every page shows times
+        assert "北京时间" in agency.locator("main").inner_text()  # receipt time, as every page shows times
         check_page(agency, "agency-receipt")
         with agency.expect_download() as got:
             agency.click("#reasons a[download]")
