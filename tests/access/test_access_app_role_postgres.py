@@ -173,8 +173,8 @@ def test_the_app_role_cannot_add_a_user_in_another_office(pg: PgStore) -> None:
         with pytest.raises(DBAPIError, match="row-level security"):
             db.execute(
                 text(
-                    "INSERT INTO users (username, display_name, password_hash, office_id, department, role, "
-                    "active, failed_logins, created_at) VALUES ('intruder', '', 'x', :office, 'criminal', "
+                    "INSERT INTO users (username, display_name, office_id, department, role, "
+                    "active, failed_logins, created_at) VALUES ('intruder', '', :office, 'criminal', "
                     "'chief', true, 0, now())"
                 ),
                 {"office": SIBLING},

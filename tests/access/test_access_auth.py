@@ -194,6 +194,26 @@ def test_an_admin_reset_unlocks_the_account(
         users.reset_password(db, admin, "alice", "short")
 
 
+def test_only_whoever_may_grant_a_role_resets_its_password(
+    db: Session, settings: Settings, admin: Principal
+) -> None:
+    """Before: any admin reset a chief's password, then signed in as the chief and unmasked (ADR 0590)."""
+    chief = users.add_user(db, users.SYSTEM, "carol", "carolpassword", "330110-county", "criminal", "chief")
+    head = users.add_user(
+        db, users.SYSTEM, "dave", "davepassword", "330110-county", "criminal", "department_head"
+    )
+    db.commit()
+    with pytest.raises(Forbidden, match="may not reset"):
+        users.reset_password(db, admin, "carol", "takenover1")
+    with pytest.raises(AuthenticationError):
+        auth.login(db, settings, "carol", "takenover1", now=T0)
+    # The chief resets the head's password in its jurisdiction; a handler resets nobody's.
+    users.reset_password(db, auth.principal_of(chief), "dave", "headpassword2")
+    assert auth.login(db, settings, "dave", "headpassword2", now=T0)
+    with pytest.raises(Forbidden):
+        users.reset_password(db, auth.principal_of(head), "carol", "takenover1")
+
+
 def test_a_refused_sign_in_never_tells_a_real_name_from_an_unknown_one(
     factory: sessionmaker[Session], settings: Settings, alice: User
 ) -> None:

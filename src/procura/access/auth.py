@@ -18,6 +18,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import secrets
+from dataclasses import replace
 from datetime import datetime, timedelta
 from functools import cache
 from typing import NoReturn
@@ -82,19 +83,50 @@ def _candidate(prefix: str, digest_chars: int, password: str) -> str | None:
     return f"{prefix}${base64.b64encode(raw).decode('ascii').rstrip('=')}"
 
 
-def password_matches(session: Session, user: User, password: str) -> bool:
-    """True when ``password`` is the user's; on PostgreSQL without reading the hash (ADR 0570)."""
-    if session.get_bind().dialect.name != "postgresql":
-        return check_password(user.password_hash, password)
+def _matching_candidate(session: Session, user: User, password: str) -> str | None:
+    """On PostgreSQL: the stored hash of ``user`` if ``password`` is theirs, else None (ADR 0570).
+
+    The app role never reads the hash: it derives the candidate from the stored
+    parameters and salt and asks the definer function whether it is equal.
+    """
     params = session.execute(text("SELECT * FROM procura_password_params(:u)"), {"u": user.id}).first()
     candidate = _candidate(params[0], params[1], password) if params else None
     if candidate is None:
         check_password(_dummy_hash(), password)  # the same time as a real check
-        return False
+        return None
     matches = session.execute(
         text("SELECT procura_password_matches(:u, :c)"), {"u": user.id, "c": candidate}
     ).scalar_one()
-    return bool(matches)
+    return candidate if matches else None
+
+
+def password_matches(session: Session, user: User, password: str) -> bool:
+    """True when ``password`` is the user's; on PostgreSQL without reading the hash (ADR 0570)."""
+    if session.get_bind().dialect.name != "postgresql":
+        return check_password(user.password_hash, password)
+    return _matching_candidate(session, user, password) is not None
+
+
+def set_password(
+    session: Session, principal: Principal, user: User, password: str, old_candidate: str | None = None
+) -> None:
+    """Store a new argon2 hash of ``password`` for ``user`` on behalf of ``principal``.
+
+    On PostgreSQL the app role may not write the column: ``procura_set_password``
+    does, after checking the principal's own session token (ADR 0590). The
+    service layer has already checked the principal's rights; the database
+    checks them again.
+    """
+    new_hash = hash_password(password)
+    if session.get_bind().dialect.name != "postgresql":
+        user.password_hash = new_hash
+        return
+    session.flush()
+    session.execute(
+        text("SELECT procura_set_password(:u, :h, :t, :o)"),
+        {"u": user.id, "h": new_hash, "t": principal.token, "o": old_candidate},
+    )
+    session.expire(user, ["password_hash"])
 
 
 @cache
@@ -160,15 +192,28 @@ def login(
     if not user.active:
         check_password(_dummy_hash(), password)
         _refuse(session, target, username, ip, now, {"reason": "disabled"}, _BAD_LOGIN)
-    if not password_matches(session, user, password):
+    postgres = session.get_bind().dialect.name == "postgresql"
+    candidate = _matching_candidate(session, user, password) if postgres else None
+    if not (candidate is not None if postgres else check_password(user.password_hash, password)):
         failed = _failed(session, settings, username, ip, now, "wrong password")
         _refuse(session, target, username, ip, now, failed, _BAD_LOGIN)
     if pair is not None:
         session.delete(pair)
     token = secrets.token_urlsafe(32)
-    session.add(
-        AuthSession(token_hash=token_hash(token), user_id=user.id, created_at=now, last_seen_at=now, ip=ip)
-    )
+    if postgres:
+        # The app role cannot insert sessions: the definer checks the password once more (ADR 0590).
+        opened = session.execute(
+            text("SELECT procura_open_session(:u, :c, :t, :ip, :now)"),
+            {"u": user.id, "c": candidate, "t": token_hash(token), "ip": ip, "now": now},
+        ).scalar_one()
+        if not opened:
+            _refuse(session, target, username, ip, now, {"reason": "changed during sign-in"}, _BAD_LOGIN)
+    else:
+        session.add(
+            AuthSession(
+                token_hash=token_hash(token), user_id=user.id, created_at=now, last_seen_at=now, ip=ip
+            )
+        )
     audit.record(session, principal_of(user, ip), "auth.login", "user", str(user.id), at=now)
     session.flush()
     return token
@@ -236,7 +281,7 @@ def authenticate(
     # Record use at most once a minute: fewer writes, idle expiry still to the minute.
     if now - as_utc(row.last_seen_at) >= SEEN_GRANULARITY:
         row.last_seen_at = now
-    return principal_of(user, ip or row.ip)
+    return replace(principal_of(user, ip or row.ip), token=token)
 
 
 def logout(session: Session, token: str, now: datetime | None = None) -> None:
@@ -265,10 +310,12 @@ def end_sessions(session: Session, user_id: int, reason: str, now: datetime | No
 def change_password(session: Session, principal: Principal, old: str, new: str, min_length: int = 8) -> None:
     """Change one's own password (the old one is checked); every session ends, sign in again."""
     user = session.get(User, principal.user_id)
-    if user is None or not password_matches(session, user, old):
+    postgres = session.get_bind().dialect.name == "postgresql"
+    candidate = _matching_candidate(session, user, old) if user is not None and postgres else None
+    if user is None or not (candidate is not None if postgres else password_matches(session, user, old)):
         raise AuthenticationError(_BAD_LOGIN)
     if len(new) < min_length:
         raise InvalidInput(f"password: at least {min_length} characters", {"field": "password"})
-    user.password_hash = hash_password(new)
+    set_password(session, principal, user, new, old_candidate=candidate)
     ended = end_sessions(session, user.id, "password")
     audit.record(session, principal, "user.password", "user", str(user.id), details={"sessions_ended": ended})

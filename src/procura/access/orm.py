@@ -40,13 +40,16 @@ class User(Base):
     """A person who signs in: one office, one department, one role."""
 
     __tablename__ = "users"
+    # Never fetch the server default of ``password_hash`` back (the app role may not read it).
+    __mapper_args__ = {"eager_defaults": False}  # noqa: RUF012
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     username: Mapped[str] = mapped_column(String(64), unique=True)
     display_name: Mapped[str] = mapped_column(String(120), default="")
     # Deferred: never loaded with the row. On PostgreSQL the app role may not read it at all
     # (ADR 0570); passwords are checked by ``auth.password_matches``.
-    password_hash: Mapped[str] = mapped_column(String(200), deferred=True)
+    # A new row starts unusable (``!``) until ``auth.set_password`` writes it (ADR 0590).
+    password_hash: Mapped[str] = mapped_column(String(200), deferred=True, server_default="!")
     office_id: Mapped[str] = mapped_column(ForeignKey("offices.id"), index=True)
     department: Mapped[str] = mapped_column(String(20))
     role: Mapped[str] = mapped_column(String(20))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from procura import vocab
 
@@ -26,6 +26,9 @@ class Principal:
     ip: str = ""
     # Set for an agency acting through its API key (role ``agency``, not a user role): its id.
     agency_id: str = ""
+    # The session token the principal was authenticated by: on PostgreSQL the definer function
+    # that writes passwords checks it (ADR 0590). Never printed, never compared.
+    token: str = field(default="", repr=False, compare=False)
 
     @property
     def is_head(self) -> bool:

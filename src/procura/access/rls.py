@@ -110,12 +110,28 @@ USER_READABLE = (
 )
 
 
+# Columns the app role may write (ADR 0590): never ``password_hash`` (``procura_set_password``
+# writes it) and, of a session, only its use and end (``procura_open_session`` creates it).
+USER_INSERTABLE = USER_READABLE
+USER_UPDATABLE = (
+    "display_name",
+    "office_id",
+    "department",
+    "role",
+    "active",
+    "failed_logins",
+    "locked_until",
+)
+SESSION_UPDATABLE = ("last_seen_at", "ended_at", "end_reason")
+
+
 def grant_app_role(conn: Connection, role: str) -> None:
     """Give a non-owner login role the rights the application needs on every table.
 
     Not: UPDATE/DELETE/TRUNCATE on the append-only tables, INSERT/DELETE/TRUNCATE
     on the audit chain head (a trigger lets it move only forward), SELECT on
-    ``users.password_hash`` (ADR 0570).
+    ``users.password_hash`` (ADR 0570), INSERT or UPDATE of it, INSERT of sessions or
+    UPDATE of their token and user (ADR 0590).
     """
     if not role.replace("_", "").isalnum():
         raise ValueError(f"bad role name {role!r}")
@@ -125,8 +141,12 @@ def grant_app_role(conn: Connection, role: str) -> None:
     for table in APPEND_ONLY:
         conn.execute(text(f"REVOKE UPDATE, DELETE, TRUNCATE ON {table} FROM {role}"))
     conn.execute(text(f"REVOKE INSERT, DELETE, TRUNCATE ON audit_head FROM {role}"))
-    conn.execute(text(f"REVOKE SELECT ON users FROM {role}"))
+    conn.execute(text(f"REVOKE SELECT, INSERT, UPDATE ON users FROM {role}"))
     conn.execute(text(f"GRANT SELECT ({', '.join(USER_READABLE)}) ON users TO {role}"))
+    conn.execute(text(f"GRANT INSERT ({', '.join(USER_INSERTABLE)}) ON users TO {role}"))
+    conn.execute(text(f"GRANT UPDATE ({', '.join(USER_UPDATABLE)}) ON users TO {role}"))
+    conn.execute(text(f"REVOKE INSERT, UPDATE ON auth_sessions FROM {role}"))
+    conn.execute(text(f"GRANT UPDATE ({', '.join(SESSION_UPDATABLE)}) ON auth_sessions TO {role}"))
 
 
 def is_system(session: Session) -> bool:

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from procura.access import audit, rls
-from procura.access.auth import end_sessions, hash_password, unlock
+from procura.access.auth import end_sessions, set_password, unlock
 from procura.access.offices import get_office, jurisdiction_query
 from procura.access.orm import User
 from procura.access.policy import in_jurisdiction, require_jurisdiction, require_role
@@ -47,9 +47,7 @@ def add_user(
     """
     require_role(principal, list(GRANTS), "add users")
     if not username or len(username) > 64 or not username.replace("_", "").replace(".", "").isalnum():
-        raise InvalidInput(
-            f"username {username!r}: 1-64 letters, digits, '_' or '.'", {"field": "username"}
-        )
+        raise InvalidInput(f"username {username!r}: 1-64 letters, digits, '_' or '.'", {"field": "username"})
     if len(password) < MIN_PASSWORD:
         raise InvalidInput(f"password: at least {MIN_PASSWORD} characters", {"field": "password"})
     if department not in DEPARTMENTS:
@@ -73,7 +71,6 @@ def add_user(
     user = User(
         username=username,
         display_name=display_name,
-        password_hash=hash_password(password),
         office_id=office_id,
         department=department,
         role=role,
@@ -83,6 +80,7 @@ def add_user(
     )
     session.add(user)
     session.flush()
+    set_password(session, principal, user, password)
     audit.record(
         session,
         principal,
@@ -118,8 +116,10 @@ def set_active(session: Session, principal: Principal, username: str, active: bo
     """Disable (ending every session) or re-enable a user."""
     user = get_user(session, principal, username)
     if not active and user.active and user.role == "admin":
-        others = select(func.count()).select_from(User).where(
-            User.role == "admin", User.active.is_(True), User.id != user.id
+        others = (
+            select(func.count())
+            .select_from(User)
+            .where(User.role == "admin", User.active.is_(True), User.id != user.id)
         )
         if not session.execute(others).scalar_one():
             last = "不能停用最后一名管理员 the last active admin cannot be disabled"
@@ -145,11 +145,26 @@ def bootstrap_admin(session: Session, username: str, password: str, office_id: s
 
 
 def reset_password(session: Session, principal: Principal, username: str, password: str) -> User:
-    """Set a user's password (admins, in their jurisdiction); unlocks and ends the user's sessions."""
-    user = get_user(session, principal, username)
+    """Set a user's password; unlocks and ends the user's sessions.
+
+    Whoever may grant the user's role may reset it, in their jurisdiction
+    (GRANTS): admins for handlers, analysts, auditors and admins, chiefs for
+    heads and chiefs. An admin resetting a chief's password could sign in as
+    the chief and unmask, the door ``add_user`` already keeps shut (ADR 0590).
+    """
+    require_role(principal, list(GRANTS), "reset passwords")
+    user = session.scalar(select(User).where(User.username == username))
+    if user is None or not in_jurisdiction(principal, user.office_id):
+        raise NotFound(f"user {username!r} not found")
+    if principal.role != "system" and user.role not in GRANTS[principal.role]:
+        raise Forbidden(
+            f"无权重置该角色的密码 a {principal.role} may not reset the password of a {user.role}",
+            {"action": "reset password", "role": user.role, "grantable": sorted(GRANTS[principal.role])},
+        )
     if len(password) < MIN_PASSWORD:
         raise InvalidInput(f"password: at least {MIN_PASSWORD} characters", {"field": "password"})
-    user.password_hash, user.failed_logins, user.locked_until = hash_password(password), 0, None
+    set_password(session, principal, user, password)
+    user.failed_logins, user.locked_until = 0, None
     unlock(session, username)
     ended = end_sessions(session, user.id, "password reset")
     audit.record(
