@@ -193,3 +193,16 @@ def test_english_switch(web: WebWorld) -> None:
     assert "Lead queue" in page.text and "线索列表" not in page.text
     assert client.get("/lang/xx?next=//evil.example", follow_redirects=False).headers["location"] == "/"
     assert PASSWORD not in page.text
+
+
+def test_out_of_range_page_numbers_and_ids_are_refused_not_a_server_error(web: WebWorld) -> None:
+    """A page number whose offset overflows the store's integers, and ids above PostgreSQL's
+    32-bit keys, are a 4xx on every page (the same bounds as the API), never a 500."""
+    auditor = _client(web, "auditor_prov")
+    assert auditor.get("/audit", params={"page": 10**20}).status_code == 422
+    assert auditor.get("/audit", params={"page": 0}).status_code == 422
+    handler = _client(web, "handler_a")
+    page = handler.get("/inbox")
+    token = csrf_of(page.text)
+    for path in (f"/inbox/{2**31}/read", f"/replies/{2**31}/verify"):
+        assert handler.post(path, data={"csrf": token}).status_code == 422, path

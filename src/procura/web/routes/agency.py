@@ -21,6 +21,7 @@ from sqlalchemy import select
 from starlette.datastructures import FormData, UploadFile
 
 from procura.api.deps import SessionDep, SettingsDep, client_ip
+from procura.api.schemas.common import RowId
 from procura.clock import today
 from procura.errors import AuthenticationError, InvalidInput, ProcuraError
 from procura.exchange import keys
@@ -178,7 +179,7 @@ def reasons(batch_id: str, session: SessionDep, viewer: UploadViewer) -> Respons
 
 
 @router.get("/agency/documents/{document_id}")
-def document_page(request: Request, document_id: int, session: SessionDep, viewer: ReadViewer) -> Response:
+def document_page(request: Request, document_id: RowId, session: SessionDep, viewer: ReadViewer) -> Response:
     """One document addressed to the agency, its replies and the reply form."""
     doc = exchange.document(session, viewer.principal, document_id)
     context = {
@@ -190,7 +191,7 @@ def document_page(request: Request, document_id: int, session: SessionDep, viewe
 
 
 @router.get("/agency/documents/{document_id}/pdf")
-def document_pdf(document_id: int, session: SessionDep, viewer: ReadViewer) -> Response:
+def document_pdf(document_id: RowId, session: SessionDep, viewer: ReadViewer) -> Response:
     """The finalised PDF exactly as registered."""
     doc = exchange.document(session, viewer.principal, document_id)
     return Response(
@@ -202,7 +203,7 @@ def document_pdf(document_id: int, session: SessionDep, viewer: ReadViewer) -> R
 
 @router.post("/agency/documents/{document_id}/replies")
 async def reply(
-    request: Request, document_id: int, session: SessionDep, settings: SettingsDep, viewer: ReplyViewer
+    request: Request, document_id: RowId, session: SessionDep, settings: SettingsDep, viewer: ReplyViewer
 ) -> Response:
     """A dated reply with the correction made and an attachment (checked as through the API)."""
     form = await request.form()

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from procura.access import audit
 from procura.api.deps import SessionDep
+from procura.api.schemas.common import MAX_OFFSET
 from procura.web.render import render
 from procura.web.session import FormDep, ViewerDep
 from procura.workflow.visibility import who_can_see
@@ -23,7 +26,7 @@ def audit_page(
     actor: str = "",
     action: str = "",
     object_id: str = "",
-    page: int = 1,
+    page: Annotated[int, Query(ge=1, le=MAX_OFFSET // PAGE)] = 1,
     lead: str = "",
 ) -> Response:
     """Entries newest first (auditors); the visibility check of a lead (admins)."""

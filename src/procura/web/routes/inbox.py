@@ -6,6 +6,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from procura.api.deps import SessionDep
+from procura.api.schemas.common import RowId
 from procura.exchange import service as exchange
 from procura.web.render import render
 from procura.web.session import FormDep, ViewerDep, safe_next
@@ -26,14 +27,14 @@ def inbox(request: Request, session: SessionDep, viewer: ViewerDep) -> Response:
 
 
 @router.post("/inbox/{notification_id}/read")
-def read(notification_id: int, session: SessionDep, viewer: ViewerDep, form: FormDep) -> Response:
+def read(notification_id: RowId, session: SessionDep, viewer: ViewerDep, form: FormDep) -> Response:
     """Mark one of one's reminders read."""
     reminders.mark_read(session, viewer.principal, notification_id)
     return RedirectResponse("/inbox", status_code=303)
 
 
 @router.post("/replies/{reply_id}/verify")
-def verify(reply_id: int, session: SessionDep, viewer: ViewerDep, form: FormDep) -> Response:
+def verify(reply_id: RowId, session: SessionDep, viewer: ViewerDep, form: FormDep) -> Response:
     """Rectified, or not rectified with reasons; the service checks who may and records the response."""
     rectified = form.get("verdict") == "rectified"
     reasons = str(form.get("reasons") or "")
