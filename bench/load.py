@@ -242,11 +242,39 @@ def _cpu_seconds(pid: int) -> float:
     return total
 
 
+def _db_cpu_seconds(database: str) -> float:
+    """User + system CPU seconds of the PostgreSQL backends serving ``database`` (their process
+    titles name it); the pool's connections live through the run, so the difference is theirs."""
+    if not database:
+        return 0.0
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            title = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode("utf-8", "replace")
+            if not title.startswith("postgres: ") or f" {database} " not in title:
+                continue
+            fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
 LEAD_HREF = re.compile(r'href="/leads/(L-[A-Za-z0-9-]+)"')
 
 
 async def drive(
-    base: str, users: int, duration: float, pause: float, burst: bool, ui: bool = False, server_pid: int = 0
+    base: str,
+    users: int,
+    duration: float,
+    pause: float,
+    burst: bool,
+    ui: bool = False,
+    server_pid: int = 0,
+    database: str = "",
 ) -> dict[str, object]:
     """Run the users; return the measurements.
 
@@ -314,6 +342,7 @@ async def drive(
     tasks = [asyncio.create_task(user(token)) for token in tokens]
     load_before = os.getloadavg()
     server_cpu, client_cpu = _cpu_seconds(server_pid) if server_pid else 0.0, time.process_time()
+    db_cpu = _db_cpu_seconds(database)
     began = time.monotonic()
     stop_at = began + duration
     start.set()
@@ -321,6 +350,7 @@ async def drive(
     elapsed = time.monotonic() - began
     server_cpu = _cpu_seconds(server_pid) - server_cpu if server_pid else 0.0
     client_cpu = time.process_time() - client_cpu
+    db_cpu = _db_cpu_seconds(database) - db_cpu
     latencies.sort()
 
     def pct(p: float) -> float:
@@ -345,9 +375,16 @@ async def drive(
         "errors": errors,
         "server_cpu_ms_per_req": round(server_cpu / answered * 1000, 2),
         "client_cpu_ms_per_req": round(client_cpu / answered * 1000, 2),
+        "db_cpu_ms_per_req": round(db_cpu / answered * 1000, 2),
         "loadavg_before": [round(x, 2) for x in load_before],
         "loadavg_after": [round(x, 2) for x in os.getloadavg()],
     }
+
+
+def _database(env: dict[str, str]) -> str:
+    """The PostgreSQL database the server uses ("" on SQLite)."""
+    url = env.get("PROCURA_DATABASE_URL", "")
+    return url.rsplit("/", 1)[1].split("?")[0] if url else ""
 
 
 def main() -> int:
@@ -374,7 +411,7 @@ def main() -> int:
             sessions.kw["bind"].dispose()
             with server(home, env, args.workers, args.port) as (base, pid):
                 result = asyncio.run(
-                    drive(base, args.users, args.duration, pause, args.burst, args.pages, pid)
+                    drive(base, args.users, args.duration, pause, args.burst, args.pages, pid, _database(env))
                 )
     result = {"db": args.db, "workers": args.workers, "leads": args.leads, **result}
     if args.json:

@@ -24,7 +24,9 @@ def make_engine(url: str, pool_size: int = 5) -> Engine:
 
     The API admits at most ``pool_size`` requests at a time (ADR 0560), so a
     request never waits for a connection; CLI commands use the default 5.
-    SQLite gets foreign keys, WAL and a busy timeout.
+    SQLite gets foreign keys, WAL and a busy timeout. PostgreSQL runs without JIT
+    compilation: the row-security subplans inflate the planner's cost estimates past
+    ``jit_above_cost``, and compiling took 30 of a queue page's 42 ms (ADR 0567).
     """
     pool = {"pool_size": pool_size, "max_overflow": 0, "pool_timeout": 30}
     if url.startswith("sqlite"):
@@ -40,7 +42,9 @@ def make_engine(url: str, pool_size: int = 5) -> Engine:
             cur.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True, **pool)  # type: ignore[arg-type]
+    return create_engine(
+        url, pool_pre_ping=True, connect_args={"options": "-c jit=off"}, **pool  # type: ignore[arg-type]
+    )
 
 
 def session_factory(settings: Settings) -> sessionmaker[Session]:
@@ -57,7 +61,7 @@ def set_scope(session: Session, office_id: str, *, system: bool = False) -> None
     below ``office_id``, or always when ``system`` is on. SQLite has no policies:
     this does nothing there.
     """
-    if session.get_bind().dialect.name != "postgresql":
+    if session.get_bind().dialect.name != "postgresql" or session.info.get(_SCOPE) == (office_id, system):
         return
     session.execute(
         text(
@@ -66,6 +70,24 @@ def set_scope(session: Session, office_id: str, *, system: bool = False) -> None
         ),
         {"office": office_id, "system": "on" if system else "off"},
     )
+    note_scope(session, office_id, system=system)
+
+
+# The scope set in the session's current transaction, so that a request that set it once
+# (at sign-in, from the session token) does not set it again for every query (ADR 0567).
+_SCOPE = "procura_scope"
+
+
+def note_scope(session: Session, office_id: str, *, system: bool = False) -> None:
+    """Record that the current transaction's scope is ``office_id``/``system`` (set by the caller)."""
+    session.info[_SCOPE] = (office_id, system)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_scope(session: Session, _transaction: object) -> None:
+    # SET LOCAL ends with its transaction, and a rolled back savepoint undoes it: forget the
+    # scope at the end of any transaction, nested or not (at worst it is set once more).
+    session.info.pop(_SCOPE, None)
 
 
 def system_scope(session: Session) -> None:

@@ -37,6 +37,7 @@ from procura.access.principal import Principal
 from procura.access.rls import scope_to_user
 from procura.clock import as_utc, utcnow
 from procura.config import Settings
+from procura.db import note_scope
 from procura.errors import AuthenticationError, InvalidInput
 
 _hasher = PasswordHasher()
@@ -262,10 +263,14 @@ def authenticate(
     """The principal of a live session token; AuthenticationError when it is not live."""
     now = now or utcnow()
     scope_to_user(session, token_hash=token_hash(token))
-    row = session.scalar(select(AuthSession).where(AuthSession.token_hash == token_hash(token)))
-    if row is None or row.ended_at is not None:
+    found = session.execute(
+        select(AuthSession, User)
+        .outerjoin(User, User.id == AuthSession.user_id)
+        .where(AuthSession.token_hash == token_hash(token))
+    ).first()
+    if found is None or found[0].ended_at is not None:
         raise AuthenticationError("会话无效或已结束 session invalid or ended; sign in again")
-    user = session.get(User, row.user_id)
+    row, user = found
     reason = None
     if user is None or not user.active:
         reason = "disabled"
@@ -281,6 +286,8 @@ def authenticate(
     # Record use at most once a minute: fewer writes, idle expiry still to the minute.
     if now - as_utc(row.last_seen_at) >= SEEN_GRANULARITY:
         row.last_seen_at = now
+    # ``scope_to_user`` set the transaction's scope to this user's office (the token's user).
+    note_scope(session, user.office_id or "")
     return replace(principal_of(user, ip or row.ip), token=token)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from procura.db import Base
@@ -34,6 +34,9 @@ class OfficeClosure(Base):
     ancestor_id: Mapped[str] = mapped_column(ForeignKey("offices.id"), primary_key=True)
     descendant_id: Mapped[str] = mapped_column(ForeignKey("offices.id"), primary_key=True)
     depth: Mapped[int] = mapped_column(Integer)
+
+    # Superiors of an office (the ``users`` row policy lets a user see those above them).
+    __table_args__ = (Index("ix_office_closure_descendant", "descendant_id", "ancestor_id"),)
 
 
 class User(Base):

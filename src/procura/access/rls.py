@@ -38,7 +38,8 @@ _IN_SCOPE = (
     "WHERE c.ancestor_id = current_setting('procura.office_id', true)))"
 )
 _LEAD_VISIBLE = "EXISTS (SELECT 1 FROM leads l WHERE l.id = {lead})"
-_LEAD_OFFICE = "COALESCE((SELECT w.office_id FROM lead_work w WHERE w.lead_id = leads.id), leads.office)"
+# The handling office, kept on the lead by triggers (migration 0011, ADR 0567).
+_LEAD_OFFICE = "leads.handling_office"
 
 # The row predicate (USING) of each scoped table.
 READ_PREDICATES = {

@@ -34,7 +34,7 @@ from procura.similar.index import SimilarIndex
 from procura.workflow import service
 from procura.workflow.lifecycle import TRANSITIONS
 from procura.workflow.orm import LeadLink, LeadWork
-from procura.workflow.queries import LeadFilter, _query, _summary
+from procura.workflow.queries import LeadFilter, _query, _summary, summary_rows
 from procura.workflow.scope import jurisdiction_filter
 from procura.workflow.views import LeadSummary
 
@@ -184,9 +184,9 @@ def class_response(
 def member_summaries(session: Session, principal: Principal, cls: LeadClass) -> list[LeadSummary]:
     """The class's members as the queue shows them (masked subject, state, handler), in class order."""
     query = _query(session, principal, LeadFilter(), clock.today()).where(Lead.id.in_(cls.members))
-    rows = {lead.id: (lead, work, handler) for lead, work, handler in session.execute(query).all()}
+    rows = {row.id: row for row in session.execute(summary_rows(query)).all()}
     today = clock.today()
-    return [_summary(*rows[m], None, today) for m in cls.members if m in rows]
+    return [_summary(rows[m], None, today) for m in cls.members if m in rows]
 
 
 def ready_for_measure(session: Session, cls: LeadClass) -> dict[str, str]:

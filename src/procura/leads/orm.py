@@ -52,6 +52,10 @@ class Lead(Base):
     target: Mapped[str] = mapped_column(Text)
     region_code: Mapped[str] = mapped_column(String(6), index=True)
     office: Mapped[str] = mapped_column(String(32), index=True)
+    # The office handling the lead now: its workflow row's office, or ``office`` before it has
+    # one. Kept by database triggers (migration 0011, ADR 0567); the queue's filter and the
+    # row policy read it, never written by the application.
+    handling_office: Mapped[str] = mapped_column(String(32), nullable=True)
     prong: Mapped[str] = mapped_column(String(20), index=True)
     measure: Mapped[str] = mapped_column(String(40))
     score: Mapped[float] = mapped_column(Float)
@@ -71,6 +75,9 @@ class Lead(Base):
     __table_args__ = (
         Index("ix_leads_score_order", score.desc(), id),
         Index("ix_leads_created_order", created_at, id),
+        # An office's queue page is a range of one of these (ADR 0567).
+        Index("ix_leads_handling_score", handling_office, score.desc(), id),
+        Index("ix_leads_handling_created", handling_office, created_at, id),
     )
 
 

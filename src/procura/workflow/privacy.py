@@ -36,20 +36,38 @@ def concerns_minor(details: dict[str, Any]) -> bool:
 
 def is_sensitive(lead: Lead) -> bool:
     """Sexual-harm models and leads about minors."""
-    return lead.model_id in SEXUAL_CONTEXT_MODELS or concerns_minor(dict(lead.details or {}))
+    return _sensitive(lead.model_id, lead.details)
+
+
+def _sensitive(model_id: str, details: dict[str, Any] | None) -> bool:
+    return model_id in SEXUAL_CONTEXT_MODELS or concerns_minor(dict(details or {}))
+
+
+def _masked_subject(
+    model_id: str, subject: dict[str, Any] | None, details: dict[str, Any] | None
+) -> tuple[dict[str, Any], dict[str, Any], dict[str, str]]:
+    """The masked subject and details, and the replacements made (for the free text)."""
+    sensitive = _sensitive(model_id, details)
+    masked_details, names = mask_record(dict(details or {}), sensitive)
+    masked = dict(subject or {})
+    is_person = masked.get("kind") != "org"
+    masked, subject_names = mask_record(masked, sensitive and is_person)
+    names.update(subject_names)
+    name = (subject or {}).get("name")
+    if sensitive and is_person and isinstance(name, str) and name:
+        masked["name"] = names.setdefault(name, mask_name(name) or "")
+    return masked, masked_details, names
+
+
+def masked_subject_name(model_id: str, subject: dict[str, Any] | None, details: dict[str, Any] | None) -> str:
+    """The subject's name as the queue shows it: what ``masked_lead`` shows, without the
+    explanations (the queue reads only these three columns of a lead)."""
+    return str(_masked_subject(model_id, subject, details)[0].get("name") or "")
 
 
 def masked_lead(lead: Lead) -> tuple[dict[str, Any], dict[str, Any], str, str]:
     """The lead's subject, details and explanations (zh, en) with sensitive personal data masked."""
-    sensitive = is_sensitive(lead)
-    details, names = mask_record(dict(lead.details or {}), sensitive)
-    subject = dict(lead.subject or {})
-    is_person = subject.get("kind") != "org"
-    subject, subject_names = mask_record(subject, sensitive and is_person)
-    names.update(subject_names)
-    name = (lead.subject or {}).get("name")
-    if sensitive and is_person and isinstance(name, str) and name:
-        subject["name"] = names.setdefault(name, mask_name(name) or "")
+    subject, details, names = _masked_subject(lead.model_id, lead.subject, lead.details)
     for key, value in details.items():
         if isinstance(value, str):
             details[key] = mask_text(value, names)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import astuple, dataclass
 from datetime import date, datetime, time
+from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import and_, exists, func, or_, select
@@ -28,8 +29,8 @@ from procura.workflow import counts
 from procura.workflow.lifecycle import STATES
 from procura.workflow.lookback import lookback
 from procura.workflow.orm import LeadEvent, LeadLink, LeadWork, Measure
-from procura.workflow.privacy import masked_lead
-from procura.workflow.scope import handling_office, jurisdiction_filter, load
+from procura.workflow.privacy import masked_lead, masked_subject_name
+from procura.workflow.scope import handling_office, jurisdiction_list_filter, load
 from procura.workflow.views import SEVERITY, EventView, LeadDetail, LeadSummary, MeasureView, Page
 
 MAX_PAGE = 500
@@ -131,7 +132,7 @@ def _query(  # type: ignore[no-untyped-def]
         .outerjoin(User, User.id == LeadWork.handler_id)
     )
     if principal.role != "system":
-        query = query.where(jurisdiction_filter(principal))
+        query = query.where(jurisdiction_list_filter(session, principal))
     conditions = {
         "model": lambda v: Lead.model_id == v,
         "prong": lambda v: Lead.prong == v,
@@ -178,9 +179,9 @@ def list_leads(
     total = counts.totals.get(
         scope, lambda: session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
     )
-    rows = session.execute(query.limit(limit).offset(offset)).all()
-    deadlines = _open_deadlines(session, [lead.id for lead, _, _ in rows])
-    items = [_summary(lead, work, handler, deadlines.get(lead.id), today) for lead, work, handler in rows]
+    rows = session.execute(summary_rows(query).limit(limit).offset(offset)).all()
+    deadlines = _open_deadlines(session, [row.id for row in rows])
+    items = [_summary(row, deadlines.get(row.id), today) for row in rows]
     return Page(items=items, total=int(total), limit=limit, offset=offset)
 
 
@@ -214,25 +215,61 @@ def _open_deadlines(session: Session, lead_ids: list[str]) -> dict[str, date | N
     return {lead_id: deadline for lead_id, deadline in rows}
 
 
-def _summary(
-    lead: Lead, work: LeadWork | None, handler: str | None, deadline: date | None, today: date
-) -> LeadSummary:
-    return LeadSummary(
-        id=lead.id,
-        model_id=lead.model_id,
-        prong=lead.prong,
-        department=work.department if work else lead.prong,
-        office=work.office_id if work else lead.office,
-        region_code=lead.region_code,
-        status=lead.status,
-        score=lead.score,
-        measure=lead.measure,
-        target=lead.target,
+# What a queue row shows of a lead: no evidence, parameters, legal basis or explanations,
+# and plain rows rather than ORM objects (ADR 0567: a third of a queue page's CPU was
+# building objects and decoding JSON the page never showed).
+SUMMARY_COLUMNS = (
+    Lead.id,
+    Lead.model_id,
+    Lead.prong,
+    Lead.office,
+    Lead.region_code,
+    Lead.status,
+    Lead.score,
+    Lead.measure,
+    Lead.target,
+    Lead.created_at,
+    Lead.subject,
+    Lead.details,
+    LeadWork.department.label("work_department"),
+    LeadWork.office_id.label("work_office"),
+    User.username.label("handler"),
+)
+
+
+def summary_rows(query):  # type: ignore[no-untyped-def]
+    """``query`` (from ``_query``) selecting only the columns of a queue row."""
+    return query.with_only_columns(*SUMMARY_COLUMNS)
+
+
+def _as_row(lead: Lead, work: LeadWork | None, handler: str | None) -> Any:
+    """A loaded lead as a queue row (the lead page's summary is the queue's)."""
+    values = {column.key: getattr(lead, column.key) for column in SUMMARY_COLUMNS[:12]}
+    return SimpleNamespace(
+        **values,
+        work_department=work.department if work else None,
+        work_office=work.office_id if work else None,
         handler=handler,
-        created_at=lead.created_at,
+    )
+
+
+def _summary(row: Any, deadline: date | None, today: date) -> LeadSummary:
+    return LeadSummary(
+        id=row.id,
+        model_id=row.model_id,
+        prong=row.prong,
+        department=row.work_department or row.prong,
+        office=row.work_office or row.office,
+        region_code=row.region_code,
+        status=row.status,
+        score=row.score,
+        measure=row.measure,
+        target=row.target,
+        handler=row.handler,
+        created_at=row.created_at,
         overdue=deadline is not None and deadline < today,
         deadline=deadline,
-        subject=str(masked_lead(lead)[0].get("name") or ""),
+        subject=masked_subject_name(row.model_id, row.subject, row.details),
     )
 
 
@@ -288,7 +325,7 @@ def get_lead(session: Session, principal: Principal, lead_id: str, today: date |
     subject, details, explanation_zh, explanation_en = masked_lead(lead)
     audit.record_at_commit(session, principal, "lead.read", "lead", lead.id)
     return LeadDetail(
-        summary=_summary(lead, work, handler, open_deadline, today),
+        summary=_summary(_as_row(lead, work, handler), open_deadline, today),
         model_version=lead.model_version,
         params=dict(lead.params or {}),
         anchor=list(lead.anchor or []),

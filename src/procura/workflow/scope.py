@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -72,10 +72,21 @@ def escalated_by(session: Session, principal: Principal, lead_id: str) -> bool:
 
 
 def handling_office() -> ColumnElement[str]:
-    """SQL: the office now handling a lead (query must outer-join ``LeadWork``)."""
-    return func.coalesce(LeadWork.office_id, Lead.office)
+    """SQL: the office now handling a lead (kept on the lead by triggers, ADR 0567)."""
+    return Lead.handling_office.expression
 
 
 def jurisdiction_filter(principal: Principal) -> ColumnElement[bool]:
     """SQL: leads whose handling office lies in the principal's jurisdiction."""
     return handling_office().in_(jurisdiction_query(principal.office_id))
+
+
+def jurisdiction_list_filter(session: Session, principal: Principal) -> ColumnElement[bool]:
+    """``jurisdiction_filter`` with the offices read first and listed in the SQL.
+
+    For the queue: with a list the planner estimates an office's rows from the
+    column's statistics and walks ``ix_leads_handling_score``; behind an ``IN
+    (SELECT …)`` it guessed a handful of rows and chose plans that scanned every
+    workflow row per lead once the table grew (ADR 0567).
+    """
+    return handling_office().in_(list(session.scalars(jurisdiction_query(principal.office_id))))
