@@ -112,6 +112,12 @@ class Settings(BaseSettings):
     auto_migrate: bool = Field(
         default=True, description="Migrate the operational database when it is opened."
     )
+    lake: Path | None = Field(
+        default=None,
+        description="A Parquet lake folder (`procura lake export`) that `procura run` reads instead of "
+        "the warehouse file, verified against its manifest first; on Spark no DuckDB file is read "
+        "(ADR 0130). `procura run --lake DIR` wins.",
+    )
     link_match_threshold: float = Field(
         default=0.95, description="Entity resolution: Splink match probability at which two mentions link."
     )
@@ -162,6 +168,11 @@ class Settings(BaseSettings):
     @cached_property
     def link_dir(self) -> Path:
         return self.home / "link"
+
+    @property
+    def lake_dir(self) -> Path:
+        """Where ``procura lake export`` writes by default: the ``lake`` setting, else ``<home>/lake``."""
+        return self.lake or self.home / "lake"
 
     @cached_property
     def out_dir(self) -> Path:

@@ -61,6 +61,10 @@ def run_command(
     engine: Annotated[str, typer.Option("--engine", help="duckdb | spark")] = "duckdb",
     shadow: Annotated[bool, typer.Option("--shadow", help="Run shadow versions, store leads apart.")] = False,
     catalog: CatalogOpt = None,
+    lake: Annotated[
+        Path | None,
+        typer.Option("--lake", help="Read this Parquet lake (`procura lake export`), not the warehouse."),
+    ] = None,
 ) -> None:
     """Run supervision models over the warehouse and store their leads. 运行监督模型"""
     settings: Settings = ctx.obj
@@ -76,6 +80,7 @@ def run_command(
         engine=engine,
         catalogs=catalog or [],
         shadow=shadow,
+        lake=lake,
     )
     try:
         outcomes = run(settings, open_system_store(settings), request)
