@@ -10,9 +10,9 @@ reads the same files (``procura.engine.spark``).
 
 from __future__ import annotations
 
-from procura.warehouse.lake.export import ExportSummary, export
 from procura.warehouse.lake.manifest import Lake, LakeError, LakeTable, Verified, open_lake, verify
 from procura.warehouse.lake.views import attach, select_sql
+from procura.warehouse.lake.write import ExportSummary, export
 
 __all__ = [
     "ExportSummary",
