@@ -270,3 +270,19 @@ def test_lake_commands(ws: Settings, tmp_path: Path) -> None:
     assert code == 1 and "is missing" in out
     code, out = _cli(ws, "lake", "verify", str(tmp_path / "nowhere"))
     assert code == 1 and "no lake at" in out
+
+
+def test_a_manifest_pointing_outside_the_lake_is_refused(ws: Settings, tmp_path: Path) -> None:
+    root = tmp_path / "lake"
+    _export(ws, root)
+    outside = tmp_path / "precious.txt"
+    outside.write_text("keep me", encoding="utf-8")
+    manifest = json.loads((root / MANIFEST).read_text(encoding="utf-8"))
+    entry = manifest["tables"]["mentions"]["partitions"][0]["files"][0]
+    entry.update(path="mentions/../../precious.txt", bytes=7, sha256=sha256_file(outside))
+    (root / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+    with pytest.raises(LakeError, match="outside the table's folder"):
+        verify(root)
+    with pytest.raises(LakeError, match="outside the table's folder"):
+        _export(ws, root)
+    assert outside.read_text(encoding="utf-8") == "keep me"

@@ -12,7 +12,7 @@ import hashlib
 import json
 import os
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from procura.errors import WarehouseError
@@ -119,6 +119,13 @@ def read_manifest(root: Path) -> Lake:
         }
     except (ValueError, KeyError, TypeError) as exc:
         raise LakeError(f"{path}: not a lake manifest ({type(exc).__name__}: {exc})") from None
+    for table in tables.values():
+        for entry in (f for p in table.partitions for f in p.files):
+            parts = PurePosixPath(entry.path).parts
+            if entry.path.startswith("/") or ".." in parts or not parts or parts[0] != table.name:
+                raise LakeError(
+                    f"{path}: file {entry.path!r} of {table.name} lies outside the table's folder"
+                )
     return Lake(root, tables, str(data.get("written_at", "")), dict(data.get("extra", {})))
 
 
