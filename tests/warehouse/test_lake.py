@@ -286,3 +286,32 @@ def test_a_manifest_pointing_outside_the_lake_is_refused(ws: Settings, tmp_path:
     with pytest.raises(LakeError, match="outside the table's folder"):
         _export(ws, root)
     assert outside.read_text(encoding="utf-8") == "keep me"
+
+
+def test_files_left_by_a_killed_export_are_swept_by_the_next(ws: Settings, tmp_path: Path) -> None:
+    root = tmp_path / "lake"
+    _export(ws, root)
+    listed = _snapshot(root)
+    stray = _files(root, "police_reports")[0].with_name("part-stray.parquet")
+    shutil.copy(_files(root, "police_reports")[0], stray)
+    (root / ".staging-dead" / "police_reports").mkdir(parents=True)
+    assert verify(root).files == len([k for k in listed if k.endswith(".parquet")]), "strays are not read"
+    _export(ws, root)
+    assert not stray.exists() and not (root / ".staging-dead").exists()
+    assert set(_snapshot(root)) == set(listed)
+
+
+def test_one_export_at_a_time(ws: Settings, tmp_path: Path) -> None:
+    import fcntl
+    import os
+
+    root = tmp_path / "lake"
+    _export(ws, root)
+    fd = os.open(root, os.O_RDONLY)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    try:
+        with pytest.raises(LakeError, match="another export is writing"):
+            _export(ws, root)
+    finally:
+        os.close(fd)
+    assert _export(ws, root)["police_reports"]["written"] == 0

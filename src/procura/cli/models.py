@@ -98,7 +98,8 @@ def run_command(
         console.print("没有可运行的模型 nothing to run (no shadow versions: add versions/<n>/ to a model)")
         return
     title = "影子运行 Shadow run" if shadow else "模型运行 Model run"
-    table = Table(title=f"{title} ({engine})")
+    source = f", lake {lake or settings.lake}" if (lake or settings.lake) else ""
+    table = Table(title=f"{title} ({engine}{source})")
     table.add_column("模型 model", no_wrap=True)
     for col in ("版本 v", "线索 found", "新增 new", "更新 upd.", "不变 same", "run"):
         table.add_column(col, justify="right")

@@ -13,8 +13,12 @@ untouched. Files the new manifest no longer lists are deleted last.
 
 from __future__ import annotations
 
+import fcntl
+import os
 import shutil
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -153,6 +157,20 @@ def _export_table(
     return LakeTable(layout.table, columns, layout.partition_by, tuple(partitions)), counts
 
 
+@contextmanager
+def _locked(root: Path) -> Iterator[None]:
+    """One writer at a time: an exclusive ``flock`` on the lake folder, released if the process dies."""
+    fd = os.open(root, os.O_RDONLY)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise LakeError(f"lake {root}: another export is writing it") from None
+        yield
+    finally:
+        os.close(fd)
+
+
 def export(con: duckdb.DuckDBPyConnection, root: Path) -> ExportSummary:
     """Write the warehouse behind ``con`` to the lake at ``root``; only changed partitions.
 
@@ -160,39 +178,45 @@ def export(con: duckdb.DuckDBPyConnection, root: Path) -> ExportSummary:
     manifest is reported (``LakeError``) and nothing is written. Nothing is
     half-written either: until the manifest is replaced, the old lake stands.
     """
-    old = verify(root).lake if (root / MANIFEST).exists() else None
     created = not root.exists()
     root.mkdir(parents=True, exist_ok=True)
-    present = probes.tables(con)
-    stage = root / f".staging-{uuid.uuid4().hex[:12]}"
-    moved: list[Path] = []
-    tables: dict[str, LakeTable] = {}
-    summary: dict[str, dict[str, int]] = {}
-    try:
-        for name, layout in layouts().items():
-            if name in present:
-                before = old.tables.get(name) if old is not None else None
-                columns = probes.columns(con, name)
-                tables[name], summary[name] = _export_table(con, layout, columns, before, stage, moved)
-        written_at = datetime.now(UTC).isoformat(timespec="seconds")
-        write_manifest(Lake(root, tables, written_at, {"source": "warehouse"}))
-    except BaseException:
-        shutil.rmtree(stage, ignore_errors=True)
-        for path in moved:
-            path.unlink(missing_ok=True)
-        _prune(root)
-        if created and root.exists() and not any(root.iterdir()):
-            root.rmdir()
-        raise
-    shutil.rmtree(stage, ignore_errors=True)
-    if old is not None:
-        listed = {f.path for t in tables.values() for p in t.partitions for f in p.files}
-        for table in old.tables.values():
-            for path in table.files(root):
-                if path.relative_to(root).as_posix() not in listed:
-                    path.unlink(missing_ok=True)
-        _prune(root)
+    with _locked(root):
+        old = verify(root).lake if (root / MANIFEST).exists() else None
+        present = probes.tables(con)
+        stage = root / f".staging-{uuid.uuid4().hex[:12]}"
+        moved: list[Path] = []
+        tables: dict[str, LakeTable] = {}
+        summary: dict[str, dict[str, int]] = {}
+        try:
+            for name, layout in layouts().items():
+                if name in present:
+                    before = old.tables.get(name) if old is not None else None
+                    columns = probes.columns(con, name)
+                    tables[name], summary[name] = _export_table(con, layout, columns, before, stage, moved)
+            written_at = datetime.now(UTC).isoformat(timespec="seconds")
+            write_manifest(Lake(root, tables, written_at, {"source": "warehouse"}))
+        except BaseException:
+            shutil.rmtree(stage, ignore_errors=True)
+            for path in moved:
+                path.unlink(missing_ok=True)
+            _prune(root)
+            if created and root.exists() and not any(root.iterdir()):
+                root.rmdir()
+            raise
+        _sweep(root, tables, set(old.tables) if old is not None else set())
     return ExportSummary(root, summary)
+
+
+def _sweep(root: Path, tables: dict[str, LakeTable], old: set[str]) -> None:
+    """After the commit: delete files the manifest does not list (replaced, or left by a killed export)."""
+    listed = {f.path for t in tables.values() for p in t.partitions for f in p.files}
+    for name in set(tables) | old | set(layouts()):
+        for path in (root / name).rglob("*.parquet") if (root / name).is_dir() else ():
+            if path.relative_to(root).as_posix() not in listed:
+                path.unlink()
+    for stage in root.glob(".staging-*"):
+        shutil.rmtree(stage, ignore_errors=True)
+    _prune(root)
 
 
 def _prune(root: Path) -> None:
