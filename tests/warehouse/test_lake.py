@@ -75,7 +75,7 @@ def _files(root: Path, table: str) -> list[Path]:
 
 
 def test_round_trip_keeps_every_row_and_column(ws: Settings, tmp_path: Path) -> None:
-    root = tmp_path / "lake"
+    root = tmp_path / "数据 o'lake"  # a quote and a space in the path
     _export(ws, root)
     wh = duckdb.connect(str(ws.warehouse_path), read_only=True)
     lake = duckdb.connect()
@@ -315,3 +315,14 @@ def test_one_export_at_a_time(ws: Settings, tmp_path: Path) -> None:
     finally:
         os.close(fd)
     assert _export(ws, root)["police_reports"]["written"] == 0
+
+
+def test_a_child_table_without_its_case_table_goes_to_region_00(tmp_path: Path) -> None:
+    con = duckdb.connect()
+    create_tables(con, ["court_parties"])
+    insert_rows(
+        con, "court_parties", [{"case_no": "C1", "party_key": "1", "_batch_id": "court_parties-00001-ab"}]
+    )
+    export(con, tmp_path / "lake")
+    (path,) = _files(tmp_path / "lake", "court_parties")
+    assert path.parent.as_posix().endswith("court_parties/region=00/batch=court_parties-00001-ab")

@@ -19,7 +19,7 @@ import shutil
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -72,6 +72,10 @@ def _digests(con: duckdb.DuckDBPyConnection, layout: Layout, source: str) -> dic
     return found
 
 
+def _literal(path: Path) -> str:
+    return "'" + str(path).replace("'", "''") + "'"
+
+
 def _partition_keys(relative: Path, keys: tuple[str, ...]) -> Key:
     parts = dict(p.split("=", 1) for p in relative.parent.parts if "=" in p)
     return tuple(parts[k] for k in keys)
@@ -92,12 +96,14 @@ def _write(
         values = ", ".join("(" + ", ".join(f"'{v}'" for v in key) + ")" for key in changed)
         where = f" WHERE ({', '.join(keys)}) IN ({values})"  # values are SAFE_VALUE: no quotes
         con.execute(
-            f"COPY (SELECT * FROM ({source}) AS s{where}) TO '{target}' "
+            f"COPY (SELECT * FROM ({source}) AS s{where}) TO {_literal(target)} "
             f"(FORMAT parquet, PARTITION_BY ({', '.join(keys)}), FILENAME_PATTERN 'part-{{uuid}}')"
         )
     else:
         target.mkdir(parents=True)
-        con.execute(f"COPY ({source}) TO '{target / f'part-{uuid.uuid4()}.parquet'}' (FORMAT parquet)")
+        con.execute(
+            f"COPY ({source}) TO {_literal(target / f'part-{uuid.uuid4()}.parquet')} (FORMAT parquet)"
+        )
     written: dict[Key, list[LakeFile]] = {}
     for path in sorted(target.rglob("*.parquet")):
         relative = path.relative_to(stage)
@@ -190,6 +196,8 @@ def export(con: duckdb.DuckDBPyConnection, root: Path) -> ExportSummary:
         try:
             for name, layout in layouts().items():
                 if name in present:
+                    if layout.parent is not None and layout.parent not in present:
+                        layout = replace(layout, region="NULL", parent=None)  # no case to place it: 00
                     before = old.tables.get(name) if old is not None else None
                     columns = probes.columns(con, name)
                     tables[name], summary[name] = _export_table(con, layout, columns, before, stage, moved)
