@@ -24,6 +24,12 @@ class Settings(BaseSettings):
         description="Workspace folder (warehouse, operational database, link models, outputs); "
         "`--workspace` on the command line wins.",
     )
+    lake: Path | None = Field(
+        default=None,
+        description="A Parquet lake folder that `procura lake export` writes (default `<home>/lake`) and "
+        "`procura run` reads instead of the warehouse file, verified against its manifest first; on "
+        "Spark no DuckDB file is read (ADR 0130). `--to` / `--lake DIR` win.",
+    )
     database_url: str | None = Field(
         default=None,
         description="Operational database URL (e.g. `postgresql+psycopg://…`); "
@@ -111,12 +117,6 @@ class Settings(BaseSettings):
     )
     auto_migrate: bool = Field(
         default=True, description="Migrate the operational database when it is opened."
-    )
-    lake: Path | None = Field(
-        default=None,
-        description="A Parquet lake folder (`procura lake export`) that `procura run` reads instead of "
-        "the warehouse file, verified against its manifest first; on Spark no DuckDB file is read "
-        "(ADR 0130). `procura run --lake DIR` wins.",
     )
     link_match_threshold: float = Field(
         default=0.95, description="Entity resolution: Splink match probability at which two mentions link."
