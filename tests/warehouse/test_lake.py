@@ -133,7 +133,8 @@ def test_a_changed_partition_is_rewritten_and_a_gone_one_dropped(ws: Settings, t
     left = con.execute("SELECT count(*) FROM app_reports").fetchone()
     con.close()
     counts = _export(ws, root)["app_reports"]
-    assert counts["dropped"] >= 1 and counts["written"] == 1
+    assert counts["dropped"] >= 1 and counts["written"] == 1 and counts["kept"] == 0
+    assert counts["partitions"] == 1, "only the rewritten region=33 partition is left"
     assert all("region=33" in p.as_posix() for p in _files(root, "app_reports")), "old files deleted"
     view = duckdb.connect()
     attach(view, open_lake(root), ["app_reports"])

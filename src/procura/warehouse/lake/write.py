@@ -131,6 +131,9 @@ def _export_table(
     digests = _digests(con, layout, source)
     old = before.partitions if before is not None and before.columns == columns else ()
     kept = {tuple(p.keys[k] for k in layout.partition_by): p for p in old}
+    old_keys = {
+        tuple(p.keys.get(k, "") for k in layout.partition_by) for p in (before.partitions if before else ())
+    }
     kept = {k: p for k, p in kept.items() if digests.get(k) == (p.rows, p.digest)}
     changed = sorted(k for k in digests if k not in kept)
     staged = _write(con, layout, source, changed, stage) if changed else {}
@@ -156,7 +159,7 @@ def _export_table(
         "partitions": len(partitions),
         "written": len(changed),
         "kept": len(kept),
-        "dropped": len(before.partitions) - len(kept) if before is not None else 0,
+        "dropped": len(old_keys - set(digests)),  # partitions whose rows are all gone
         "rows": sum(p.rows for p in partitions),
         "rows_written": sum(digests[k][0] for k in changed),
     }
