@@ -132,10 +132,14 @@ def test_a_changed_partition_is_rewritten_and_a_gone_one_dropped(ws: Settings, t
     con.execute("DELETE FROM app_reports WHERE report_id = (SELECT min(report_id) FROM app_reports)")
     left = con.execute("SELECT count(*) FROM app_reports").fetchone()
     con.close()
+    replaced = set(_files(root, "app_reports"))
     counts = _export(ws, root)["app_reports"]
     assert counts["dropped"] >= 1 and counts["written"] == 1 and counts["kept"] == 0
     assert counts["partitions"] == 1, "only the rewritten region=33 partition is left"
-    assert all("region=33" in p.as_posix() for p in _files(root, "app_reports")), "old files deleted"
+    assert replaced <= set(_files(root, "app_reports")), "a reader of the old manifest can still read"
+    _export(ws, root)
+    assert not replaced & set(_files(root, "app_reports")), "replaced files go with the next export"
+    assert all("region=33" in p.as_posix() for p in _files(root, "app_reports"))
     view = duckdb.connect()
     attach(view, open_lake(root), ["app_reports"])
     assert view.execute("SELECT count(*) FROM app_reports").fetchone() == left

@@ -8,7 +8,8 @@ not rewritten. Changed partitions are written with DuckDB
 lake, hashed, moved under new file names beside the old ones, and only then
 does the new manifest replace the old one. Until that rename, readers see the
 old lake; on any failure the new files are removed and the old lake is
-untouched. Files the new manifest no longer lists are deleted last.
+untouched. Files the new manifest no longer lists are deleted by the next
+export, so a run that opened the old manifest can finish.
 """
 
 from __future__ import annotations
@@ -214,14 +215,21 @@ def export(con: duckdb.DuckDBPyConnection, root: Path) -> ExportSummary:
             if created and root.exists() and not any(root.iterdir()):
                 root.rmdir()
             raise
-        _sweep(root, tables, set(old.tables) if old is not None else set())
+        _sweep(root, tables, old)
     return ExportSummary(root, summary)
 
 
-def _sweep(root: Path, tables: dict[str, LakeTable], old: set[str]) -> None:
-    """After the commit: delete files the manifest does not list (replaced, or left by a killed export)."""
-    listed = {f.path for t in tables.values() for p in t.partitions for f in p.files}
-    for name in set(tables) | old | set(layouts()):
+def _sweep(root: Path, tables: dict[str, LakeTable], old: Lake | None) -> None:
+    """After the commit: delete files neither this manifest nor the one it replaced lists.
+
+    Files of the replaced manifest are kept one export longer, so a run that
+    opened the lake before this export can still read them; files of the
+    manifest before that, and files left by an export killed before its
+    commit, go now.
+    """
+    lakes = [*tables.values(), *(old.tables.values() if old is not None else ())]
+    listed = {f.path for t in lakes for p in t.partitions for f in p.files}
+    for name in {t.name for t in lakes} | set(layouts()):
         for path in (root / name).rglob("*.parquet") if (root / name).is_dir() else ():
             if path.relative_to(root).as_posix() not in listed:
                 path.unlink()
