@@ -35,6 +35,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/link.py
 	$(BIN)/python bench/link_febrl.py
 	$(BIN)/python bench/models.py
+	$(BIN)/python bench/lake.py
 	$(BIN)/python bench/api.py
 	$(BIN)/python bench/pages.py
 

@@ -24,6 +24,12 @@ class Settings(BaseSettings):
         description="Workspace folder (warehouse, operational database, link models, outputs); "
         "`--workspace` on the command line wins.",
     )
+    lake: Path | None = Field(
+        default=None,
+        description="A Parquet lake folder that `procura lake export` writes (default `<home>/lake`) and "
+        "`procura run` reads instead of the warehouse file, verified against its manifest first; on "
+        "Spark no DuckDB file is read (ADR 0130). `--to` / `--lake DIR` win.",
+    )
     database_url: str | None = Field(
         default=None,
         description="Operational database URL (e.g. `postgresql+psycopg://…`); "
@@ -162,6 +168,11 @@ class Settings(BaseSettings):
     @cached_property
     def link_dir(self) -> Path:
         return self.home / "link"
+
+    @property
+    def lake_dir(self) -> Path:
+        """Where ``procura lake export`` writes by default: the ``lake`` setting, else ``<home>/lake``."""
+        return self.lake or self.home / "lake"
 
     @cached_property
     def out_dir(self) -> Path:

@@ -39,6 +39,7 @@ COMMANDS: dict[str, Area] = {
     ),
     "evaluate": Area(("synth",), "评估 Score leads and entity resolution against a truth file."),
     "link": Area(("link",), "Entity resolution 实体识别: one id for every person and organisation."),
+    "lake": Area(("lake",), "数据湖 Parquet lake: partitioned Parquet and a manifest (export, verify)."),
     "run": Area(("models",), "Run supervision models over the warehouse and store their leads. 运行监督模型"),
     "models": Area(("models",), "Supervision models (监督模型): list, show, test, diff, promote, docs."),
     "leads": Area(
@@ -194,6 +195,10 @@ def _area(name: str) -> ModuleType:
         from procura.cli import link
 
         return link
+    if name == "lake":
+        from procura.cli import lake
+
+        return lake
     if name == "models":
         from procura.cli import models
 

@@ -61,6 +61,10 @@ def run_command(
     engine: Annotated[str, typer.Option("--engine", help="duckdb | spark")] = "duckdb",
     shadow: Annotated[bool, typer.Option("--shadow", help="Run shadow versions, store leads apart.")] = False,
     catalog: CatalogOpt = None,
+    lake: Annotated[
+        Path | None,
+        typer.Option("--lake", help="Read this Parquet lake (`procura lake export`), not the warehouse."),
+    ] = None,
 ) -> None:
     """Run supervision models over the warehouse and store their leads. 运行监督模型"""
     settings: Settings = ctx.obj
@@ -76,6 +80,7 @@ def run_command(
         engine=engine,
         catalogs=catalog or [],
         shadow=shadow,
+        lake=lake,
     )
     try:
         outcomes = run(settings, open_system_store(settings), request)
@@ -93,7 +98,8 @@ def run_command(
         console.print("没有可运行的模型 nothing to run (no shadow versions: add versions/<n>/ to a model)")
         return
     title = "影子运行 Shadow run" if shadow else "模型运行 Model run"
-    table = Table(title=f"{title} ({engine})")
+    source = f", lake {lake or settings.lake}" if (lake or settings.lake) else ""
+    table = Table(title=f"{title} ({engine}{source})")
     table.add_column("模型 model", no_wrap=True)
     for col in ("版本 v", "线索 found", "新增 new", "更新 upd.", "不变 same", "run"):
         table.add_column(col, justify="right")

@@ -13,10 +13,12 @@ from typing import Any
 
 import duckdb
 import pyarrow as pa
+from sqlglot import exp
 
 from procura.engine.base import Engine, EngineError
 from procura.engine.dialect import dialect
 from procura.warehouse import probes
+from procura.warehouse.lake import Lake, LakeTable
 
 _SESSION: Any = None
 
@@ -68,6 +70,22 @@ def export_parquet(con: duckdb.DuckDBPyConnection, tables: Iterable[str], folder
     return paths
 
 
+def lake_frame(session: Any, lake: Lake, table: LakeTable) -> Any:
+    """One lake table as a DataFrame of its warehouse columns (partition keys left out).
+
+    The files are the manifest's; ``basePath`` makes Spark read the
+    ``region=``/``batch=`` folders as partitions. JSON columns stay text.
+    """
+    files = [str(path) for path in table.files(lake.root)]
+    if not files:
+        kinds = {name: "VARCHAR" if kind == "JSON" else kind for name, kind in table.columns.items()}
+        types = {name: exp.DataType.build(k, dialect="duckdb").sql("spark") for name, k in kinds.items()}
+        schema = ", ".join(f"`{name}` {kind}" for name, kind in types.items())
+        return session.createDataFrame([], schema=schema)
+    frame = session.read.option("basePath", str(lake.root / table.name)).parquet(*files)
+    return frame.select(*[f"`{name}`" for name in table.columns])
+
+
 class SparkEngine(Engine):
     """Runs rules with Spark SQL over Parquet copies of the tables.
 
@@ -82,6 +100,15 @@ class SparkEngine(Engine):
         self._frames = {table: self.session.read.parquet(str(path)) for table, path in parquet.items()}
         if self.dialect.cache_tables:
             self._frames = {table: frame.cache() for table, frame in self._frames.items()}
+
+    @classmethod
+    def from_lake(cls, lake: Lake, tables: Iterable[str]) -> SparkEngine:
+        """A Spark engine over tables of a verified Parquet lake: its files, no DuckDB in the path."""
+        engine = cls({})
+        for name in sorted(set(tables)):
+            frame = lake_frame(engine.session, lake, lake.table(name))
+            engine._frames[name] = frame.cache() if engine.dialect.cache_tables else frame
+        return engine
 
     @classmethod
     def from_duckdb(cls, con: duckdb.DuckDBPyConnection, tables: Iterable[str], folder: Path) -> SparkEngine:

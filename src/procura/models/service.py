@@ -36,6 +36,7 @@ class RunRequest:
     engine: str = "duckdb"
     catalogs: Sequence[Path] = ()
     shadow: bool = False
+    lake: Path | None = None  # read this Parquet lake instead of the warehouse (else the setting)
 
 
 def catalog_or_fail(catalogs: Sequence[Path], wanted: Sequence[str] = ()) -> Catalog:
@@ -85,7 +86,7 @@ def run(settings: Settings, store: sessionmaker[Session], request: RunRequest) -
         bindings(model.spec, values.get(model.id))
     as_of = request.as_of or clock.today()
     tables = {t for m in models for t in m.spec.tables}
-    engine = open_engine(request.engine, settings, tables)
+    engine = open_engine(request.engine, settings, tables, request.lake)
     outcomes: list[RunOutcome] = []
     try:
         for model in models:
