@@ -31,7 +31,7 @@ from procura.workflow.lookback import lookback
 from procura.workflow.orm import LeadEvent, LeadLink, LeadWork, Measure
 from procura.workflow.privacy import masked_lead, masked_subject_name
 from procura.workflow.scope import handling_office, jurisdiction_list_filter, load
-from procura.workflow.views import SEVERITY, EventView, LeadDetail, LeadSummary, MeasureView, Page
+from procura.workflow.views import SEVERITY, EventView, LeadDetail, LeadSummary, Lookback, MeasureView, Page
 
 MAX_PAGE = 500
 # Queue orders: the most likely first, or by age.
@@ -337,7 +337,12 @@ def get_lead(session: Session, principal: Principal, lead_id: str, today: date |
         dismiss_reason=work.dismiss_reason,
         measures=measures,
         links=links,
-        lookback=lookback(session, lead),
+        # No answered measure, no look-back (the measures are loaded already: one query less).
+        lookback=(
+            lookback(session, lead)
+            if any(m.response_at is not None for m in measures)
+            else Lookback(status="not_applicable")
+        ),
     )
 
 
