@@ -89,26 +89,61 @@ def _cells(values: pd.Series, letter: str, rows: pd.Series, numeric: bool) -> pd
     return out
 
 
-def write_xlsx(path: Path, frame: pd.DataFrame, sheet: str, numeric: tuple[str, ...] = ()) -> None:
-    """Write ``frame`` (str or None cells; ints too in ``numeric`` columns) with a header row to ``path``."""
-    frame = frame.reset_index(drop=True)
-    rows = pd.Series(np.arange(2, len(frame) + 2).astype(str))
-    header = "".join(
+def _header(columns: list[str]) -> str:
+    cells = "".join(
         f'<c r="{column_letter(i)}1" t="inlineStr"><is><t>{_escape_one(str(name))}</t></is></c>'
-        for i, name in enumerate(frame.columns)
+        for i, name in enumerate(columns)
     )
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        f'<worksheet xmlns="{_NS}/spreadsheetml/2006/main"><sheetData>'
+        f'<row r="1">{cells}</row>'
+    )
+
+
+def _rows(frame: pd.DataFrame, first_row: int, numeric: tuple[str, ...]) -> str:
+    """The sheet XML of ``frame``'s rows, numbered from ``first_row``."""
+    frame = frame.reset_index(drop=True)
+    rows = pd.Series(np.arange(first_row, first_row + len(frame)).astype(str))
     body = pd.Series("", index=frame.index, dtype=object)
     for i, column in enumerate(frame.columns):
         body = body + _cells(frame[column].astype(object), column_letter(i), rows, column in numeric)
     xml_rows = '<row r="' + rows + '">' + body + "</row>"
-    sheet_xml = (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-        f'<worksheet xmlns="{_NS}/spreadsheetml/2006/main"><sheetData>'
-        f'<row r="1">{header}</row>' + "".join(xml_rows.tolist()) + "</sheetData></worksheet>"
-    )
-    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
-        zf.writestr("[Content_Types].xml", CONTENT_TYPES)
-        zf.writestr("_rels/.rels", ROOT_RELS)
-        zf.writestr("xl/workbook.xml", _workbook(sheet))
-        zf.writestr("xl/_rels/workbook.xml.rels", WORKBOOK_RELS)
-        zf.writestr("xl/worksheets/sheet1.xml", sheet_xml)
+    return "".join(xml_rows.tolist())
+
+
+_FOOTER = "</sheetData></worksheet>"
+
+
+class XlsxWriter:
+    """An XLSX written in slices of rows: the sheet XML is streamed into the zip, never held whole."""
+
+    def __init__(self, path: Path, sheet: str, columns: list[str], numeric: tuple[str, ...] = (),
+                 large: bool = False) -> None:
+        self.numeric = numeric
+        self.next_row = 2
+        self.zf = zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1)
+        self.zf.writestr("[Content_Types].xml", CONTENT_TYPES)
+        self.zf.writestr("_rels/.rels", ROOT_RELS)
+        self.zf.writestr("xl/workbook.xml", _workbook(sheet))
+        self.zf.writestr("xl/_rels/workbook.xml.rels", WORKBOOK_RELS)
+        # A sheet past 2 GiB needs the zip64 sizes; its size is not known when the stream opens.
+        self.sheet = self.zf.open("xl/worksheets/sheet1.xml", "w", force_zip64=large)
+        self.sheet.write(_header(columns).encode("utf-8"))
+
+    def write(self, frame: pd.DataFrame) -> None:
+        """Append ``frame``'s rows (str or None cells; ints too in ``numeric`` columns)."""
+        self.sheet.write(_rows(frame, self.next_row, self.numeric).encode("utf-8"))
+        self.next_row += len(frame)
+
+    def close(self) -> None:
+        self.sheet.write(_FOOTER.encode("utf-8"))
+        self.sheet.close()
+        self.zf.close()
+
+
+def write_xlsx(path: Path, frame: pd.DataFrame, sheet: str, numeric: tuple[str, ...] = ()) -> None:
+    """Write ``frame`` (str or None cells; ints too in ``numeric`` columns) with a header row to ``path``."""
+    writer = XlsxWriter(path, sheet, [str(c) for c in frame.columns], numeric)
+    writer.write(frame)
+    writer.close()
