@@ -68,6 +68,9 @@ def measure(scale: float, seed: int, work: Path, stages: tuple[str, ...], memory
     ws = work / f"ws-s{scale:g}"
     env = {**os.environ, "PROCURA_HOME": str(ws), "PROCURA_DUCKDB_MEMORY_LIMIT": memory}
     env.pop("PROCURA_DATABASE_URL", None)
+    # admin_penalties.xlsx has about 2 MB of sheet XML per scale unit: past ingest's 256 MB default.
+    if scale > 100:
+        env.setdefault("PROCURA_INGEST_MAX_XLSX_MB", "2048")
     record: dict = {
         "scale": scale,
         "seed": seed,
@@ -208,7 +211,18 @@ def main() -> None:
         runs = _load()
         chart(runs)
         print(report(runs))
-        write_section(START, END, f"{START}\n{report(runs)}\n{END}")
+        intro = (
+            f"## Province scale on one machine (issue 14, `bench/scale.py`, {dt.date.today()})\n\n"
+            "Each stage is a whole `procura` process on a fresh workspace, the warehouse opened with "
+            "`PROCURA_DUCKDB_MEMORY_LIMIT` (below: the limit of each run), run with `nice -n 10` on the "
+            "shared 2-core machine; CPU s is user + system of the process, peak MiB its maximum resident "
+            "set. Wall seconds move with the load average beside them; CPU seconds much less.\n\n"
+            "![cost curve](docs/scale-cost-curve.png)\n\n"
+            "Memory limit per scale: "
+            + ", ".join(f"{r['scale']:g}: {r.get('memory_limit')}" for r in runs)
+            + ".\n\n"
+        )
+        write_section(START, END, f"{START}\n{intro}{report(runs)}\n{END}")
 
 
 if __name__ == "__main__":

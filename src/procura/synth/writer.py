@@ -75,13 +75,6 @@ class TableWriter:
         self.close()
 
 
-def write_table(directory: Path, table: str, fmt: str, text: pd.DataFrame, counts: tuple[str, ...]) -> Path:
-    """Write ``text`` (strings, None for empty) to ``directory/<table>.<fmt>`` at once."""
-    with TableWriter(directory, table, fmt, [str(c) for c in text.columns], counts, len(text)) as writer:
-        writer.write(text)
-    return writer.path
-
-
 def _typed(text: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
     """Plain-digit cells of ``columns`` as integers (as a system export would type them).
 

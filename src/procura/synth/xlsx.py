@@ -156,10 +156,3 @@ class XlsxWriter:
         self.sheet.write(_FOOTER.encode("utf-8"))
         self.sheet.close()
         self.zf.close()
-
-
-def write_xlsx(path: Path, frame: pd.DataFrame, sheet: str, numeric: tuple[str, ...] = ()) -> None:
-    """Write ``frame`` (str or None cells; ints too in ``numeric`` columns) with a header row to ``path``."""
-    writer = XlsxWriter(path, sheet, [str(c) for c in frame.columns], numeric)
-    writer.write(frame)
-    writer.close()
