@@ -32,6 +32,7 @@ ROOT = Path(__file__).resolve().parents[1]
 PROCURA = Path(sys.executable).parent / "procura"
 RESULTS = ROOT / "bench" / "scale-results.json"
 CHART = ROOT / "docs" / "scale-cost-curve.png"
+NOTES = ROOT / "bench" / "scale-notes.md"  # hand-written findings, appended to the section
 START, END = "<!-- issue 14 scale: start -->", "<!-- issue 14 scale: end -->"
 STAGES = ("synth", "ingest", "link", "run", "evaluate")
 
@@ -147,10 +148,19 @@ def chart(runs: list[dict]) -> None:
         scales = [s for s, _ in points]
         cpu_ax.plot(scales, [p["cpu"] for _, p in points], marker="o", label=stage)
         mem_ax.plot(scales, [p["peak_mb"] for _, p in points], marker="o", label=stage)
+    mem_ax.axhline(8 * 1024, color="grey", linestyle="--", linewidth=1)
+    mem_ax.annotate(
+        "DuckDB memory_limit 8GB",
+        (1, 8 * 1024),
+        textcoords="offset points",
+        xytext=(0, 4),
+        fontsize=8,
+        color="grey",
+    )
     for ax, title in ((cpu_ax, "CPU seconds (user + system)"), (mem_ax, "peak resident MiB")):
         ax.set_xscale("log")
         ax.set_yscale("log")
-        ax.set_xlabel("procura synth --scale (1 ≈ 21.6k rows)")
+        ax.set_xlabel("procura synth --scale (1 ≈ 24k rows, 100 ≈ 2.1M)")
         ax.set_title(title)
         ax.grid(True, which="both", alpha=0.3)
         ax.legend()
@@ -222,7 +232,8 @@ def main() -> None:
             + ", ".join(f"{r['scale']:g}: {r.get('memory_limit')}" for r in runs)
             + ".\n\n"
         )
-        write_section(START, END, f"{START}\n{intro}{report(runs)}\n{END}")
+        notes = NOTES.read_text(encoding="utf-8").strip() + "\n" if NOTES.exists() else ""
+        write_section(START, END, f"{START}\n{intro}{report(runs)}\n\n{notes}{END}")
 
 
 if __name__ == "__main__":
