@@ -198,7 +198,10 @@ def report(runs: list[dict]) -> str:
                 + (f"; {worst}" if worst else "")
             )
     return "\n".join(lines) + (
-        "\n\nQuality (`procura evaluate`):\n\n" + "\n".join(quality) if quality else ""
+        "\n\nQuality (`procura evaluate`; at scale 500 per model only, `bench/scale_models_only.py`):\n\n"
+        + "\n".join(quality)
+        if quality
+        else ""
     )
 
 
