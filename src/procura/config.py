@@ -127,6 +127,17 @@ class Settings(BaseSettings):
     link_review_high: float = Field(
         default=0.99, description="Entity resolution: upper end of the review band."
     )
+    duckdb_memory_limit: str | None = Field(
+        default=None,
+        pattern=r"^\s*\d+(\.\d+)?\s*([KMGT]i?B|B)\s*$",
+        description="Warehouse (DuckDB): most memory a connection may use, e.g. `8GB`; larger joins and "
+        "sorts spill to `duckdb_temp_dir`. Default: DuckDB's own (80% of the machine's memory).",
+    )
+    duckdb_temp_dir: Path | None = Field(
+        default=None,
+        description="Warehouse (DuckDB): folder for spilled intermediate results; default: DuckDB's "
+        "(`warehouse.duckdb.tmp` beside the warehouse).",
+    )
     link_attach_floor: float = Field(
         default=0.35,
         description="A name-only mention joins the one cluster its scored pairs reach at this probability.",

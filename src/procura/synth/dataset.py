@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import math
 import warnings
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -19,7 +20,7 @@ import pandas as pd
 
 from procura.synth import malformed
 from procura.synth.background import cases, commerce, courts, police
-from procura.synth.noise import render
+from procura.synth.noise import draw, render_rows
 from procura.synth.population import build_population
 from procura.synth.scenarios import apps, families, medical, orders, penalties, shifts
 from procura.synth.scenarios import cases as case_scenarios
@@ -28,7 +29,7 @@ from procura.synth.scenarios import police as police_scenarios
 from procura.synth.schema import COLUMNS, EXTRA_COLUMNS, FORMATS, PRIMARY_KEYS, ROLES
 from procura.synth.truth import Truth, write_truth
 from procura.synth.world import World
-from procura.synth.writer import write_table
+from procura.synth.writer import TableWriter
 
 DEFAULT_AS_OF = date(2026, 6, 30)
 DEFAULT_PROVINCE = "330000"
@@ -101,7 +102,8 @@ def _finish(world: World) -> Dataset:
     for table, columns in COLUMNS.items():
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", FutureWarning)  # all-empty columns of single scenario rows
-            frame = pd.concat(world.frames.get(table, []), ignore_index=True)
+            # Popped: the world's pieces are freed as each table is assembled (peak memory, ADR 0204).
+            frame = pd.concat(world.frames.pop(table, []), ignore_index=True)
         frame["_bg"] = frame["_bg"].astype("boolean").fillna(False).astype(bool)
         extra = [c for c in frame.columns if c.startswith("_e_")]
         wanted = list(columns) + list(EXTRA_COLUMNS.get(table, ())) + extra + ["_bg"]
@@ -147,32 +149,46 @@ def _json_str(values: pd.Series) -> pd.Series:
     return text.map(json.dumps)
 
 
-def mention_lines(dataset: Dataset) -> list[str]:
-    """One JSON object per true mention, skipping malformed rows (ingest quarantines them)."""
-    lines: list[str] = []
+# Rows rendered and written at a time: memory for the text grows with this, not with the table.
+CHUNK_ROWS = 100_000
+
+
+def _mention_batches(dataset: Dataset, chunk: int = CHUNK_ROWS) -> Iterator[list[str]]:
+    """Batches of true-mention lines, in table, role, row order; malformed rows skipped."""
     for table, roles in ROLES.items():
         frame = dataset.stored(table)
         fields = PRIMARY_KEYS[table]
         for role, column in roles.items():
-            named = frame[frame[column].notna()]
-            if named.empty:
-                continue
-            key_text = pd.Series("{", index=named.index)
-            for i, field in enumerate(fields):
-                key_text = key_text + ("" if i == 0 else ", ") + f'"{field}": ' + _json_str(named[field])
-            text = (
-                f'  {{"table": "{table}", "key": '
-                + key_text
-                + f'}}, "role": "{role}", "entity": "'
-                + named[column].astype(str)
-                + '"}'
-            )
-            lines.extend(text.tolist())
-    return lines
+            for start in range(0, len(frame), chunk):
+                part = frame.iloc[start:start + chunk]
+                named = part[part[column].notna()]
+                if named.empty:
+                    continue
+                key_text = pd.Series("{", index=named.index)
+                for i, field in enumerate(fields):
+                    key_text = key_text + ("" if i == 0 else ", ") + f'"{field}": ' + _json_str(named[field])
+                text = (
+                    f'  {{"table": "{table}", "key": '
+                    + key_text
+                    + f'}}, "role": "{role}", "entity": "'
+                    + named[column].astype(str)
+                    + '"}'
+                )
+                yield text.tolist()
 
 
-def write(dataset: Dataset, out: Path) -> dict[str, int]:
-    """Write ``out/data/<table>.<fmt>`` and ``out/truth.json``; returns rows written per table."""
+def mention_lines(dataset: Dataset) -> list[str]:
+    """One JSON object per true mention, skipping malformed rows (ingest quarantines them)."""
+    return [line for batch in _mention_batches(dataset) for line in batch]
+
+
+def write(dataset: Dataset, out: Path, chunk: int = CHUNK_ROWS) -> dict[str, int]:
+    """Write ``out/data/<table>.<fmt>`` and ``out/truth.json``; returns rows written per table.
+
+    Each table's random variants are drawn first, over the whole table (ADR 0204);
+    its rows are then rendered and written ``chunk`` at a time, so the files are
+    the same for any ``chunk``.
+    """
     data_dir = out / "data"
     data_dir.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(dataset.seed + 7919)
@@ -180,13 +196,20 @@ def write(dataset: Dataset, out: Path) -> dict[str, int]:
     for table, frame in dataset.tables.items():
         fmt = FORMATS[table]
         columns = list(COLUMNS[table]) + list(EXTRA_COLUMNS.get(table, ()))
-        text = render(
-            table, frame[columns], rng, dataset.forced.get(table, {}), fmt, COUNTS, frame["_bg"].to_numpy()
-        )
-        malformed.apply(text, dataset.spoiled.get(table, []))
-        write_table(data_dir, table, fmt, text, COUNTS)
-        counts[table] = len(text)
-    write_truth(out / "truth.json", dataset.truth, mention_lines(dataset))
+        clean = frame[columns]
+        forced = dataset.forced.get(table, {})
+        plan = draw(table, clean, rng, forced, fmt, COUNTS, frame["_bg"].to_numpy())
+        spoiled = dataset.spoiled.get(table, [])
+        with TableWriter(data_dir, table, fmt, columns, COUNTS, len(frame)) as writer:
+            for start in range(0, max(len(frame), 1), chunk):
+                part = clean.iloc[start:start + chunk]
+                text = render_rows(plan, part, start)
+                stop = start + len(part)
+                bad = [(r - start, f, v, why) for r, f, v, why in spoiled if start <= r < stop]
+                malformed.apply(text, bad)
+                writer.write(text)
+        counts[table] = len(frame)
+    write_truth(out / "truth.json", dataset.truth, _mention_batches(dataset, chunk))
     return counts
 
 

@@ -9,6 +9,8 @@ Variants never change a value's meaning after normalization.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
@@ -179,6 +181,93 @@ def apply_variant(text: pd.Series, clean: pd.Series, kind: str, variant: str) ->
     raise ValueError(f"unknown kind {kind!r}")
 
 
+@dataclass
+class _Draws:
+    """One column's random choices, drawn over the whole table (bools and small codes, not strings)."""
+
+    options: np.ndarray  # the variant names the codes index
+    chosen: np.ndarray  # present and drawn below the column kind's share
+    codes: np.ndarray  # int8 index into ``options``
+    half: np.ndarray | None  # id numbers: the coin that gives lower-case x to numbers ending in X
+    typo: np.ndarray | None  # identifiers: the 1% draw of a wrong check character
+
+
+@dataclass
+class Plan:
+    """Every random choice of one table's rendering, so rows can then be rendered in any slices."""
+
+    table: str
+    kinds: dict[str, str]
+    draws: dict[str, _Draws]
+    forced: dict[str, list[tuple[int, str]]]
+    background: np.ndarray
+
+
+def draw(
+    table: str,
+    clean: pd.DataFrame,
+    rng: np.random.Generator,
+    forced: dict[tuple[int, str], str],
+    fmt: str,
+    counts: tuple[str, ...],
+    background: np.ndarray,
+) -> Plan:
+    """Draw the table's variants column by column, in the order (and amounts) ``render`` always has.
+
+    ``rng.choice`` over an array draws ``rng.integers(0, len)``; drawing the
+    integers directly keeps the stream and stores one byte per cell.
+    """
+    kinds = {column: KINDS.get(table, {}).get(column, "count" if column in counts else "text")
+             for column in clean.columns}
+    draws: dict[str, _Draws] = {}
+    n = len(clean)
+    for column in clean.columns:
+        kind = kinds[column]
+        if kind not in VARIANTS or column in PRIMARY_KEYS[table]:
+            continue
+        present = clean[column].notna().to_numpy()
+        chosen = present & (rng.random(n) < SHARE[kind])
+        options = VARIANTS[kind] + (("excel",) if kind == "date" and fmt == "xlsx" else ())
+        codes = rng.integers(0, len(options), size=n).astype(np.int8)
+        half = rng.random(n) < 0.5 if kind == "id_no" else None
+        typo = rng.random(n) < 0.01 if kind in ("id_no", "uscc") else None
+        draws[column] = _Draws(np.array(options, dtype="<U12"), chosen, codes, half, typo)
+    by_column: dict[str, list[tuple[int, str]]] = {}
+    for (row, col), variant in forced.items():
+        by_column.setdefault(col, []).append((row, variant))
+    return Plan(table, kinds, draws, by_column, np.asarray(background, dtype=bool))
+
+
+def render_rows(plan: Plan, clean: pd.DataFrame, start: int) -> pd.DataFrame:
+    """Rows ``start`` … ``start + len(clean)`` of the table as strings, following ``plan``."""
+    stop = start + len(clean)
+    out = pd.DataFrame(index=clean.index)
+    for column in clean.columns:
+        kind = plan.kinds[column]
+        values = clean[column]
+        text = canonical(values, kind)
+        d = plan.draws.get(column)
+        if d is not None:
+            chosen = d.chosen[start:stop].copy()
+            picks = d.options[d.codes[start:stop]]
+            if d.half is not None:
+                # Numbers ending in X are the ones a lower-case x can spoil: give it half of them.
+                ends_x = text.fillna("").str.endswith("X").to_numpy()
+                picks = np.where(chosen & ends_x & d.half[start:stop], "lower_x", picks)
+            for row, variant in plan.forced.get(column, []):
+                if start <= row < stop:
+                    chosen[row - start], picks[row - start] = True, variant
+            if d.typo is not None:
+                present = values.notna().to_numpy()
+                typo = present & plan.background[start:stop] & ~chosen & d.typo[start:stop]
+                chosen, picks = chosen | typo, np.where(typo, "bad_check", picks)
+            for variant in np.unique(picks[chosen]):
+                mask = chosen & (picks == variant)
+                text[mask] = apply_variant(text[mask], values[mask], kind, str(variant))
+        out[column] = text
+    return out
+
+
 def render(
     table: str,
     clean: pd.DataFrame,
@@ -192,30 +281,7 @@ def render(
 
     About 1% of the identifiers in ``background`` rows also get a wrong check
     character (a clerk's typo): kept by ingest, flagged invalid, still the same entity.
+    The same as ``draw`` then ``render_rows`` over all rows; ``write`` renders in slices.
     """
-    kinds = KINDS.get(table, {})
-    out = pd.DataFrame(index=clean.index)
-    for column in clean.columns:
-        kind = kinds.get(column, "count" if column in counts else "text")
-        values = clean[column]
-        text = canonical(values, kind)
-        if kind in VARIANTS and column not in PRIMARY_KEYS[table]:
-            present = values.notna().to_numpy()
-            chosen = present & (rng.random(len(values)) < SHARE[kind])
-            options = VARIANTS[kind] + (("excel",) if kind == "date" and fmt == "xlsx" else ())
-            picks = rng.choice(np.array(options, dtype="<U12"), size=len(values))
-            if kind == "id_no":
-                # Numbers ending in X are the ones a lower-case x can spoil: give it half of them.
-                ends_x = text.fillna("").str.endswith("X").to_numpy()
-                picks = np.where(chosen & ends_x & (rng.random(len(values)) < 0.5), "lower_x", picks)
-            for (row, col), variant in forced.items():
-                if col == column:
-                    chosen[row], picks[row] = True, variant
-            if kind in ("id_no", "uscc"):
-                typo = present & background & ~chosen & (rng.random(len(values)) < 0.01)
-                chosen, picks = chosen | typo, np.where(typo, "bad_check", picks)
-            for variant in np.unique(picks[chosen]):
-                mask = chosen & (picks == variant)
-                text[mask] = apply_variant(text[mask], values[mask], kind, str(variant))
-        out[column] = text
-    return out
+    plan = draw(table, clean, rng, forced, fmt, counts, background)
+    return render_rows(plan, clean, 0)

@@ -7,6 +7,7 @@ Written as ``DIR/truth.json`` in the format fixed by ``docs/architecture.md``;
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -77,13 +78,24 @@ class Truth:
         }
 
 
-def write_truth(path: Path, truth: Truth, mention_lines: list[str]) -> None:
-    """Write ``truth.json``; mentions come pre-serialized (one JSON object per line) for speed."""
+def write_truth(path: Path, truth: Truth, mention_lines: Iterable[list[str]]) -> None:
+    """Write ``truth.json``; mentions come pre-serialized (one JSON object per line) for speed.
+
+    ``mention_lines`` is an iterable of batches, so a large dataset's mentions
+    are streamed rather than held as one list.
+    """
     head = json.dumps(truth.header(), ensure_ascii=False, indent=1)
     with path.open("w", encoding="utf-8") as fh:
         fh.write(head[:-2] if head.endswith("\n}") else head[:-1])
         fh.write(',\n "mentions": [\n')
-        fh.write(",\n".join(mention_lines))
+        first = True
+        for batch in mention_lines:
+            if not batch:
+                continue
+            if not first:
+                fh.write(",\n")
+            fh.write(",\n".join(batch))
+            first = False
         fh.write("\n ]\n}\n")
 
 

@@ -152,14 +152,16 @@ def _police_family(
 
 
 def _free_operators(world: World, pop: Population) -> pd.DataFrame:
-    named: set[str] = set()
-    for frames in world.frames.values():
-        for frame in frames:
-            for column in frame.columns:
-                if column.startswith("_e_"):
-                    named.update(str(v) for v in frame[column].dropna().unique())
+    named = [
+        frame[column].dropna().astype(str).unique()
+        for frames in world.frames.values()
+        for frame in frames
+        for column in frame.columns
+        if column.startswith("_e_")
+    ]
     ops = pop.operators
-    return ops[~ops["entity"].astype(str).isin(named) & ops["uscc"].notna()].reset_index(drop=True)
+    seen = np.unique(np.concatenate(named)) if named else np.array([], dtype=str)
+    return ops[~ops["entity"].astype(str).isin(seen) & ops["uscc"].notna()].reset_index(drop=True)
 
 
 def _app_rows(
