@@ -22,7 +22,6 @@ from procura.ingest.mapping import Mapping
 from procura.ingest.transform import FileProblem, check_header, check_width
 from procura.ingest.xlsx import read_xlsx
 from procura.warehouse.schema import q
-from procura.warehouse.scratch import columns_table
 
 FORMATS = {
     ".csv": "csv",
@@ -315,10 +314,14 @@ def _read_parquet(con: duckdb.DuckDBPyConnection, path: Path, limits: Limits) ->
 def _register(
     con: duckdb.DuckDBPyConnection, header: list[str], data: list[list[str | None]], rows: list[int]
 ) -> RawSource:
-    columns = {"_row": ("BIGINT", rows)} | {f"c{i}": ("VARCHAR", col) for i, col in enumerate(data)}
-    columns_table(con, "__cells", columns)
+    import pyarrow as pa
+
+    arrays = [pa.array(rows, pa.int64())] + [pa.array(col, pa.string()) for col in data]
+    names = ["_row", *[f"c{i}" for i in range(len(header))]]
+    table = pa.Table.from_arrays(arrays, names=names)
+    con.register("__arrow", table)
     cols = ", ".join(f"c{i} AS {q(h)}" for i, h in enumerate(header))
-    con.execute(f"CREATE OR REPLACE TEMP TABLE __read AS SELECT _row, {cols} FROM __cells ORDER BY _row")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE __read AS SELECT _row, {cols} FROM __arrow ORDER BY _row")
     con.execute(f"CREATE TEMP VIEW {RAW} AS SELECT * FROM __read")
-    con.execute("DROP TABLE __cells")
+    con.unregister("__arrow")
     return RawSource(header, len(rows))

@@ -35,9 +35,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import duckdb
+import pyarrow as pa
 
 from procura.warehouse.keys import SEPARATOR
-from procura.warehouse.scratch import columns_table
 
 NEAR_DAYS = 365
 MIN_SAMPLE = 50  # mentions per side below which a feature weighs 1
@@ -164,13 +164,15 @@ def _features(con: duckdb.DuckDBPyConnection, queries: Sequence[Query]) -> list[
         for mention in mentions:
             qids.append(qid)
             mids.append(mention)
-    columns_table(con, "_lk_ctx_q", {"qid": ("BIGINT", qids), "mention_id": ("BIGINT", mids)})
-    columns_table(con, "_lk_ctx_t", {"qid": ("BIGINT", tq), "root": ("BIGINT", troots)})
+    con.register("_lk_ctx_q", pa.table({"qid": pa.array(qids, pa.int64()),
+                                        "mention_id": pa.array(mids, pa.int64())}))
+    con.register("_lk_ctx_t", pa.table({"qid": pa.array(tq, pa.int64()),
+                                        "root": pa.array(troots, pa.int64())}))
     try:
         rows = con.execute(_FEATURES.format(near=NEAR_DAYS)).fetchall()
     finally:
-        con.execute("DROP TABLE _lk_ctx_q")
-        con.execute("DROP TABLE _lk_ctx_t")
+        con.unregister("_lk_ctx_q")
+        con.unregister("_lk_ctx_t")
     out = []
     for _, region, date, co, before_birth, conflict in rows:
         levels = {k: v for k, v in (("region", region), ("date", date), ("co_mentioned", co),
@@ -222,11 +224,11 @@ def name_frequencies(con: duckdb.DuckDBPyConnection, names: Sequence[str]) -> di
     """Per name: (profiles holding it, profiles its surname and given name predict)."""
     if not names:
         return {}
-    columns_table(con, "_lk_ctx_names", {"name": ("VARCHAR", names)})
+    con.register("_lk_ctx_names", pa.table({"name": pa.array(list(names), pa.string())}))
     try:
         rows = con.execute(_NAME_FREQUENCY).fetchall()
     finally:
-        con.execute("DROP TABLE _lk_ctx_names")
+        con.unregister("_lk_ctx_names")
     return {name: (int(c_name), float(c_model)) for name, c_name, c_model in rows}
 
 
@@ -248,12 +250,12 @@ class ContextModel:
 
     def __init__(self, con: duckdb.DuckDBPyConnection, roots: Sequence[int]) -> None:
         self.con = con
-        columns_table(con, "_lk_ctx_roots",
-                      {"node": ("BIGINT", range(len(roots))), "root": ("BIGINT", roots)})
+        con.register("_lk_ctx_roots", pa.table({"node": pa.array(range(len(roots)), pa.int64()),
+                                                "root": pa.array(list(roots), pa.int64())}))
         try:
             con.execute(_MEMBERS)
         finally:
-            con.execute("DROP TABLE _lk_ctx_roots")
+            con.unregister("_lk_ctx_roots")
         m_rows = con.execute(_SAMPLE_M, [SAMPLE]).fetchall()
         u_rows = con.execute(_SAMPLE_U, [SAMPLE]).fetchall()
         m = _features(con, [([mention], root) for mention, root in m_rows])

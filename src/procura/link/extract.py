@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import duckdb
+import pyarrow as pa
 
 from procura.errors import WarehouseError
 from procura.link import names
@@ -25,7 +26,6 @@ from procura.link.judgements import ensure_table
 from procura.link.roles import Role, load_roles
 from procura.standard.id_no import compact_sql, id18_sql
 from procura.warehouse import probes
-from procura.warehouse.scratch import columns_table
 
 
 def present_roles(con: duckdb.DuckDBPyConnection) -> list[Role]:
@@ -55,12 +55,11 @@ def _register_names(con: duckdb.DuckDBPyConnection) -> None:
         kinds.append(kind)
         norm.append(value)
         py.append(names.pinyin(value) if kind == "person" else None)
-    columns_table(
-        con,
-        "_lk_names",
-        {"name_raw": ("VARCHAR", raw), "kind": ("VARCHAR", kinds), "name": ("VARCHAR", norm),
-         "name_py": ("VARCHAR", py)},
+    table = pa.table(
+        {"name_raw": raw, "kind": kinds, "name": norm, "name_py": py},
+        schema=pa.schema([(c, pa.string()) for c in ("name_raw", "kind", "name", "name_py")]),
     )
+    con.register("_lk_names", table)
 
 
 _PHONE = "regexp_replace(r.phone, '[^0-9]', '', 'g')"
@@ -181,7 +180,7 @@ def extract(con: duckdb.DuckDBPyConnection) -> int:
     con.execute(_NUMBERED_SQL)
     con.execute(_MENTIONS_SQL)
     con.execute(_PROFILES_SQL)
-    con.execute("DROP TABLE _lk_names")
+    con.unregister("_lk_names")
     con.execute("DROP TABLE _lk_numbered")
     con.execute("DROP TABLE _lk_raw")
     con.execute("DROP TABLE _lk_apart")

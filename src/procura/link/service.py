@@ -29,7 +29,6 @@ from procura.link.model import (
     quiet_splink,
     settings_dict,
 )
-from procura.warehouse.scratch import columns_table
 
 
 @dataclass
@@ -144,7 +143,7 @@ def _contexts(con: duckdb.DuckDBPyConnection, clustering: Clustering, edges: lis
     if not wanted:
         return {}
     nodes = sorted({a for a, _ in wanted})
-    columns_table(con, "_lk_ctx_nodes", {"node": ("BIGINT", nodes)})
+    con.register("_lk_ctx_nodes", pa.table({"node": pa.array(nodes, pa.int64())}))
     try:
         mentions: dict[int, list[int]] = {}
         for node, mention in con.execute(
@@ -153,7 +152,7 @@ def _contexts(con: duckdb.DuckDBPyConnection, clustering: Clustering, edges: lis
         ).fetchall():
             mentions.setdefault(int(node), []).append(int(mention))
     finally:
-        con.execute("DROP TABLE _lk_ctx_nodes")
+        con.unregister("_lk_ctx_nodes")
     model = ContextModel(con, clustering.roots())
     try:
         found = model.contexts([(mentions.get(a, []), root) for a, root in wanted])
@@ -198,16 +197,18 @@ def _write_decisions(con: duckdb.DuckDBPyConnection, clustering: Clustering,
              contexts.get((node, via), ("", 1.0))[0], via)
             for node, (decision, p, runner, via) in clustering.decisions.items()]
     columns: list[Any] = [list(c) for c in zip(*rows, strict=True)] if rows else [[] for _ in range(7)]
-    columns_table(con, "_lk_decisions", {
-        "node": ("BIGINT", columns[0]), "decision": ("VARCHAR", columns[1]),
-        "probability": ("DOUBLE", columns[2]), "model_probability": ("DOUBLE", columns[3]),
-        "runner_up": ("DOUBLE", columns[4]), "context": ("VARCHAR", columns[5]),
-        "via": ("BIGINT", columns[6]),
+    table = pa.table({
+        "node": pa.array(columns[0], pa.int64()), "decision": pa.array(columns[1], pa.string()),
+        "probability": pa.array(columns[2], pa.float64()),
+        "model_probability": pa.array(columns[3], pa.float64()),
+        "runner_up": pa.array(columns[4], pa.float64()), "context": pa.array(columns[5], pa.string()),
+        "via": pa.array(columns[6], pa.int64()),
     })
+    con.register("_lk_decisions", table)
     try:
         con.execute(_DECISIONS)
     finally:
-        con.execute("DROP TABLE _lk_decisions")
+        con.unregister("_lk_decisions")
 
 
 def _cluster(con: duckdb.DuckDBPyConnection, settings: Settings) -> tuple[int, int]:
@@ -244,14 +245,16 @@ def _cluster(con: duckdb.DuckDBPyConnection, settings: Settings) -> tuple[int, i
     _write_decisions(con, clustering, candidates, contexts)
     best = clustering.best
     roots = clustering.roots()
-    columns_table(con, "_lk_clusters", {
-        "node": ("BIGINT", range(len(roots))),
-        "root": ("BIGINT", roots),
-        "best_probability": ("DOUBLE", [best[n][0] if n in best else None for n in range(len(roots))]),
-        "best_rule": ("VARCHAR", [best[n][1] if n in best else None for n in range(len(roots))]),
+    table = pa.table({
+        "node": pa.array(range(len(roots)), pa.int64()),
+        "root": pa.array(roots, pa.int64()),
+        "best_probability": pa.array([best[n][0] if n in best else None for n in range(len(roots))],
+                                     pa.float64()),
+        "best_rule": pa.array([best[n][1] if n in best else None for n in range(len(roots))], pa.string()),
     })
+    con.register("_lk_clusters", table)
     con.execute(_ASSIGN)
-    con.execute("DROP TABLE _lk_clusters")
+    con.unregister("_lk_clusters")
     return clustering.refused, len(same) + len(different)
 
 
