@@ -72,8 +72,10 @@ _ID_DATE = (
     "TRY_CAST(TRY_STRPTIME(substr(r.id_no, 7, 8), '%Y%m%d') AS DATE) END"
 )
 
-_MENTIONS_SQL = f"""
-CREATE OR REPLACE TABLE _link_input AS
+# Two statements, not one: ``numbered`` is read four times below, and as a CTE DuckDB
+# computed it (names joined, fingerprints hashed, the row_number sort) once per read.
+_NUMBERED_SQL = f"""
+CREATE OR REPLACE TEMP TABLE _lk_numbered AS
 WITH m AS (
     SELECT r.table_name, r.record_key, r.role, r.kind, r.name_raw,
            n.name, n.name_py,
@@ -99,16 +101,19 @@ WITH m AS (
     FROM (SELECT * REPLACE (CASE WHEN kind = 'person' AND NOT COALESCE(id_valid, FALSE)
                                  THEN NULLIF({_ID_COMPACT}, '') ELSE id_no END AS id_no) FROM _lk_raw) r
     LEFT JOIN _lk_names n ON n.name_raw = r.name_raw AND n.kind = r.kind
-),
-numbered AS (
-    SELECT row_number() OVER (ORDER BY table_name, record_key, role) AS mention_id, *,
-           -- Identical informative person fields: one profile. Name-only mentions stay alone,
-           -- and so do mentions a reviewer judged different from another.
-           CASE WHEN kind = 'person' AND (id_no IS NOT NULL OR birth_date IS NOT NULL OR phone IS NOT NULL)
-                     AND table_name || ':' || record_key || ':' || role NOT IN (SELECT ref FROM _lk_apart)
-                THEN md5(concat_ws('\x1f', name, id_no, birth_date, sex, phone, address, region)) END AS fp
-    FROM m
-),
+)
+SELECT row_number() OVER (ORDER BY table_name, record_key, role) AS mention_id, *,
+       -- Identical informative person fields: one profile. Name-only mentions stay alone,
+       -- and so do mentions a reviewer judged different from another.
+       CASE WHEN kind = 'person' AND (id_no IS NOT NULL OR birth_date IS NOT NULL OR phone IS NOT NULL)
+                 AND table_name || ':' || record_key || ':' || role NOT IN (SELECT ref FROM _lk_apart)
+            THEN md5(concat_ws('\x1f', name, id_no, birth_date, sex, phone, address, region)) END AS fp
+FROM m
+"""
+
+_MENTIONS_SQL = """
+CREATE OR REPLACE TABLE _link_input AS
+WITH numbered AS (SELECT * FROM _lk_numbered),
 org_names AS (   -- a normalized org name that belongs to exactly one valid USCC
     SELECT name, min(uscc) AS uscc FROM numbered WHERE kind = 'org' AND uscc_valid AND name IS NOT NULL
     GROUP BY name HAVING count(DISTINCT uscc) = 1
@@ -172,9 +177,11 @@ def extract(con: duckdb.DuckDBPyConnection) -> int:
         "CREATE OR REPLACE TEMP TABLE _lk_apart AS SELECT unnest([left_ref, right_ref]) AS ref "
         "FROM _link_judgements WHERE decision = 'different'"
     )
+    con.execute(_NUMBERED_SQL)
     con.execute(_MENTIONS_SQL)
     con.execute(_PROFILES_SQL)
     con.unregister("_lk_names")
+    con.execute("DROP TABLE _lk_numbered")
     con.execute("DROP TABLE _lk_raw")
     con.execute("DROP TABLE _lk_apart")
     row = con.execute("SELECT count(*) FROM _link_input").fetchone()
