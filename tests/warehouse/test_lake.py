@@ -19,7 +19,7 @@ from procura.config import Settings
 from procura.engine.base import EngineError
 from procura.engine.duckdb import DuckDBEngine
 from procura.engine.fixture import create_tables, insert_rows
-from procura.engine.warehouse import open_lake_engine
+from procura.engine.warehouse import open_engine, open_lake_engine
 from procura.ingest.service import ingest
 from procura.migrations import open_store
 from procura.models.build import find_leads
@@ -331,3 +331,17 @@ def test_a_child_table_without_its_case_table_goes_to_region_00(tmp_path: Path) 
     export(con, tmp_path / "lake")
     (path,) = _files(tmp_path / "lake", "court_parties")
     assert path.parent.as_posix().endswith("court_parties/region=00/batch=court_parties-00001-ab")
+
+
+def test_duckdb_over_the_lake_keeps_the_workspace_memory_limit(ws: Settings, tmp_path: Path) -> None:
+    root = tmp_path / "lake"
+    _export(ws, root)
+    limited = ws.model_copy(update={"duckdb_memory_limit": "1GiB", "duckdb_temp_dir": tmp_path / "spill"})
+    engine = open_engine("duckdb", limited, ["police_reports"], lake=root)
+    try:
+        con = engine.con  # type: ignore[attr-defined]
+        assert con.execute("SELECT current_setting('memory_limit')").fetchone()[0] == "1.0 GiB"
+        spill = con.execute("SELECT current_setting('temp_directory')").fetchone()[0]
+        assert spill == str(tmp_path / "spill")
+    finally:
+        engine.close()

@@ -17,7 +17,7 @@ from procura.engine.base import Engine
 from procura.engine.dialect import dialect
 from procura.engine.duckdb import DuckDBEngine
 from procura.errors import WarehouseError
-from procura.warehouse.connection import connect
+from procura.warehouse.connection import connect, duckdb_config
 from procura.warehouse.lake import attach, open_lake
 from procura.warehouse.probes import require_tables
 
@@ -31,7 +31,7 @@ def open_engine(name: str, settings: Settings, tables: Iterable[str], lake: Path
     needed = sorted(set(tables))
     lake = lake or settings.lake
     if lake is not None:
-        return open_lake_engine(name, lake, needed)
+        return open_lake_engine(name, lake, needed, settings)
     if not settings.warehouse_path.exists():
         raise WarehouseError(f"no warehouse at {settings.warehouse_path}: run `procura ingest` first")
     con = connect(settings, read_only=True)
@@ -50,7 +50,9 @@ def open_engine(name: str, settings: Settings, tables: Iterable[str], lake: Path
         con.close()
 
 
-def open_lake_engine(name: str, root: Path, tables: Iterable[str]) -> Engine:
+def open_lake_engine(
+    name: str, root: Path, tables: Iterable[str], settings: Settings | None = None
+) -> Engine:
     """An engine of kind ``name`` over ``tables`` of the lake at ``root``, verified first.
 
     Nothing is read before the manifest checks out (``LakeError`` names the
@@ -68,7 +70,8 @@ def open_lake_engine(name: str, root: Path, tables: Iterable[str]) -> Engine:
         )
         raise WarehouseError(f"the lake at {root} has no table {', '.join(missing)}{hint}")
     if kind.reads_warehouse:
-        con = duckdb.connect(":memory:")
+        # The workspace's memory limit and spill folder hold over the lake too (ADR 0204).
+        con = duckdb.connect(":memory:", config=duckdb_config(settings) if settings else {})
         attach(con, lake, needed)
         return DuckDBEngine(con, owned=True)
     from procura.engine.spark import SparkEngine
