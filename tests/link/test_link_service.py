@@ -163,3 +163,24 @@ def test_too_few_profiles_to_train_leaves_stage_two_out(warehouse: Connect, sett
     assert report.model == "none" and not (settings.link_dir / "person_model.json").exists()
     assert dict(con.execute("SELECT record_key, rule FROM mentions").fetchall()) == {
         "R1": "singleton", "R2": "singleton"}
+
+
+def test_splink_runs_under_the_workspace_memory_limit(
+    warehouse: Connect, with_model: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Splink's private DuckDB gets ``PROCURA_DUCKDB_MEMORY_LIMIT`` and the spill folder (issue 14)."""
+    import procura.link.model as link_model
+
+    seen: list[str] = []
+    original = link_model.SplinkSession.__init__
+
+    def spy(self, profiles, model, config=None):  # type: ignore[no-untyped-def]
+        original(self, profiles, model, config)
+        seen.append(self.con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0])
+
+    monkeypatch.setattr(link_model.SplinkSession, "__init__", spy)
+    limited = with_model.model_copy(update={"duckdb_memory_limit": "1GiB"})
+    con = warehouse()
+    populate_people(con, 50, seed=3)
+    run_link(con, limited)
+    assert seen == ["1.0 GiB"]

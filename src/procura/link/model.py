@@ -224,10 +224,13 @@ def _em_floor() -> Iterator[None]:
 class SplinkSession:
     """Splink over one profiles table, in a private in-memory DuckDB."""
 
-    def __init__(self, profiles: pa.Table, model: dict[str, Any] | Path) -> None:
+    def __init__(
+        self, profiles: pa.Table, model: dict[str, Any] | Path, config: dict[str, Any] | None = None
+    ) -> None:
         from splink import DuckDBAPI, Linker
 
-        self.con = duckdb.connect()
+        # ``config``: the workspace's DuckDB memory limit and spill folder (``duckdb_config``).
+        self.con = duckdb.connect(config=config or {})
         self.con.execute("SET enable_progress_bar = false")
         self.con.register("_profiles_arrow", profiles)
         self.con.execute(

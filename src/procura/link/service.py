@@ -29,6 +29,7 @@ from procura.link.model import (
     quiet_splink,
     settings_dict,
 )
+from procura.warehouse.connection import duckdb_config
 
 
 @dataclass
@@ -61,7 +62,8 @@ def _score_profiles(con: duckdb.DuckDBPyConnection, settings: Settings, retrain:
         return "none"
     quiet_splink()
     trained = retrain or not path.exists()
-    session = SplinkSession(profiles, settings_dict(profiles=profiles.num_rows) if trained else path)
+    model = settings_dict(profiles=profiles.num_rows) if trained else path
+    session = SplinkSession(profiles, model, duckdb_config(settings))
     try:
         if trained:
             session.train(settings.link_u_max_pairs, settings.link_em_max_pairs, settings.link_seed)
