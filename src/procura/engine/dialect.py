@@ -116,7 +116,12 @@ DIALECTS: dict[str, Dialect] = {
             "spark.sql.ansi.enabled": "false",
             "spark.ui.enabled": "false",
             "spark.ui.showConsoleProgress": "false",
-            "spark.sql.adaptive.enabled": "true",
+            # Local mode (ADR 0121): adaptive re-planning after every stage costs more
+            # than it saves on one machine, and stored steps are cached with their sizes,
+            # so small ones are broadcast without it. The JVM compiles with C1 only: a run
+            # is minutes, too short for C2's compile time to pay back.
+            "spark.sql.adaptive.enabled": "false",
+            "spark.driver.extraJavaOptions": "-XX:TieredStopAtLevel=1",
         },
         reads_warehouse=False,
         cache_tables=True,
