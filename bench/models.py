@@ -109,7 +109,6 @@ def child(
     from procura.engine.duckdb import DuckDBEngine
     from procura.models.build import find_leads
     from procura.models.loader import load_catalog
-    from procura.warehouse.schema import readable_tables
 
     catalog = load_catalog()
     results: dict[str, Any] = {"models": {}, "rounds": []}
@@ -121,7 +120,9 @@ def child(
             from procura.engine.spark import SparkEngine, spark_session
 
             spark_session({"spark.driver.memory": "6g", **(conf or {})})
-            engine: Any = SparkEngine.from_duckdb(con, sorted(readable_tables()), workdir / "parquet")
+            # The tables the models read, as `procura run --engine spark` exports them.
+            tables = sorted({t for model in catalog.select([]) for t in model.spec.tables})
+            engine: Any = SparkEngine.from_duckdb(con, tables, workdir / "parquet")
         else:
             engine = DuckDBEngine(con)
         results["setup_s"] = time.perf_counter() - started
