@@ -56,8 +56,8 @@ def spark_session(extra_conf: Mapping[str, str] | None = None) -> Any:
     return _SESSION
 
 
-# Every rule reads ``mentions`` of one table and role: stored in that order, a cached
-# scan skips the column batches of other tables (in-memory batch statistics).
+# Every rule reads ``mentions`` of one table and role: stored in that order, a scan
+# skips the other tables' Parquet row groups (and cached batches) by their statistics.
 _ORDER = {"mentions": ("table_name", "role", "record_key")}
 
 
