@@ -100,14 +100,15 @@ def cpu_seconds() -> float:
     return total
 
 
-def child(engine_name: str, warehouse: Path, workdir: Path, rounds: int = 1) -> dict[str, Any]:
+def child(
+    engine_name: str, warehouse: Path, workdir: Path, rounds: int = 1, conf: dict[str, str] | None = None
+) -> dict[str, Any]:
     """Run every model on one engine (in this process); timings and peak memory."""
     import duckdb
 
     from procura.engine.duckdb import DuckDBEngine
     from procura.models.build import find_leads
     from procura.models.loader import load_catalog
-    from procura.warehouse.schema import readable_tables
 
     catalog = load_catalog()
     results: dict[str, Any] = {"models": {}, "rounds": []}
@@ -118,8 +119,10 @@ def child(engine_name: str, warehouse: Path, workdir: Path, rounds: int = 1) -> 
         if engine_name == "spark":
             from procura.engine.spark import SparkEngine, spark_session
 
-            spark_session({"spark.driver.memory": "6g"})
-            engine: Any = SparkEngine.from_duckdb(con, sorted(readable_tables()), workdir / "parquet")
+            spark_session({"spark.driver.memory": "6g", **(conf or {})})
+            # The tables the models read, as `procura run --engine spark` exports them.
+            tables = sorted({t for model in catalog.select([]) for t in model.spec.tables})
+            engine: Any = SparkEngine.from_duckdb(con, tables, workdir / "parquet")
         else:
             engine = DuckDBEngine(con)
         results["setup_s"] = time.perf_counter() - started
@@ -141,11 +144,20 @@ def child(engine_name: str, warehouse: Path, workdir: Path, rounds: int = 1) -> 
     return results
 
 
-def _run_child(engine: str, warehouse: Path, workdir: Path, rounds: int = 1) -> dict[str, Any]:
+def _run_child(
+    engine: str,
+    warehouse: Path,
+    workdir: Path,
+    rounds: int = 1,
+    conf: list[str] | None = None,
+    root: Path = ROOT,
+) -> dict[str, Any]:
+    """One engine in a fresh process; ``root`` is the checkout whose code runs (``--before``)."""
+    env = {**os.environ, "PYTHONPATH": str(root / "src")}
     out = subprocess.run(
         [
             sys.executable,
-            __file__,
+            str(root / "bench" / "models.py"),
             "--child",
             engine,
             "--warehouse",
@@ -154,11 +166,13 @@ def _run_child(engine: str, warehouse: Path, workdir: Path, rounds: int = 1) -> 
             str(workdir),
             "--rounds",
             str(rounds),
+            *[f"--conf={c}" for c in conf or []],
         ],
         check=True,
         capture_output=True,
         text=True,
-        cwd=ROOT,
+        cwd=root,
+        env=env,
     )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
@@ -214,6 +228,7 @@ def report(
         + " | |"
     )
     lines.append("| peak memory MiB | " + " | ".join(f"{runs[e]['peak_mb']:.0f}" for e in engines) + " | |")
+    lines.append("| load average after | " + " | ".join(f"{runs[e]['load']:.1f}" for e in engines) + " | |")
     agree = all(
         r["models"][m]["leads"] == first[m]["leads"]
         for e in set(engines)
@@ -244,11 +259,16 @@ def main() -> None:
     parser.add_argument("--no-write", action="store_true", help="print only, leave BENCHMARKS.md alone")
     parser.add_argument("--warehouse", type=Path, help="reuse this loaded warehouse (from an earlier run)")
     parser.add_argument("--rounds", type=int, default=1, help="run the models this many times per process")
+    parser.add_argument(
+        "--before", type=Path, help="also run Spark with the code of this checkout (an earlier commit)"
+    )
+    parser.add_argument("--conf", action="append", default=[], help="extra Spark setting KEY=VALUE")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--workdir", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        print(json.dumps(child(args.child, args.warehouse, args.workdir, args.rounds)))
+        conf = dict(c.split("=", 1) for c in args.conf)
+        print(json.dumps(child(args.child, args.warehouse, args.workdir, args.rounds, conf)))
         return
     with tempfile.TemporaryDirectory(prefix="procura-bench-") as tmp:
         folder = Path(tmp)
@@ -259,11 +279,17 @@ def main() -> None:
         print(f"dataset: {counts} ({prep_s:.1f} s)", flush=True)
         runs = {}
         loads = []
-        for engine in args.engines.split(","):
-            runs[engine] = _run_child(engine, warehouse, folder, args.rounds)
-            loads.append(os.getloadavg()[0])
+        jobs = [(e, e, ROOT) for e in args.engines.split(",")]
+        if args.before:
+            jobs.append(("spark before", "spark", args.before.resolve()))
+        for label, engine, root in jobs:
+            runs[label] = _run_child(engine, warehouse, folder, args.rounds, args.conf, root)
+            runs[label]["load"] = os.getloadavg()[0]
+            loads.append(runs[label]["load"])
+            run = runs[label]
             print(
-                f"{engine}: total {runs[engine]['total_s']:.1f} s, peak {runs[engine]['peak_mb']:.0f} MiB",
+                f"{label}: total {run['total_s']:.1f} s ({run['rounds'][0]['total_cpu_s']:.1f} CPU s), "
+                f"peak {run['peak_mb']:.0f} MiB, load {run['load']:.1f}",
                 flush=True,
             )
     section = report(args.scale, args.seed, counts, prep_s, runs, max(loads))

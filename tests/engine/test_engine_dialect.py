@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 import duckdb
 import pytest
 
 from procura.engine.dialect import DIALECTS, dialect
 from procura.engine.duckdb import DuckDBEngine
-from procura.engine.fixture import FixtureError, fixture_connection
+from procura.engine.fixture import FixtureError, create_tables, fixture_connection
 from procura.models.sql import parse_rule
 from procura.warehouse.schema import primary_keys, readable_tables, table_columns
 
@@ -116,3 +118,16 @@ def test_a_plain_filter_read_twice_stays_inline() -> None:
     # Scanning a cached table twice is cheaper than storing a filtered copy of it.
     rule = parse_rule("WITH a AS (SELECT x FROM t WHERE x > 1) SELECT a.x FROM a JOIN a AS b ON a.x = b.x")
     assert [name for name, _ in dialect("spark").steps(rule)] == [None]
+
+
+def test_mentions_are_exported_in_table_and_role_order(tmp_path: Path) -> None:
+    """Sorted, a cached scan of one table's mentions skips the batches of the others."""
+    from procura.engine.spark import export_parquet
+
+    con = duckdb.connect()
+    create_tables(con, ["mentions"])
+    rows = [("court_parties", "K2", "party"), ("app_reports", "K1", "operator"), ("app_reports", "K0", "a")]
+    con.executemany("INSERT INTO mentions (table_name, record_key, role) VALUES (?, ?, ?)", rows)
+    path = export_parquet(con, ["mentions"], tmp_path)["mentions"]
+    read = con.sql(f"SELECT table_name, record_key, role FROM '{path}'").fetchall()
+    assert read == sorted(rows, key=lambda r: (r[0], r[2], r[1]))

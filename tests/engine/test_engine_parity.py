@@ -136,3 +136,27 @@ def test_procura_run_on_spark_stores_what_duckdb_stores(spark_engine: tuple, tmp
     (on_spark,) = run(settings, open_store(settings), replace(request, engine="spark"))
     assert (on_duckdb.found, on_duckdb.new) == (4, 4)
     assert (on_spark.found, on_spark.new, on_spark.updated) == (4, 0, 0)
+
+
+def test_a_stored_step_is_broadcast_not_sort_merged(
+    spark_engine: tuple, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A stored step keeps its measured size (ADR 0121): the rule joins it by broadcast."""
+    _, spark = spark_engine
+    frames: list = []
+    sql = spark.session.sql
+    monkeypatch.setattr(spark.session, "sql", lambda text: frames.append(sql(text)) or frames[-1])
+    # Without statistics Spark estimates a join's size as the product of its inputs'
+    # (far over the broadcast threshold); the stored result is a few hundred rows.
+    steps = [
+        (
+            "pairs",
+            "SELECT v.entity_id FROM mentions AS v JOIN mentions AS s"
+            " ON s.record_key = v.record_key AND v.role = 'victim' AND s.role = 'suspect'",
+        ),
+        (None, "SELECT COUNT(*) AS n FROM pairs AS a JOIN pairs AS b ON a.entity_id = b.entity_id"),
+    ]
+    (row,) = spark.query_steps(steps).to_pylist()
+    plan = frames[-1]._jdf.queryExecution().executedPlan().toString()
+    assert row["n"] > 0
+    assert "BroadcastHashJoin" in plan and "SortMergeJoin" not in plan, plan

@@ -56,6 +56,11 @@ def spark_session(extra_conf: Mapping[str, str] | None = None) -> Any:
     return _SESSION
 
 
+# Every rule reads ``mentions`` of one table and role: stored in that order, a scan
+# skips the other tables' Parquet row groups (and cached batches) by their statistics.
+_ORDER = {"mentions": ("table_name", "role", "record_key")}
+
+
 def export_parquet(con: duckdb.DuckDBPyConnection, tables: Iterable[str], folder: Path) -> dict[str, Path]:
     """Write each table to ``folder/<table>.parquet`` (JSON columns left out); their paths."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -64,8 +69,10 @@ def export_parquet(con: duckdb.DuckDBPyConnection, tables: Iterable[str], folder
         columns = ", ".join(
             f'"{name}"' for name, kind in probes.columns(con, table).items() if kind != "JSON"
         )
+        order = ", ".join(f'"{c}"' for c in _ORDER.get(table, ()))
+        query = f'SELECT {columns} FROM "{table}"' + (f" ORDER BY {order}" if order else "")
         path = folder / f"{table}.parquet"
-        con.execute(f"COPY (SELECT {columns} FROM \"{table}\") TO '{path}' (FORMAT parquet)")
+        con.execute(f"COPY ({query}) TO '{path}' (FORMAT parquet)")
         paths[table] = path
     return paths
 
@@ -98,8 +105,10 @@ class SparkEngine(Engine):
         self.dialect = dialect("spark")
         self.session = session or spark_session()
         self._frames = {table: self.session.read.parquet(str(path)) for table, path in parquet.items()}
-        if self.dialect.cache_tables:
+        if self.dialect.cache_tables:  # once per engine, here, not by whichever rule reads first
             self._frames = {table: frame.cache() for table, frame in self._frames.items()}
+            for frame in self._frames.values():
+                frame.count()
 
     @classmethod
     def from_lake(cls, lake: Lake, tables: Iterable[str]) -> SparkEngine:
@@ -119,16 +128,23 @@ class SparkEngine(Engine):
         return self.query_steps([(None, sql)])
 
     def query_steps(self, steps: Sequence[tuple[str | None, str]]) -> pa.Table:
-        """Each named step computed once (``localCheckpoint``) as a view, then the last step."""
+        """Each named step computed once (cached) as a view, then the last step.
+
+        A step is checkpointed (its plan cut, so later steps do not re-plan or
+        recompute it) and then cached: the cache records its measured size, so
+        later steps broadcast it when it is small, where a bare checkpoint has no
+        size and every join with it is a sort-merge join (ADR 0121).
+        """
         for table, frame in self._frames.items():
             frame.createOrReplaceTempView(table)
         done: list[tuple[str, Any]] = []
         try:
             for name, sql in steps[:-1]:
                 assert name is not None
-                frame = self.session.sql(sql).localCheckpoint(eager=True)
-                frame.createOrReplaceTempView(name)
+                frame = self.session.sql(sql).localCheckpoint(eager=True).cache()
                 done.append((name, frame))
+                frame.count()
+                frame.createOrReplaceTempView(name)
             table = self.session.sql(steps[-1][1]).toArrow()
         finally:
             for name, frame in done:

@@ -60,21 +60,28 @@ indicated AS (
        OR (c.indicator = 'pregnancy_sti' AND a.patient_sex = 'F' AND a.patient_age < $young_girl_age)
     GROUP BY a.visit_id
 ),
+reported AS (
+    -- Visits whose patient is the victim of a police report in the window. Written as a
+    -- join rather than a correlated NOT EXISTS: Spark plans a range-correlated
+    -- NOT EXISTS by recomputing the whole outer query as its domain (ADR 0121).
+    SELECT DISTINCT pm.record_key AS visit_id
+    FROM aged AS a
+    JOIN mentions AS pm
+        ON pm.table_name = 'medical_visits' AND pm.record_key = a.visit_id AND pm.role = 'patient'
+    JOIN mentions AS vm
+        ON vm.entity_id = pm.entity_id AND vm.table_name = 'police_reports' AND vm.role = 'victim'
+        AND COALESCE(vm.rule, '') <> 'sole_candidate'
+    JOIN police_reports AS r ON r.report_id = vm.record_key
+    WHERE date_diff('day', a.visit_date, r.received_at) BETWEEN -$lookback_days AND $grace_days
+),
 unreported AS (
     SELECT a.*, i.indicator, pm.entity_id AS patient_entity_id
     FROM aged AS a
     JOIN indicated AS i ON i.visit_id = a.visit_id
     LEFT JOIN mentions AS pm
         ON pm.table_name = 'medical_visits' AND pm.record_key = a.visit_id AND pm.role = 'patient'
-    WHERE NOT EXISTS (
-        SELECT 1
-        FROM mentions AS vm
-        JOIN police_reports AS r
-            ON vm.table_name = 'police_reports' AND vm.record_key = r.report_id AND vm.role = 'victim'
-            AND COALESCE(vm.rule, '') <> 'sole_candidate'
-        WHERE vm.entity_id = pm.entity_id
-          AND date_diff('day', a.visit_date, r.received_at) BETWEEN -$lookback_days AND $grace_days
-    )
+    LEFT JOIN reported AS rp ON rp.visit_id = a.visit_id
+    WHERE rp.visit_id IS NULL
 )
 SELECT
     [u.visit_id] AS anchor_keys,
