@@ -17,7 +17,6 @@ from procura.models.build import find_leads
 from procura.models.loader import load_catalog
 from procura.synth.warehouse import load_dataset
 from procura.warehouse.lake import export
-from procura.warehouse.schema import readable_tables
 
 AS_OF = date(2026, 6, 30)
 
@@ -75,29 +74,18 @@ def test_procura_run_on_spark_reads_the_lake_without_a_warehouse(engines: tuple,
     import sys
 
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "models"))
-    from model_toy import TOY_ID, write_model
+    from model_toy import TOY_ID, toy_reports, toy_warehouse, write_model
     from typer.testing import CliRunner
 
     from procura.cli import app
-    from procura.engine.fixture import create_tables, insert_rows
     from procura.migrations import open_store
     from procura.models.service import RunRequest, run
 
     settings = Settings(home=tmp_path / "ws").ensure()
-    wh = duckdb.connect(str(settings.warehouse_path))
-    create_tables(wh, sorted(readable_tables()))
-    rows = [
-        {
-            "report_id": f"R{i}",
-            "region_code": "330110" if i % 2 else "110105",
-            "received_at": "2026-01-01",
-            "offense_type": "online_insult",
-            "views_count": 4000 + 500 * i,
-            "_batch_id": f"police_reports-0000{i % 3}-abc",
-        }
-        for i in range(6)
-    ]
-    insert_rows(wh, "police_reports", rows)
+    rows = toy_reports(
+        region=lambda i: "330110" if i % 2 else "110105", batch=lambda i: f"police_reports-0000{i % 3}-abc"
+    )
+    wh = toy_warehouse(settings.warehouse_path, rows)
     export(wh, tmp_path / "lake")
     wh.close()
     write_model(tmp_path / "catalog")

@@ -109,26 +109,13 @@ def test_procura_run_on_spark_stores_what_duckdb_stores(spark_engine: tuple, tmp
     import sys
 
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "models"))
-    from model_toy import TOY_ID, write_model
+    from model_toy import TOY_ID, toy_reports, toy_warehouse, write_model
 
-    from procura.engine.fixture import create_tables, insert_rows
     from procura.migrations import open_store
     from procura.models.service import RunRequest, run
 
     settings = Settings(home=tmp_path / "ws").ensure()
-    wh = duckdb.connect(str(settings.warehouse_path))
-    create_tables(wh, sorted(readable_tables()))
-    rows = [
-        {
-            "report_id": f"R{i}",
-            "region_code": "330110",
-            "received_at": "2026-01-01",
-            "offense_type": "online_insult",
-            "views_count": 4000 + 500 * i,
-        }
-        for i in range(6)
-    ]
-    insert_rows(wh, "police_reports", rows)
+    wh = toy_warehouse(settings.warehouse_path, toy_reports())
     wh.close()
     write_model(tmp_path / "catalog")
     request = RunRequest(models=[TOY_ID], as_of=AS_OF, catalogs=[tmp_path / "catalog"])

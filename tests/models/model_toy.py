@@ -139,3 +139,33 @@ def with_changes(**changes: Any) -> dict[str, Any]:
     spec = dict(TOY_SPEC)
     spec.update(changes)
     return spec
+
+
+def toy_reports(region: Any = lambda i: "330110", batch: Any = None) -> list[dict[str, Any]]:
+    """Six police reports with rising view counts; four of them reach the toy model's 5,000."""
+    rows = []
+    for i in range(6):
+        row = {
+            "report_id": f"R{i}",
+            "region_code": region(i),
+            "received_at": "2026-01-01",
+            "offense_type": "online_insult",
+            "views_count": 4000 + 500 * i,
+        }
+        if batch is not None:
+            row["_batch_id"] = batch(i)
+        rows.append(row)
+    return rows
+
+
+def toy_warehouse(path: Path, rows: list[dict[str, Any]]) -> Any:
+    """A warehouse file at ``path`` with every readable table, ``rows`` in police_reports; its connection."""
+    import duckdb
+
+    from procura.engine.fixture import create_tables, insert_rows
+    from procura.warehouse.schema import readable_tables
+
+    con = duckdb.connect(str(path))
+    create_tables(con, sorted(readable_tables()))
+    insert_rows(con, "police_reports", rows)
+    return con
